@@ -1,0 +1,127 @@
+package io.sentryconnect.database;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Chooses the PostgreSQL that {@code mn:run} and the tests use, in this order:
+ * <ol>
+ *   <li>the datasource named by {@code DATASOURCES_DEFAULT_URL} / {@code _USERNAME} / {@code _PASSWORD};</li>
+ *   <li>where a Docker engine answers, a PostgreSQL 15 started with Testcontainers;</li>
+ *   <li>the local PostgreSQL at {@code 127.0.0.1:5432}, user {@code postgres}.</li>
+ * </ol>
+ * Micronaut would read the environment variables by itself; resolving them here as well lets the tests put an
+ * isolated schema on top of whichever database was chosen.
+ */
+public final class DatabaseResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseResolver.class);
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+    private static volatile PostgreSQLContainer<?> container;
+
+    private DatabaseResolver() {
+    }
+
+    /** Where the database came from, for the one-line message and for tests. */
+    public enum Source { ENVIRONMENT, TESTCONTAINERS, LOCAL }
+
+    /** A resolved database: its JDBC coordinates and the schema the service works in. */
+    public record Database(Source source, String url, String username, String password, String schema) {
+        /** Datasource properties for Micronaut, with the schema as the connection's search path. */
+        public Map<String, Object> properties() {
+            String separator = url.contains("?") ? "&" : "?";
+            return Map.of(
+                    "datasources.default.url", url + separator + "currentSchema=" + schema,
+                    "datasources.default.username", username,
+                    "datasources.default.password", password,
+                    "datasources.default.driver-class-name", "org.postgresql.Driver",
+                    "datasources.default.dialect", "POSTGRES");
+        }
+
+        @Override
+        public String toString() {
+            return "Database[" + source + ", " + url + ", user " + username + ", schema " + schema + "]";
+        }
+    }
+
+    /** Resolves from the process environment. */
+    public static Database resolve(String schema) {
+        return resolve(schema, System::getenv, DatabaseResolver::dockerAvailable);
+    }
+
+    static Database resolve(String schema, Function<String, String> env, java.util.function.BooleanSupplier docker) {
+        if (!SCHEMA_NAME.matcher(schema).matches()) {
+            throw new IllegalArgumentException("schema name must match " + SCHEMA_NAME.pattern());
+        }
+        Database database;
+        String url = env.apply("DATASOURCES_DEFAULT_URL");
+        if (url != null && !url.isBlank()) {
+            database = new Database(Source.ENVIRONMENT, url,
+                    Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_USERNAME"), "postgres"),
+                    Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_PASSWORD"), ""), schema);
+            LOG.info("Database: {} from DATASOURCES_DEFAULT_URL, schema {}.", url, schema);
+        } else if (docker.getAsBoolean()) {
+            PostgreSQLContainer<?> pg = startContainer();
+            database = new Database(Source.TESTCONTAINERS, pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), schema);
+            LOG.info("Database: PostgreSQL 15 in a Testcontainers container at {}, schema {}. "
+                    + "Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.", pg.getJdbcUrl(), schema);
+        } else {
+            database = new Database(Source.LOCAL, LOCAL_URL, "postgres", "", schema);
+            LOG.info("Database: no DATASOURCES_DEFAULT_URL and no Docker engine, so the local PostgreSQL at {} "
+                    + "(user postgres), schema {}. Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.",
+                    LOCAL_URL, schema);
+        }
+        createSchema(database);
+        return database;
+    }
+
+    /** Drops a schema with everything in it; the tests call this for their own throw-away schemas. */
+    public static void dropSchema(Database database) {
+        execute(database, "DROP SCHEMA IF EXISTS " + database.schema() + " CASCADE");
+    }
+
+    private static void createSchema(Database database) {
+        execute(database, "CREATE SCHEMA IF NOT EXISTS " + database.schema());
+    }
+
+    private static void execute(Database database, String sql) {
+        try (Connection connection = DriverManager.getConnection(database.url(), database.username(), database.password());
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reach the database " + database
+                    + ": " + e.getMessage() + ". Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to pick another.", e);
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        if ("false".equalsIgnoreCase(System.getenv("SENTRY_CONNECT_TESTCONTAINERS"))) {
+            return false;
+        }
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static synchronized PostgreSQLContainer<?> startContainer() {
+        if (container == null) {
+            PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:15-alpine");
+            pg.start();
+            container = pg;
+        }
+        return container;
+    }
+}

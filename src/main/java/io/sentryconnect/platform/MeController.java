@@ -1,0 +1,21 @@
+package io.sentryconnect.platform;
+
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.serde.annotation.Serdeable;
+
+/** {@code GET /api/v1/me}: who the service takes the caller to be, for platform teams wiring up their JWTs. */
+@Controller("/api/v1/me")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+class MeController {
+    @Serdeable
+    record Me(String tenantId, String userId, boolean tenantAdmin) {
+    }
+
+    @Get
+    Me me(PlatformCaller caller) {
+        return new Me(caller.tenantId(), caller.userId(), caller.tenantAdmin());
+    }
+}

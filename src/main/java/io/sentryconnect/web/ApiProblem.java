@@ -1,0 +1,85 @@
+package io.sentryconnect.web;
+
+import io.micronaut.core.annotation.Nullable;
+import org.zalando.problem.AbstractThrowableProblem;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.problem.HttpStatusType;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every failure an API caller can act on, as an RFC 9457 problem. micronaut-problem-json renders it as
+ * {@code application/problem+json}; {@code code} (and {@code field} for validation errors) are extension members.
+ * A detail never carries a token, a code, a secret or a verifier: build it from identifiers only.
+ */
+public final class ApiProblem extends AbstractThrowableProblem {
+    public static final String TYPE_BASE = "https://sentry-connect.io/problems/";
+
+    private ApiProblem(String code, String title, HttpStatus status, String detail, Map<String, Object> extra) {
+        super(URI.create(TYPE_BASE + code.replace('_', '-')), title, new HttpStatusType(status), detail, null, null, withCode(code, extra));
+    }
+
+    private static Map<String, Object> withCode(String code, Map<String, Object> extra) {
+        Map<String, Object> parameters = new LinkedHashMap<>(extra);
+        parameters.put("code", code);
+        return parameters;
+    }
+
+    /** A request field is missing or wrong; the problem names it. */
+    public static ApiProblem invalidField(String field, String detail) {
+        return new ApiProblem("invalid_request", "Invalid request", HttpStatus.BAD_REQUEST, detail, Map.of("field", field));
+    }
+
+    /** A request is wrong as a whole. */
+    public static ApiProblem badRequest(String code, String detail) {
+        return new ApiProblem(code, "Bad request", HttpStatus.BAD_REQUEST, detail, Map.of());
+    }
+
+    /** The grant does not exist, or the caller may not see it: the two are indistinguishable on purpose. */
+    public static ApiProblem grantNotFound() {
+        return new ApiProblem("grant_not_found", "Grant not found", HttpStatus.NOT_FOUND,
+                "No grant with this id is visible to the caller.", Map.of());
+    }
+
+    /** The caller lacks a role this endpoint needs. */
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem("forbidden", "Forbidden", HttpStatus.FORBIDDEN, detail, Map.of());
+    }
+
+    /** Sentry rejected the grant for good; the caller should offer reconnect. */
+    public static ApiProblem grantRevoked(String grantId, @Nullable String reason, String reconnectUrl) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("grant_id", grantId);
+        if (reason != null) {
+            extra.put("status_reason", reason);
+        }
+        extra.put("reconnect", reconnectUrl);
+        return new ApiProblem("grant_revoked", "Grant revoked", HttpStatus.CONFLICT,
+                "Sentry no longer accepts this grant; the user must reconnect.", extra);
+    }
+
+    /** The grant was disconnected: its tokens are gone. */
+    public static ApiProblem grantDisconnected(String grantId) {
+        return new ApiProblem("grant_disconnected", "Grant disconnected", HttpStatus.CONFLICT,
+                "This grant was disconnected; link the organization again.", Map.of("grant_id", grantId));
+    }
+
+    /** Sentry answered with a server error or did not answer in time. */
+    public static ApiProblem sentryUnavailable(boolean timeout, String detail) {
+        return new ApiProblem(timeout ? "sentry_timeout" : "sentry_unavailable",
+                timeout ? "Sentry timed out" : "Sentry unavailable",
+                timeout ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY, detail, Map.of());
+    }
+
+    /** Something broke on our side; the detail says what, without internals. */
+    public static ApiProblem internal(String detail) {
+        return new ApiProblem("internal_error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR, detail, Map.of());
+    }
+
+    /** The machine-readable code, also sent as the {@code code} member. */
+    public String code() {
+        return String.valueOf(getParameters().get("code"));
+    }
+}
