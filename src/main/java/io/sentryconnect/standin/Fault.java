@@ -1,0 +1,48 @@
+package io.sentryconnect.standin;
+
+/**
+ * A failure to play on the next {@code count} requests whose path starts with {@code pathPrefix}: first wait
+ * {@code delayMs}, then either drop the connection ({@code reset}), answer {@code status} instead of the real
+ * handler, or let the handler run and send its body truncated with status 200 ({@code malformed}).
+ * With none of the three, only the delay applies and the request is then served normally.
+ */
+public record Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count) {
+
+    public Fault {
+        if (pathPrefix == null || !pathPrefix.startsWith("/")) {
+            throw new IllegalArgumentException("path_prefix must start with /");
+        }
+        if (status != 0 && (status < 100 || status > 599)) {
+            throw new IllegalArgumentException("status must be an HTTP status");
+        }
+        if (delayMs < 0 || delayMs > 120_000) {
+            throw new IllegalArgumentException("delay_ms must be between 0 and 120000");
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1");
+        }
+        int outcomes = (status != 0 ? 1 : 0) + (reset ? 1 : 0) + (malformed ? 1 : 0);
+        if (outcomes > 1) {
+            throw new IllegalArgumentException("choose at most one of status, reset and malformed");
+        }
+        if (outcomes == 0 && delayMs == 0) {
+            throw new IllegalArgumentException("a fault needs a status, reset, malformed or a delay");
+        }
+    }
+
+    public static Fault status(String pathPrefix, int status, int count) {
+        return new Fault(pathPrefix, status, 0, false, false, count);
+    }
+
+    public static Fault reset(String pathPrefix, int count) {
+        return new Fault(pathPrefix, 0, 0, true, false, count);
+    }
+
+    public static Fault malformed(String pathPrefix, int count) {
+        return new Fault(pathPrefix, 0, 0, false, true, count);
+    }
+
+    public static Fault delay(String pathPrefix, long delayMs, int count) {
+        return new Fault(pathPrefix, 0, delayMs, false, false, count);
+    }
+}

@@ -1,0 +1,221 @@
+package io.sentryconnect.standin;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The seeded world of the stand-in: users, organizations in regions, memberships, projects, issues and the
+ * registered OAuth clients. Read from a JSON file whose field names are these components in snake case; issues
+ * are generated from each project's {@code issue_count} so that lists run over several pages.
+ */
+@Serdeable(naming = SnakeCaseStrategy.class)
+public record Fixtures(
+        List<User> users,
+        List<Organization> organizations,
+        List<Membership> memberships,
+        List<Project> projects,
+        List<OAuthClient> oauthClients,
+        @Nullable List<String> issueTitles,
+        @Nullable List<Issue> issues) {
+
+    /** The regions a Sentry SaaS organization can live in; each is its own origin of the stand-in. */
+    public static final Set<String> REGIONS = Set.of("us", "de");
+
+    /** Generated issues are spread back in time from this instant, so the fixtures are the same on every run. */
+    private static final Instant ISSUES_LAST_SEEN = Instant.parse("2024-11-20T12:00:00Z");
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record User(String id, String name, String email) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Organization(String id, String slug, String name, String region) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Membership(String userId, String orgSlug, String role) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Project(String id, String orgSlug, String slug, String name, String platform, int issueCount) {
+    }
+
+    /** A registered OAuth application; org-level, as partner integrations are. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record OAuthClient(String clientId, String clientSecret, String name, List<String> redirectUris,
+                              List<String> allowedScopes) {
+        @Override
+        public String toString() {
+            return "OAuthClient[clientId=" + clientId + ", clientSecret=[redacted], redirectUris=" + redirectUris + "]";
+        }
+    }
+
+    /** An issue as the fixtures seed it; its status and flags can change at run time through the API. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Issue(String id, String projectId, String shortId, String title, String culprit, String level,
+                        String status, long count, int userCount, Instant firstSeen, Instant lastSeen,
+                        boolean isBookmarked, boolean hasSeen) {
+
+        Issue withStatus(String newStatus) {
+            return new Issue(id, projectId, shortId, title, culprit, level, newStatus, count, userCount, firstSeen,
+                    lastSeen, isBookmarked, hasSeen);
+        }
+
+        Issue withFlags(boolean bookmarked, boolean seen) {
+            return new Issue(id, projectId, shortId, title, culprit, level, status, count, userCount, firstSeen,
+                    lastSeen, bookmarked, seen);
+        }
+    }
+
+    public Fixtures {
+        users = List.copyOf(users);
+        organizations = List.copyOf(organizations);
+        memberships = List.copyOf(memberships);
+        projects = List.copyOf(projects);
+        oauthClients = List.copyOf(oauthClients);
+        issueTitles = issueTitles == null ? List.of() : List.copyOf(issueTitles);
+        issues = issues == null ? List.of() : List.copyOf(issues);
+    }
+
+    /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
+    public static Fixtures load(String location, JsonMapper jsonMapper) {
+        try (InputStream in = open(location)) {
+            Fixtures raw = jsonMapper.readValue(in, Fixtures.class);
+            Fixtures fixtures = raw.withGeneratedIssues();
+            fixtures.validate();
+            return fixtures;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read stand-in fixtures from " + location, e);
+        }
+    }
+
+    private static InputStream open(String location) throws IOException {
+        if (location.startsWith("classpath:")) {
+            String resource = location.substring("classpath:".length()).replaceFirst("^/", "");
+            InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+                throw new IOException("no such classpath resource: " + resource);
+            }
+            return in;
+        }
+        String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
+        return Files.newInputStream(Path.of(path));
+    }
+
+    private Fixtures withGeneratedIssues() {
+        List<String> titles = issueTitles.isEmpty() ? List.of("Error: something went wrong") : issueTitles;
+        List<Issue> all = new ArrayList<>(issues);
+        long nextId = 90_001;
+        for (Project project : projects) {
+            String prefix = project.slug().toUpperCase(Locale.ROOT);
+            for (int n = 1; n <= project.issueCount(); n++) {
+                Instant lastSeen = ISSUES_LAST_SEEN.minus(Duration.ofMinutes(37L * (n - 1)));
+                all.add(new Issue(
+                        Long.toString(nextId++),
+                        project.id(),
+                        prefix + "-" + Integer.toString(n, 36).toUpperCase(Locale.ROOT),
+                        titles.get((n - 1) % titles.size()),
+                        project.slug().replace('-', '_') + ".handlers.handler_" + (n % 7),
+                        n % 5 == 0 ? "warning" : "error",
+                        "unresolved",
+                        3L * n + 1,
+                        n % 13 + 1,
+                        lastSeen.minus(Duration.ofDays(n % 30 + 1)),
+                        lastSeen,
+                        false,
+                        false));
+            }
+        }
+        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all);
+    }
+
+    private void validate() {
+        for (Organization org : organizations) {
+            if (!REGIONS.contains(org.region())) {
+                throw new IllegalStateException("organization " + org.slug() + " has unknown region " + org.region());
+            }
+        }
+        for (Membership m : memberships) {
+            if (user(m.userId()).isEmpty() || organization(m.orgSlug()).isEmpty()) {
+                throw new IllegalStateException("membership refers to unknown user or organization: " + m);
+            }
+        }
+        for (Project p : projects) {
+            if (organization(p.orgSlug()).isEmpty()) {
+                throw new IllegalStateException("project " + p.slug() + " refers to unknown organization " + p.orgSlug());
+            }
+        }
+        if (oauthClients.isEmpty()) {
+            throw new IllegalStateException("fixtures register no OAuth client");
+        }
+    }
+
+    public Optional<User> user(String id) {
+        return users.stream().filter(u -> u.id().equals(id)).findFirst();
+    }
+
+    public Optional<Organization> organization(String slug) {
+        return organizations.stream().filter(o -> o.slug().equals(slug)).findFirst();
+    }
+
+    public Optional<Organization> organizationById(String id) {
+        return organizations.stream().filter(o -> o.id().equals(id)).findFirst();
+    }
+
+    /** The organizations a user belongs to, in fixture order. */
+    public List<Organization> organizationsOf(String userId) {
+        return organizations.stream()
+                .filter(o -> memberships.stream().anyMatch(m -> m.userId().equals(userId) && m.orgSlug().equals(o.slug())))
+                .toList();
+    }
+
+    public boolean isMember(String userId, String orgId) {
+        return organizationsOf(userId).stream().anyMatch(o -> o.id().equals(orgId));
+    }
+
+    public List<Project> projectsOf(String orgSlug) {
+        return projects.stream().filter(p -> p.orgSlug().equals(orgSlug)).toList();
+    }
+
+    public Optional<Project> project(String orgSlug, String projectSlug) {
+        return projects.stream().filter(p -> p.orgSlug().equals(orgSlug) && p.slug().equals(projectSlug)).findFirst();
+    }
+
+    public Optional<Project> projectById(String id) {
+        return projects.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    public Optional<OAuthClient> client(String clientId) {
+        return oauthClients.stream().filter(c -> Objects.equals(c.clientId(), clientId)).findFirst();
+    }
+
+    /** The one client the dev configuration uses: the first registered. */
+    public OAuthClient defaultClient() {
+        return oauthClients.get(0);
+    }
+
+    /** The seeded issues of a project, most recently seen first (Sentry's default sort). */
+    public List<Issue> issuesOf(String projectId) {
+        return issues.stream()
+                .filter(i -> i.projectId().equals(projectId))
+                .sorted(Comparator.comparing(Issue::lastSeen).reversed())
+                .toList();
+    }
+}

@@ -1,0 +1,199 @@
+package io.sentryconnect.standin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Serves one origin: reads the request, plays an armed fault if one matches, routes to the endpoints, writes the
+ * response and logs it (without secrets). The {@code /_standin/} controls are neither faulted nor logged, so a
+ * test's own set-up never disturbs what it measures.
+ */
+final class OriginHandler implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OriginHandler.class);
+
+    private final Origin origin;
+    private final OAuthEndpoints oauth;
+    private final ApiEndpoints api;
+    private final Controls controls;
+    private final Faults faults;
+    private final RequestLog requestLog;
+    private final StandInState state;
+    private final Json json;
+
+    OriginHandler(Origin origin, OAuthEndpoints oauth, ApiEndpoints api, Controls controls, Faults faults,
+                  RequestLog requestLog, StandInState state, Json json) {
+        this.origin = origin;
+        this.oauth = oauth;
+        this.api = api;
+        this.controls = controls;
+        this.faults = faults;
+        this.requestLog = requestLog;
+        this.state = state;
+        this.json = json;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        StandInRequest request;
+        try (InputStream in = exchange.getRequestBody()) {
+            request = new StandInRequest(origin, exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT),
+                    exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
+                    FormCodec.parse(exchange.getRequestURI().getRawQuery()), exchange.getRequestHeaders(),
+                    in.readAllBytes(), exchange.getRemoteAddress().getAddress().getHostAddress());
+        } catch (IllegalArgumentException e) {
+            write(exchange, StandInResponse.text(400, "Bad Request"), "GET");
+            return;
+        }
+        boolean control = origin.isMain() && request.path().startsWith("/_standin/");
+        Optional<Fault> fault = control ? Optional.empty() : faults.take(request.path());
+        if (fault.isPresent() && fault.get().delayMs() > 0) {
+            try {
+                Thread.sleep(fault.get().delayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (fault.isPresent() && fault.get().reset()) {
+            // Closing an exchange before any header was sent makes the JDK server close the socket: the client
+            // sees the connection end without a response (EOF or reset, depending on timing).
+            log(request, 0, "reset");
+            exchange.close();
+            return;
+        }
+        StandInResponse response;
+        if (fault.isPresent() && fault.get().status() != 0) {
+            response = faultResponse(fault.get().status(), request);
+        } else {
+            response = serve(request);
+            if (fault.isPresent() && fault.get().malformed()) {
+                response = truncated(response);
+            }
+        }
+        write(exchange, response, request.method());
+        if (!control) {
+            log(request, response.status(), fault.map(OriginHandler::describe).orElse(null));
+        }
+    }
+
+    private StandInResponse serve(StandInRequest request) {
+        try {
+            String path = request.path();
+            if (path.equals("/api/0") || path.startsWith("/api/0/")) {
+                return api.handle(request);
+            }
+            if (origin.isMain()) {
+                if (path.equals("/oauth/authorize/") || path.equals("/oauth/authorize")) {
+                    return oauth.authorize(request);
+                }
+                if (path.equals("/oauth/token/") || path.equals("/oauth/token")) {
+                    return oauth.token(request);
+                }
+                if (path.startsWith("/_standin/")) {
+                    return controls.handle(request);
+                }
+            }
+            return StandInResponse.html(404, "<!DOCTYPE html><html><body><h1>Page Not Found</h1></body></html>");
+        } catch (IllegalArgumentException e) {
+            return StandInResponse.text(400, "Bad Request");
+        } catch (RuntimeException e) {
+            LOG.warn("Sentry stand-in failed on {} {}", request.method(), request.path(), e);
+            return StandInResponse.json(500, json.write(Map.of("detail", "Internal Error")));
+        }
+    }
+
+    /** What a failing Sentry or the proxy in front of it plausibly sends for a status. */
+    private StandInResponse faultResponse(int status, StandInRequest request) {
+        boolean tokenEndpoint = request.path().startsWith("/oauth/token");
+        if (status == 429) {
+            int limit = state.settings().rateLimitPerMinute() > 0 ? state.settings().rateLimitPerMinute() : 40;
+            StandInResponse response = StandInResponse.json(429, json.write(RateLimiter.tooFrequentMessage(limit)));
+            return request.path().startsWith("/api/")
+                    ? response.withHeaders(RateLimiter.exhaustedHeaders(limit, state.now()))
+                    : response;
+        }
+        if (status >= 502 && status <= 504) {
+            String title = status + (status == 502 ? " Bad Gateway" : status == 503 ? " Service Unavailable" : " Gateway Timeout");
+            return StandInResponse.html(status, "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>"
+                    + title + "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (status >= 500) {
+            body.put("detail", "Internal Error");
+            body.put("errorId", Secrets.token().substring(0, 32));
+        } else if (tokenEndpoint && status == 401) {
+            return StandInResponse.json(401, json.write(Map.of("error", "invalid_client")))
+                    .withHeader("WWW-Authenticate", "Basic realm=\"oauth\"");
+        } else if (tokenEndpoint && status == 400) {
+            // Deliberately not invalid_grant: a fault should not look like a revocation unless a test asks for one.
+            body.put("error", "invalid_request");
+        } else if (status == 401) {
+            body.put("detail", "Invalid token");
+        } else if (status == 403) {
+            body.put("detail", ApiEndpoints.FORBIDDEN);
+        } else if (status == 404) {
+            body.put("detail", ApiEndpoints.NOT_FOUND);
+        } else {
+            body.put("detail", "Stand-in fault: HTTP " + status);
+        }
+        return StandInResponse.json(status, json.write(body));
+    }
+
+    /** Status 200 with the first half of the real body: never valid JSON, whatever the handler produced. */
+    private static StandInResponse truncated(StandInResponse response) {
+        byte[] body = response.body().length < 2
+                ? "{\"".getBytes(StandardCharsets.UTF_8)
+                : Arrays.copyOf(response.body(), response.body().length / 2);
+        return new StandInResponse(200, Map.of("Content-Type", "application/json"), body);
+    }
+
+    private static String describe(Fault fault) {
+        if (fault.reset()) {
+            return "reset";
+        }
+        if (fault.malformed()) {
+            return "malformed";
+        }
+        if (fault.status() != 0) {
+            return "status:" + fault.status();
+        }
+        return "delay:" + fault.delayMs();
+    }
+
+    private void log(StandInRequest request, int status, String fault) {
+        String grantType = null;
+        if (request.path().startsWith("/oauth/token")) {
+            grantType = OAuthEndpoints.first(request.form(), "grant_type");
+        }
+        requestLog.add(new RequestLogEntry(origin.name(), request.method(), request.path(),
+                RequestLog.redactedQuery(request.query()), grantType, status, state.now(), fault));
+    }
+
+    private static void write(HttpExchange exchange, StandInResponse response, String method) throws IOException {
+        try {
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+            byte[] body = response.body();
+            boolean noBody = body.length == 0 || response.status() == 204 || response.status() == 304
+                    || "HEAD".equals(method);
+            exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
+            if (!noBody) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.sentryconnect.standin;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything the stand-in remembers, in memory: authorization codes, tokens, queued consent decisions, consent
+ * pages in progress, issue changes and settings. Compound changes (redeeming a code, rotating a refresh token,
+ * revoking) run under this object's monitor, so two concurrent attempts never both win; reads of the token map
+ * need no lock.
+ */
+final class StandInState {
+
+    /** Sentry's {@code ApiGrant} lifetime. */
+    static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
+    private static final Duration PENDING_LIFETIME = Duration.ofHours(1);
+
+    record AuthorizationCode(String code, String clientId, String redirectUri, List<String> scopes, String userId,
+                             String orgId, @Nullable String codeChallenge, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AuthorizationCode[code=[redacted], userId=" + userId + ", orgId=" + orgId + "]";
+        }
+    }
+
+    /** Sentry's {@code ApiToken}: one row holds the access and the refresh token of one authorization. */
+    record ApiToken(String accessToken, String refreshToken, String clientId, String userId, String orgId,
+                    List<String> scopes, Instant expiresAt) {
+        ApiToken withExpiresAt(Instant instant) {
+            return new ApiToken(accessToken, refreshToken, clientId, userId, orgId, scopes, instant);
+        }
+
+        @Override
+        public String toString() {
+            return "ApiToken[[redacted], userId=" + userId + ", orgId=" + orgId + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** A consent decision queued by {@code /_standin/next-authorization}, for a browser-less user. */
+    record QueuedDecision(boolean approve, @Nullable String userId, @Nullable String orgSlug,
+                          @Nullable List<String> grantedScopes) {
+    }
+
+    /** An authorize request whose consent page is open; {@code userId} is set once someone picked a user. */
+    record PendingAuthorization(String id, String clientId, String redirectUri, List<String> scopes,
+                                @Nullable String state, @Nullable String codeChallenge, @Nullable String userId,
+                                Instant createdAt) {
+        PendingAuthorization withUser(String user) {
+            return new PendingAuthorization(id, clientId, redirectUri, scopes, state, codeChallenge, user, createdAt);
+        }
+    }
+
+    sealed interface TokenOutcome {
+        record Issued(ApiToken token) implements TokenOutcome {
+        }
+
+        record Refused(String error) implements TokenOutcome {
+        }
+    }
+
+    enum TokenStatus { VALID, UNKNOWN, EXPIRED }
+
+    record TokenLookup(TokenStatus status, @Nullable ApiToken token) {
+    }
+
+    private final Fixtures fixtures;
+    private final Clock clock;
+
+    private final Map<String, AuthorizationCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, ApiToken> byAccess = new ConcurrentHashMap<>();
+    private final Map<String, ApiToken> byRefresh = new ConcurrentHashMap<>();
+    private final Deque<QueuedDecision> decisions = new ConcurrentLinkedDeque<>();
+    private final Map<String, PendingAuthorization> pending = new ConcurrentHashMap<>();
+    private final Map<String, Fixtures.Issue> issues = new ConcurrentHashMap<>();
+    private volatile Settings settings = Settings.DEFAULTS;
+
+    StandInState(Fixtures fixtures, Clock clock) {
+        this.fixtures = fixtures;
+        this.clock = clock;
+        reset();
+    }
+
+    synchronized void reset() {
+        codes.clear();
+        byAccess.clear();
+        byRefresh.clear();
+        decisions.clear();
+        pending.clear();
+        issues.clear();
+        fixtures.issues().forEach(i -> issues.put(i.id(), i));
+        settings = Settings.DEFAULTS;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    void settings(Settings newSettings) {
+        this.settings = newSettings;
+    }
+
+    // --- authorization codes and tokens -------------------------------------------------------------------------
+
+    String issueCode(String clientId, String redirectUri, List<String> scopes, String userId, String orgId,
+                     @Nullable String codeChallenge) {
+        String code = Secrets.token();
+        codes.put(code, new AuthorizationCode(code, clientId, redirectUri, List.copyOf(scopes), userId, orgId,
+                codeChallenge, now().plus(CODE_LIFETIME)));
+        return code;
+    }
+
+    /**
+     * Exchanges a code. The code is removed before anything is checked: any attempt, failed or not, uses it up,
+     * and of two concurrent attempts only the one that removed it can succeed.
+     */
+    TokenOutcome redeem(@Nullable String code, String clientId, @Nullable String redirectUri,
+                        @Nullable String codeVerifier) {
+        AuthorizationCode grant = code == null ? null : codes.remove(code);
+        if (grant == null || !grant.clientId().equals(clientId) || !now().isBefore(grant.expiresAt())) {
+            return new TokenOutcome.Refused("invalid_grant");
+        }
+        if (!grant.redirectUri().equals(redirectUri)) {
+            return new TokenOutcome.Refused("invalid_grant");
+        }
+        if (grant.codeChallenge() != null && !Pkce.verify(codeVerifier, grant.codeChallenge())) {
+            return new TokenOutcome.Refused("invalid_grant");
+        }
+        return new TokenOutcome.Issued(store(newToken(grant.clientId(), grant.userId(), grant.orgId(), grant.scopes(),
+                Secrets.token())));
+    }
+
+    /** Rotates (or, with rotation off, renews) under the monitor, so one refresh token is redeemed once. */
+    synchronized TokenOutcome refresh(String refreshToken, String clientId) {
+        ApiToken old = byRefresh.get(refreshToken);
+        if (old == null || !old.clientId().equals(clientId)) {
+            return new TokenOutcome.Refused("invalid_grant");
+        }
+        byAccess.remove(old.accessToken());
+        byRefresh.remove(old.refreshToken());
+        String nextRefresh = settings.refreshRotation() ? Secrets.token() : old.refreshToken();
+        return new TokenOutcome.Issued(store(newToken(old.clientId(), old.userId(), old.orgId(), old.scopes(), nextRefresh)));
+    }
+
+    private ApiToken newToken(String clientId, String userId, String orgId, List<String> scopes, String refreshToken) {
+        Instant expiresAt = now().plusSeconds(settings.accessTokenLifetimeSeconds());
+        return new ApiToken(Secrets.token(), refreshToken, clientId, userId, orgId, scopes, expiresAt);
+    }
+
+    private synchronized ApiToken store(ApiToken token) {
+        byAccess.put(token.accessToken(), token);
+        byRefresh.put(token.refreshToken(), token);
+        return token;
+    }
+
+    TokenLookup authenticate(String accessToken) {
+        ApiToken token = byAccess.get(accessToken);
+        if (token == null) {
+            return new TokenLookup(TokenStatus.UNKNOWN, null);
+        }
+        if (!now().isBefore(token.expiresAt())) {
+            return new TokenLookup(TokenStatus.EXPIRED, token);
+        }
+        return new TokenLookup(TokenStatus.VALID, token);
+    }
+
+    /** Deletes the tokens of one user's authorization for one organization, as "revoke" in Sentry's settings does. */
+    synchronized int revoke(String userId, String orgId) {
+        List<ApiToken> doomed = byAccess.values().stream()
+                .filter(t -> t.userId().equals(userId) && t.orgId().equals(orgId))
+                .toList();
+        doomed.forEach(t -> {
+            byAccess.remove(t.accessToken());
+            byRefresh.remove(t.refreshToken());
+        });
+        return doomed.size();
+    }
+
+    /** Makes the current access tokens of an organization (of all, when {@code orgId} is null) expired now. */
+    synchronized int expire(@Nullable String orgId) {
+        Instant now = now();
+        List<ApiToken> affected = byAccess.values().stream()
+                .filter(t -> orgId == null || t.orgId().equals(orgId))
+                .filter(t -> now.isBefore(t.expiresAt()))
+                .toList();
+        affected.forEach(t -> store(t.withExpiresAt(now)));
+        return affected.size();
+    }
+
+    // --- consent ------------------------------------------------------------------------------------------------
+
+    void enqueue(QueuedDecision decision) {
+        decisions.addLast(decision);
+    }
+
+    int queuedDecisions() {
+        return decisions.size();
+    }
+
+    Optional<QueuedDecision> nextDecision() {
+        return Optional.ofNullable(decisions.pollFirst());
+    }
+
+    PendingAuthorization beginConsent(String clientId, String redirectUri, List<String> scopes,
+                                      @Nullable String state, @Nullable String codeChallenge) {
+        Instant now = now();
+        pending.values().removeIf(p -> p.createdAt().plus(PENDING_LIFETIME).isBefore(now));
+        PendingAuthorization p = new PendingAuthorization(Secrets.token(), clientId, redirectUri, List.copyOf(scopes),
+                state, codeChallenge, null, now);
+        pending.put(p.id(), p);
+        return p;
+    }
+
+    Optional<PendingAuthorization> pendingConsent(@Nullable String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(pending.get(id));
+    }
+
+    void updateConsent(PendingAuthorization p) {
+        pending.replace(p.id(), p);
+    }
+
+    /** Removes the page's request: each consent page can be answered once. */
+    Optional<PendingAuthorization> finishConsent(@Nullable String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(pending.remove(id));
+    }
+
+    // --- issues -------------------------------------------------------------------------------------------------
+
+    List<Fixtures.Issue> issuesOf(String projectId) {
+        List<Fixtures.Issue> result = new ArrayList<>();
+        for (Fixtures.Issue seeded : fixtures.issuesOf(projectId)) {
+            result.add(issues.getOrDefault(seeded.id(), seeded));
+        }
+        return result;
+    }
+
+    Optional<Fixtures.Issue> issue(String id) {
+        return Optional.ofNullable(issues.get(id));
+    }
+
+    Optional<Fixtures.Issue> updateIssue(String id, UnaryOperator<Fixtures.Issue> change) {
+        return Optional.ofNullable(issues.computeIfPresent(id, (k, v) -> change.apply(v)));
+    }
+
+    /** How many tokens exist per organization id; for the fixtures view, never the tokens themselves. */
+    Map<String, Integer> tokenCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        byAccess.values().forEach(t -> counts.merge(t.orgId(), 1, Integer::sum));
+        return counts;
+    }
+}
