@@ -34,6 +34,38 @@ public final class TestDatabase {
         return connection;
     }
 
+    /** Rows of a query on the test schema, as column → value maps. */
+    public static java.util.List<Map<String, Object>> query(String sql, Object... args) {
+        try (java.sql.Connection c = connection(); java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                java.sql.ResultSetMetaData meta = rs.getMetaData();
+                while (rs.next()) {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    for (int i = 1; i <= meta.getColumnCount(); i++) {
+                        row.put(meta.getColumnName(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a statement on the test schema (test fixtures such as failure-injecting triggers). */
+    public static void execute(String sql) {
+        try (java.sql.Connection c = connection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static Map<String, Object> properties() {
         return DATABASE.properties();
     }

@@ -1,0 +1,41 @@
+package io.sentryconnect.grant;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A grant as the API shows it: everything but the tokens.
+ *
+ * @param id              the grant id
+ * @param tenantId        the platform tenant
+ * @param userId          the platform user who linked it
+ * @param kind            {@code oauth} (linked) or {@code provisioned}
+ * @param status          {@code active}, {@code revoked} or {@code disconnected}
+ * @param statusReason    why it is not active ({@code refresh_rejected}, {@code unauthorized}, {@code disconnected})
+ * @param organization    the Sentry organization
+ * @param sentryUser      the Sentry user who approved it
+ * @param scopes          the scopes Sentry granted
+ * @param expiresAt       when the current access token expires
+ * @param createdAt       first linked
+ * @param updatedAt       last changed
+ * @param lastRefreshedAt last refreshed
+ */
+public record Grant(UUID id, String tenantId, String userId, String kind, String status, @Nullable String statusReason,
+                    Organization organization, @Nullable SentryUserRef sentryUser, List<String> scopes,
+                    @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt, @Nullable Instant lastRefreshedAt) {
+
+    /** A Sentry organization and the base URL of its data region, where its API calls go. */
+    public record Organization(String id, String slug, String name, String regionUrl) {
+    }
+
+    /** The Sentry user behind a grant. */
+    public record SentryUserRef(String id, @Nullable String name, @Nullable String email) {
+    }
+
+    public boolean active() {
+        return "active".equals(status);
+    }
+}

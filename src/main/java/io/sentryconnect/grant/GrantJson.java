@@ -1,0 +1,33 @@
+package io.sentryconnect.grant;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The grant JSON of api.md; {@code reconnect_required} is true for revoked grants. Never any token. */
+@Serdeable
+public record GrantJson(String id, String tenantId, String userId, String kind, String status,
+                        @Nullable String statusReason, OrganizationJson organization, @Nullable SentryUserJson sentryUser,
+                        List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
+                        @Nullable Instant lastRefreshedAt, boolean reconnectRequired) {
+
+    @Serdeable
+    public record OrganizationJson(String id, String slug, String name, String regionUrl) {
+    }
+
+    @Serdeable
+    public record SentryUserJson(String id, @Nullable String name, @Nullable String email) {
+    }
+
+    public static GrantJson of(Grant grant) {
+        Grant.Organization org = grant.organization();
+        Grant.SentryUserRef user = grant.sentryUser();
+        return new GrantJson(grant.id().toString(), grant.tenantId(), grant.userId(), grant.kind(), grant.status(),
+                grant.statusReason(), new OrganizationJson(org.id(), org.slug(), org.name(), org.regionUrl()),
+                user == null ? null : new SentryUserJson(user.id(), user.name(), user.email()),
+                grant.scopes(), grant.expiresAt(), grant.createdAt(), grant.updatedAt(), grant.lastRefreshedAt(),
+                "revoked".equals(grant.status()));
+    }
+}

@@ -1,0 +1,329 @@
+package io.sentryconnect.grant;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.annotation.ReadOnly;
+import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.SentryTokens;
+import io.sentryconnect.token.StoredTokens;
+import io.sentryconnect.token.TokenCipher;
+import io.sentryconnect.token.TokenStore;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The {@code sentry_grant} table. Plain SQL through micronaut-data-jdbc's {@link JdbcOperations}, because the
+ * writes that matter under concurrency ({@code FOR UPDATE}, {@code ON CONFLICT}) read best as the SQL they are.
+ * Tokens are encrypted with {@link TokenCipher}; their associated data is the tenant, the grant id and the column.
+ */
+@Singleton
+public class GrantRepository implements TokenStore {
+    private static final String COLUMNS = "id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, "
+            + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, expires_at, created_at, updated_at, "
+            + "last_refreshed_at";
+    private static final String TOKEN_COLUMNS = "token_version, access_token, refresh_token, token_issued_at";
+
+    private final JdbcOperations jdbc;
+    private final TokenCipher cipher;
+    private final Clock clock;
+
+    GrantRepository(JdbcOperations jdbc, TokenCipher cipher, Clock clock) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    /** A grant with its decrypted tokens: what a call to Sentry needs, read in one round trip. */
+    public record GrantWithTokens(Grant grant, StoredTokens tokens) {
+    }
+
+    /** One grant of a tenant (callers apply the per-user visibility rule). */
+    @ReadOnly
+    public Optional<Grant> find(String tenantId, UUID id) {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
+            ps.setObject(1, id);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    /** One grant of a tenant with its tokens: the proxy's single database round trip. */
+    @ReadOnly
+    public Optional<GrantWithTokens> findWithTokens(String tenantId, UUID id) {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS
+                + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
+            ps.setObject(1, id);
+            ps.setString(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Grant grant = grant(rs);
+                return Optional.of(new GrantWithTokens(grant, tokens(rs, grant)));
+            }
+        });
+    }
+
+    /** A page of a tenant's grants in id order (keyset pagination), newest filters first. */
+    @ReadOnly
+    public List<Grant> list(String tenantId, @Nullable String userId, @Nullable String status, @Nullable String orgSlug,
+                            @Nullable UUID after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>(List.of(tenantId));
+        if (userId != null) {
+            sql.append(" AND user_id = ?");
+            args.add(userId);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status);
+        } else {
+            // Disconnected grants are tombstones: listed only when asked for by status.
+            sql.append(" AND status <> 'disconnected'");
+        }
+        if (orgSlug != null) {
+            sql.append(" AND org_slug = ?");
+            args.add(orgSlug);
+        }
+        if (after != null) {
+            sql.append(" AND id > ?");
+            args.add(after);
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        args.add(limit);
+        return jdbc.prepareStatement(sql.toString(), ps -> {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Grant> grants = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    grants.add(grant(rs));
+                }
+            }
+            return grants;
+        });
+    }
+
+    /**
+     * Records a completed link: a new grant, or the same (tenant, user, org)'s grant updated in place with the new
+     * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique constraint
+     * {@code sentry_grant_owner_org_uq}: the loser's insert does nothing, and it then updates the winner's row.
+     */
+    @Transactional
+    public Grant upsertLinked(LinkedAuthorization link) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<UUID> existing = lockOwnerOrg(link);
+            if (existing.isPresent()) {
+                return updateLinked(existing.get(), link);
+            }
+            Optional<Grant> inserted = insertLinked(UUID.randomUUID(), link);
+            if (inserted.isPresent()) {
+                return inserted.get();
+            }
+        }
+        throw new IllegalStateException("grant upsert did not settle after 3 attempts");
+    }
+
+    /**
+     * Records a completed reconnect of one grant: same organization → reactivated in place (scopes may grow);
+     * another organization → {@link OrgMismatchException} and nothing changes.
+     */
+    @Transactional
+    public Grant reconnect(UUID grantId, LinkedAuthorization link) {
+        String orgId = jdbc.prepareStatement("SELECT org_id FROM sentry_grant WHERE id = ? AND tenant_id = ? FOR UPDATE", ps -> {
+            ps.setObject(1, grantId);
+            ps.setString(2, link.tenantId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+        if (orgId == null) {
+            throw new GrantGoneException();
+        }
+        if (!orgId.equals(link.organization().id())) {
+            throw new OrgMismatchException();
+        }
+        return updateLinked(grantId, link);
+    }
+
+    /** Disconnect: the tokens are destroyed (the columns set to null), the row stays as a tombstone. */
+    @Transactional
+    public boolean disconnect(String tenantId, UUID id) {
+        Instant now = clock.instant();
+        return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'disconnected', status_reason = 'disconnected', "
+                + "access_token = NULL, refresh_token = NULL, token_version = token_version + 1, updated_at = ? "
+                + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected'", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setObject(2, id);
+            ps.setString(3, tenantId);
+            return ps.executeUpdate() == 1;
+        });
+    }
+
+    @Override
+    public Optional<StoredTokens> lockForRefresh(UUID grantId) {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS + " FROM sentry_grant WHERE id = ? FOR UPDATE", ps -> {
+            ps.setObject(1, grantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(tokens(rs, grant(rs))) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public StoredTokens saveRefreshed(StoredTokens before, SentryTokens fresh) {
+        Secret refresh = fresh.refreshToken() != null ? fresh.refreshToken() : before.refreshToken();
+        Instant now = clock.instant();
+        jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, token_issued_at = ?, "
+                + "expires_at = ?, last_refreshed_at = ?, updated_at = ?, token_version = token_version + 1 WHERE id = ?", ps -> {
+            ps.setBytes(1, cipher.encrypt(fresh.accessToken(), ad(before.tenantId(), before.grantId(), "access")));
+            ps.setBytes(2, refresh == null ? null : cipher.encrypt(refresh, ad(before.tenantId(), before.grantId(), "refresh")));
+            ps.setTimestamp(3, Timestamp.from(fresh.issuedAt()));
+            ps.setTimestamp(4, Timestamp.from(fresh.expiresAt()));
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.setObject(7, before.grantId());
+            return ps.executeUpdate();
+        });
+        return new StoredTokens(before.grantId(), before.tenantId(), "active", null, before.version() + 1,
+                fresh.accessToken(), refresh, fresh.issuedAt(), fresh.expiresAt());
+    }
+
+    @Override
+    public StoredTokens markRevoked(StoredTokens before, String reason) {
+        jdbc.prepareStatement("UPDATE sentry_grant SET status = 'revoked', status_reason = ?, updated_at = ? WHERE id = ?", ps -> {
+            ps.setString(1, reason);
+            ps.setTimestamp(2, Timestamp.from(clock.instant()));
+            ps.setObject(3, before.grantId());
+            return ps.executeUpdate();
+        });
+        return new StoredTokens(before.grantId(), before.tenantId(), "revoked", reason, before.version(),
+                before.accessToken(), before.refreshToken(), before.issuedAt(), before.expiresAt());
+    }
+
+    private Optional<UUID> lockOwnerOrg(LinkedAuthorization link) {
+        return jdbc.prepareStatement("SELECT id FROM sentry_grant WHERE tenant_id = ? AND user_id = ? AND org_id = ? FOR UPDATE", ps -> {
+            ps.setString(1, link.tenantId());
+            ps.setString(2, link.userId());
+            ps.setString(3, link.organization().id());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        });
+    }
+
+    private Optional<Grant> insertLinked(UUID id, LinkedAuthorization link) {
+        Instant now = clock.instant();
+        SentryTokens tokens = link.tokens();
+        return jdbc.prepareStatement("INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
+                + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, refresh_token, "
+                + "token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at) "
+                + "VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?) "
+                + "ON CONFLICT ON CONSTRAINT sentry_grant_owner_org_uq DO NOTHING RETURNING " + COLUMNS, ps -> {
+            int i = 0;
+            ps.setObject(++i, id);
+            ps.setString(++i, link.tenantId());
+            ps.setString(++i, link.userId());
+            i = setLinkColumns(ps, i, link);
+            ps.setBytes(++i, cipher.encrypt(tokens.accessToken(), ad(link.tenantId(), id, "access")));
+            ps.setBytes(++i, tokens.refreshToken() == null ? null
+                    : cipher.encrypt(tokens.refreshToken(), ad(link.tenantId(), id, "refresh")));
+            ps.setTimestamp(++i, Timestamp.from(tokens.issuedAt()));
+            ps.setTimestamp(++i, Timestamp.from(tokens.expiresAt()));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    private Grant updateLinked(UUID id, LinkedAuthorization link) {
+        Instant now = clock.instant();
+        SentryTokens tokens = link.tokens();
+        return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'active', status_reason = NULL, org_id = ?, org_slug = ?, "
+                + "org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, scopes = ?, "
+                + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, "
+                + "token_version = token_version + 1, updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
+            int i = setLinkColumns(ps, 0, link);
+            ps.setBytes(++i, cipher.encrypt(tokens.accessToken(), ad(link.tenantId(), id, "access")));
+            ps.setBytes(++i, tokens.refreshToken() == null ? null
+                    : cipher.encrypt(tokens.refreshToken(), ad(link.tenantId(), id, "refresh")));
+            ps.setTimestamp(++i, Timestamp.from(tokens.issuedAt()));
+            ps.setTimestamp(++i, Timestamp.from(tokens.expiresAt()));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setObject(++i, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return grant(rs);
+            }
+        });
+    }
+
+    private static int setLinkColumns(PreparedStatement ps, int i, LinkedAuthorization link) throws SQLException {
+        ps.setString(++i, link.organization().id());
+        ps.setString(++i, link.organization().slug());
+        ps.setString(++i, link.organization().name());
+        ps.setString(++i, link.organization().regionUrl());
+        ps.setString(++i, link.sentryUser() == null ? null : link.sentryUser().id());
+        ps.setString(++i, link.sentryUser() == null ? null : link.sentryUser().name());
+        ps.setString(++i, link.sentryUser() == null ? null : link.sentryUser().email());
+        ps.setString(++i, String.join(" ", link.tokens().scopes()));
+        return i;
+    }
+
+    /** Associated data of a token ciphertext: it decrypts only in the row and column it was written for. */
+    static String ad(String tenantId, UUID grantId, String column) {
+        return "sentry-connect:grant:" + tenantId.length() + ":" + tenantId + ":" + grantId + ":" + column;
+    }
+
+    private static Grant grant(ResultSet rs) throws SQLException {
+        String sentryUserId = rs.getString("sentry_user_id");
+        String scopes = rs.getString("scopes");
+        return new Grant(rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getString("user_id"),
+                rs.getString("kind"), rs.getString("status"), rs.getString("status_reason"),
+                new Grant.Organization(rs.getString("org_id"), rs.getString("org_slug"), rs.getString("org_name"),
+                        rs.getString("region_url")),
+                sentryUserId == null ? null : new Grant.SentryUserRef(sentryUserId, rs.getString("sentry_user_name"),
+                        rs.getString("sentry_user_email")),
+                scopes.isBlank() ? List.of() : Arrays.asList(scopes.split(" ")),
+                instant(rs, "expires_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "last_refreshed_at"));
+    }
+
+    private StoredTokens tokens(ResultSet rs, Grant grant) throws SQLException {
+        byte[] access = rs.getBytes("access_token");
+        byte[] refresh = rs.getBytes("refresh_token");
+        return new StoredTokens(grant.id(), grant.tenantId(), grant.status(), grant.statusReason(), rs.getLong("token_version"),
+                access == null ? null : cipher.decrypt(access, ad(grant.tenantId(), grant.id(), "access")),
+                refresh == null ? null : cipher.decrypt(refresh, ad(grant.tenantId(), grant.id(), "refresh")),
+                instant(rs, "token_issued_at"), grant.expiresAt());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** The grant disappeared while a flow was bound to it. */
+    public static final class GrantGoneException extends RuntimeException {
+        GrantGoneException() {
+            super("the grant no longer exists", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Grants: the model, its table, its lifecycle (connect, reconnect, revoke, disconnect) and the read API.
+ * Calls nothing in Sentry; the sentry package calls Sentry on a grant's behalf, the link package creates grants.
+ */
+package io.sentryconnect.grant;

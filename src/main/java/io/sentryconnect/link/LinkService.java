@@ -1,0 +1,320 @@
+package io.sentryconnect.link;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
+import io.micronaut.security.oauth2.configuration.endpoints.EndpointConfiguration;
+import io.micronaut.security.oauth2.endpoint.authorization.pkce.Pkce;
+import io.micronaut.security.oauth2.endpoint.authorization.pkce.S256PkceGenerator;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.LinkedAuthorization;
+import io.sentryconnect.grant.OrgMismatchException;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.sentry.OrganizationDiscovery;
+import io.sentryconnect.sentry.SentryProperties;
+import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.SentryTokenClient;
+import io.sentryconnect.token.SentryTokens;
+import io.sentryconnect.token.TokenCipher;
+import io.sentryconnect.token.TokenRequestFailed;
+import io.sentryconnect.web.ApiProblem;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The linking flow: ticket → state + PKCE → Sentry's consent page → callback → token exchange → organization
+ * discovery → grant. Hand-written rather than micronaut-security-oauth2's login controller, because that one signs
+ * a user in (its routes exist only with a login handler) and keeps state in a cookie or session, which is neither
+ * single-use nor shared by instances; here the user is already signed in to the platform, and the state lives in
+ * PostgreSQL. The library still does the parts it fits: client configuration, PKCE, and the token call.
+ */
+@Singleton
+public class LinkService {
+    static final String CALLBACK_PATH = "/connect/sentry/callback";
+    private static final String COOKIE_PREFIX = "sc_link_";
+    private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
+
+    private final LinkRepository links;
+    private final LinkProperties properties;
+    private final SentryProperties sentry;
+    private final OauthClientConfiguration client;
+    private final S256PkceGenerator pkce;
+    private final TokenCipher cipher;
+    private final SentryTokenClient tokens;
+    private final OrganizationDiscovery discovery;
+    private final GrantRepository grants;
+    private final Clock clock;
+    private final URI publicUrl;
+
+    LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
+                @Named("sentry") OauthClientConfiguration client, S256PkceGenerator pkce, TokenCipher cipher,
+                SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, Clock clock,
+                @Value("${sentry-connect.public-url}") URI publicUrl) {
+        this.links = links;
+        this.properties = properties;
+        this.sentry = sentry;
+        this.client = client;
+        this.pkce = pkce;
+        this.cipher = cipher;
+        this.tokens = tokens;
+        this.discovery = discovery;
+        this.grants = grants;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    /** A minted link: the URL to send the browser to, and until when it works. */
+    public record CreatedLink(URI linkUrl, Instant expiresAt) {
+    }
+
+    /** {@code POST /api/v1/links}: a ticket for the caller. */
+    public CreatedLink createLink(PlatformCaller caller, @Nullable List<String> scopes, @Nullable String returnTo) {
+        return create(caller.tenantId(), caller.userId(), scopes, returnTo, null);
+    }
+
+    /** {@code POST /api/v1/grants/{id}/reconnect}: a ticket bound to a grant the caller may see, for its owner. */
+    public CreatedLink createReconnectLink(PlatformCaller caller, UUID grantId, @Nullable List<String> scopes,
+                                           @Nullable String returnTo) {
+        Grant grant = grants.find(caller.tenantId(), grantId)
+                .filter(g -> caller.mayAccess(g.tenantId(), g.userId()))
+                .orElseThrow(ApiProblem::grantNotFound);
+        List<String> wanted = scopes;
+        if (wanted == null || wanted.isEmpty()) {
+            // Incremental authorization: by default ask again for what was granted, at least the default set.
+            LinkedHashSet<String> union = new LinkedHashSet<>(sentry.defaultScopes());
+            union.addAll(grant.scopes());
+            wanted = List.copyOf(union);
+        }
+        return create(caller.tenantId(), grant.userId(), wanted, returnTo, grant.id());
+    }
+
+    private CreatedLink create(String tenantId, String userId, @Nullable List<String> scopes, @Nullable String returnTo,
+                               @Nullable UUID grantId) {
+        List<String> granted = validScopes(scopes);
+        String target = validReturnTo(returnTo);
+        Secret ticket = Randoms.token();
+        Instant expiresAt = clock.instant().plus(properties.ticketTtl());
+        links.insertTicket(Randoms.sha256(ticket), new LinkRepository.LinkRequest(tenantId, userId, granted, target, grantId), expiresAt);
+        URI url = UriBuilder.of(publicUrl).path("/connect/sentry/start").queryParam("ticket", ticket.reveal()).build();
+        return new CreatedLink(url, expiresAt);
+    }
+
+    /**
+     * {@code GET /connect/sentry/start}: consumes the ticket and creates the state in one transaction, then sends the
+     * browser to Sentry with the state, the S256 challenge, and a binding cookie only this browser holds.
+     */
+    @Transactional
+    BrowserOutcome start(@Nullable String ticket) {
+        if (ticket == null || ticket.isBlank()) {
+            return page("ticket_invalid", "This link is not valid", "The link to connect Sentry is incomplete. Start again from the application.");
+        }
+        Optional<LinkRepository.TicketUse> use = links.consumeTicket(Randoms.sha256(Secret.of(ticket)));
+        if (use.isEmpty()) {
+            return page("ticket_invalid", "This link is not valid", "The link to connect Sentry is unknown. Start again from the application.");
+        }
+        LinkRepository.LinkRequest request = use.get().request();
+        switch (use.get().status()) {
+            case USED:
+                return back(request, "ticket_used");
+            case EXPIRED:
+                return back(request, "ticket_expired");
+            default:
+                break;
+        }
+        Secret state = Randoms.token();
+        byte[] stateHash = Randoms.sha256(state);
+        Secret binding = Randoms.token();
+        Pkce challenge = pkce.generate();
+        links.insertState(stateHash, request, cipher.encrypt(Secret.of(challenge.getCodeVerifier()), verifierAd(stateHash)),
+                Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
+        URI authorize = UriBuilder.of(authorizationUrl())
+                .queryParam("client_id", client.getClientId())
+                .queryParam("response_type", "code")
+                .queryParam("redirect_uri", redirectUri())
+                .queryParam("scope", String.join(" ", request.scopes()))
+                .queryParam("state", state.reveal())
+                .queryParam("code_challenge", challenge.getCodeChallenge())
+                .queryParam("code_challenge_method", "S256")
+                .build();
+        LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
+                request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
+        return new BrowserOutcome.Redirect(authorize, cookieName(stateHash), binding, properties.stateTtl());
+    }
+
+    /** {@code GET /connect/sentry/callback}: see api.md, step 3. {@code cookies} looks a cookie up by name. */
+    BrowserOutcome callback(@Nullable String state, @Nullable String code, @Nullable String error,
+                            Function<String, Optional<String>> cookies) {
+        if (state == null || state.isBlank()) {
+            return page("state_invalid", "This sign-in cannot be completed", "Sentry sent the browser back without the link's state. Start again from the application.");
+        }
+        byte[] stateHash = Randoms.sha256(Secret.of(state));
+        Optional<LinkRepository.StateRow> found = links.findState(stateHash);
+        if (found.isEmpty()) {
+            return page("state_invalid", "This sign-in cannot be completed", "The link's state is unknown. Start again from the application.");
+        }
+        LinkRepository.StateRow row = found.get();
+        LinkRepository.LinkRequest request = row.request();
+        String cookie = cookieName(stateHash);
+        Optional<String> binding = cookies.apply(cookie);
+        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
+            LOG.warn("Link callback for tenant {} from a browser that did not start it", request.tenantId());
+            return back(request, "state_invalid");
+        }
+        if (row.usedAt() != null) {
+            return back(request, "state_invalid", cookie);
+        }
+        if (!row.expiresAt().isAfter(clock.instant())) {
+            return back(request, "state_expired", cookie);
+        }
+        if (!links.consumeState(stateHash)) {
+            return back(request, "state_invalid", cookie);
+        }
+        if (error != null) {
+            return back(request, "access_denied".equals(error) ? "access_denied" : "authorization_failed", cookie);
+        }
+        if (code == null || code.isBlank()) {
+            return back(request, "authorization_failed", cookie);
+        }
+        return complete(request, Secret.of(code), cipher.decrypt(row.codeVerifier(), verifierAd(stateHash)), cookie);
+    }
+
+    private BrowserOutcome complete(LinkRepository.LinkRequest request, Secret code, Secret verifier, String cookie) {
+        SentryTokens granted;
+        try {
+            granted = tokens.exchangeCode(code, redirectUri(), verifier);
+        } catch (TokenRequestFailed e) {
+            boolean unavailable = e.kind() == TokenRequestFailed.Kind.UNAVAILABLE || e.kind() == TokenRequestFailed.Kind.TIMEOUT;
+            LOG.warn("Link for tenant {}: token exchange failed ({}{})", request.tenantId(), e.kind(),
+                    e.oauthError() == null ? "" : " " + e.oauthError());
+            return back(request, unavailable ? "sentry_unavailable" : "token_exchange_failed", cookie);
+        }
+        Grant.Organization org;
+        try {
+            org = discovery.discover(granted.accessToken(), granted.organizationId());
+        } catch (OrganizationDiscovery.DiscoveryFailed e) {
+            LOG.warn("Link for tenant {}: organization discovery failed: {}", request.tenantId(), e.getMessage());
+            return back(request, e.unavailable() ? "sentry_unavailable" : "org_discovery_failed", cookie);
+        }
+        Grant.SentryUserRef user = granted.user() == null ? null
+                : new Grant.SentryUserRef(granted.user().id(), granted.user().name(), granted.user().email());
+        LinkedAuthorization link = new LinkedAuthorization(request.tenantId(), request.userId(), org, user, granted);
+        Grant grant;
+        try {
+            grant = request.grantId() == null ? grants.upsertLinked(link) : grants.reconnect(request.grantId(), link);
+        } catch (OrgMismatchException e) {
+            LOG.info("Reconnect of grant {} picked another organization; grant unchanged", request.grantId());
+            return back(request, "org_mismatch", cookie);
+        } catch (GrantRepository.GrantGoneException e) {
+            return back(request, "grant_not_found", cookie);
+        } catch (RuntimeException e) {
+            LOG.error("Link for tenant {}: the grant could not be recorded ({})", request.tenantId(), e.getClass().getName());
+            return back(request, "internal_error", cookie);
+        }
+        LOG.info("Grant {} {}: tenant {}, user {}, org {}", grant.id(), request.grantId() == null ? "connected" : "reconnected",
+                grant.tenantId(), grant.userId(), org.slug());
+        URI location = UriBuilder.of(URI.create(request.returnTo()))
+                .queryParam("sentry_connect", "connected")
+                .queryParam("grant_id", grant.id().toString())
+                .build();
+        return new BrowserOutcome.Redirect(location, cookie, null, Duration.ZERO);
+    }
+
+    private List<String> validScopes(@Nullable List<String> scopes) {
+        if (scopes == null || scopes.isEmpty()) {
+            return List.copyOf(sentry.defaultScopes());
+        }
+        List<String> valid = new ArrayList<>();
+        for (String scope : scopes) {
+            if (scope == null || !sentry.allowedScopes().contains(scope)) {
+                throw ApiProblem.invalidField("scopes", "Scope '" + scope + "' is not allowed; allowed: "
+                        + String.join(" ", sentry.allowedScopes()) + ".");
+            }
+            if (!valid.contains(scope)) {
+                valid.add(scope);
+            }
+        }
+        return valid;
+    }
+
+    /** {@code return_to} must be an absolute http(s) URL on an allow-listed origin: no open redirect. */
+    private String validReturnTo(@Nullable String returnTo) {
+        if (returnTo == null || returnTo.isBlank()) {
+            throw ApiProblem.invalidField("return_to", "return_to is required.");
+        }
+        URI uri;
+        try {
+            uri = URI.create(returnTo);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.invalidField("return_to", "return_to is not a URL.");
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null
+                || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+            throw ApiProblem.invalidField("return_to", "return_to must be an absolute http(s) URL.");
+        }
+        String origin = origin(uri);
+        boolean allowed = properties.allowedReturnOrigins().stream().map(LinkService::origin).anyMatch(origin::equals);
+        if (!allowed) {
+            throw ApiProblem.invalidField("return_to", "return_to's origin " + origin + " is not on the allow-list.");
+        }
+        return uri.toString();
+    }
+
+    private static String origin(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
+    private URI authorizationUrl() {
+        return client.getAuthorization().flatMap(EndpointConfiguration::getUrl).map(URI::create)
+                .orElseGet(() -> UriBuilder.of(sentry.baseUrl()).path("/oauth/authorize/").build());
+    }
+
+    /** The exact redirect URI registered with Sentry, sent to authorize and to the token exchange alike. */
+    String redirectUri() {
+        return UriBuilder.of(publicUrl).path(CALLBACK_PATH).build().toString();
+    }
+
+    /** The binding cookie is named after its state, so that links started in two tabs do not overwrite each other. */
+    static String cookieName(byte[] stateHash) {
+        return COOKIE_PREFIX + Randoms.hex(stateHash).substring(0, 16);
+    }
+
+    private static String verifierAd(byte[] stateHash) {
+        return "sentry-connect:link-state:" + Randoms.hex(stateHash) + ":code_verifier";
+    }
+
+    private static BrowserOutcome back(LinkRepository.LinkRequest request, String code) {
+        return back(request, code, null);
+    }
+
+    private static BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable String clearCookie) {
+        URI location = UriBuilder.of(URI.create(request.returnTo()))
+                .queryParam("sentry_connect", "error")
+                .queryParam("code", code)
+                .build();
+        return new BrowserOutcome.Redirect(location, clearCookie, null, Duration.ZERO);
+    }
+
+    private static BrowserOutcome page(String code, String title, String message) {
+        return new BrowserOutcome.ErrorPage(400, code, title, message);
+    }
+}

@@ -1,0 +1,101 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.token.Secret;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the one organization an org-scoped token belongs to: {@code GET /api/0/organizations/} answers only that
+ * organization, with {@code links.regionUrl} naming its data region (absent on self-hosted: the base URL then).
+ */
+@Singleton
+public final class OrganizationDiscovery {
+    private final HttpClient http;
+    private final SentryProperties sentry;
+
+    OrganizationDiscovery(@Client(id = "sentry") HttpClient http, SentryProperties sentry) {
+        this.http = http;
+        this.sentry = sentry;
+    }
+
+    @Serdeable
+    record OrganizationJson(String id, String slug, String name, @Nullable Map<String, String> links) {
+    }
+
+    /** Why discovery failed: the answer was wrong, or Sentry was not there to give one. */
+    public static final class DiscoveryFailed extends RuntimeException {
+        private final boolean unavailable;
+
+        DiscoveryFailed(boolean unavailable, String message) {
+            super(message, null, false, false);
+            this.unavailable = unavailable;
+        }
+
+        public boolean unavailable() {
+            return unavailable;
+        }
+    }
+
+    /**
+     * A region URL is trusted only on the configured Sentry's scheme and host or a subdomain of it
+     * ({@code us.sentry.io} under {@code sentry.io}): the grant's token is sent there on every call.
+     */
+    private boolean sameSentry(java.net.URI region) {
+        java.net.URI base = sentry.baseUrl();
+        String host = region.getHost();
+        return host != null && base.getScheme().equalsIgnoreCase(region.getScheme()) && region.getUserInfo() == null
+                && (host.equalsIgnoreCase(base.getHost()) || host.toLowerCase().endsWith("." + base.getHost().toLowerCase()));
+    }
+
+    /**
+     * @param accessToken    the new token
+     * @param organizationId the {@code organization_id} of the token response, when Sentry sent one
+     */
+    public Grant.Organization discover(Secret accessToken, @Nullable String organizationId) {
+        List<OrganizationJson> orgs;
+        try {
+            orgs = http.toBlocking().retrieve(HttpRequest.GET("/api/0/organizations/")
+                    .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
+        } catch (HttpClientResponseException e) {
+            if (e.code() >= 500 || e.code() == 429) {
+                throw new DiscoveryFailed(true, "Sentry answered " + e.code() + " to organization discovery");
+            }
+            if (e.code() >= 200 && e.code() < 300) {
+                throw new DiscoveryFailed(false, "Sentry's organization list could not be read");
+            }
+            throw new DiscoveryFailed(false, "Sentry answered " + e.code() + " to organization discovery");
+        } catch (ReadTimeoutException e) {
+            throw new DiscoveryFailed(true, "organization discovery timed out");
+        } catch (HttpClientException e) {
+            throw new DiscoveryFailed(true, "Sentry could not be reached for organization discovery");
+        } catch (RuntimeException e) {
+            throw new DiscoveryFailed(false, "Sentry's organization list could not be read");
+        }
+        if (orgs == null || orgs.size() != 1) {
+            throw new DiscoveryFailed(false, "the token sees " + (orgs == null ? 0 : orgs.size()) + " organizations, not one");
+        }
+        OrganizationJson org = orgs.get(0);
+        if (org.id() == null || org.slug() == null || (organizationId != null && !organizationId.equals(org.id()))) {
+            throw new DiscoveryFailed(false, "the organization does not match the token's organization_id");
+        }
+        String region = org.links() == null ? null : org.links().get("regionUrl");
+        String regionUrl = region == null || region.isBlank() ? sentry.baseUrl().toString() : region;
+        if (!sameSentry(java.net.URI.create(regionUrl))) {
+            throw new DiscoveryFailed(false, "the organization's region URL is not under the configured Sentry host");
+        }
+        return new Grant.Organization(org.id(), org.slug(), org.name() == null ? org.slug() : org.name(),
+                regionUrl.endsWith("/") ? regionUrl.substring(0, regionUrl.length() - 1) : regionUrl);
+    }
+}

@@ -1,0 +1,17 @@
+package io.sentryconnect.token;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+
+import java.util.Map;
+
+/**
+ * {@code sentry-connect.encryption.*}: AES-256-GCM keys by id (base64 of 32 random bytes, e.g.
+ * {@code openssl rand -base64 32}) and which one encrypts. The others still decrypt, so a new key can be added and
+ * made primary while old ciphertexts keep working.
+ *
+ * @param primaryKeyId the key that encrypts
+ * @param keys         key id → base64 key
+ */
+@ConfigurationProperties("sentry-connect.encryption")
+public record EncryptionProperties(int primaryKeyId, Map<String, String> keys) {
+}

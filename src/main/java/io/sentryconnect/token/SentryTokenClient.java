@@ -1,0 +1,150 @@
+package io.sentryconnect.token;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
+import io.micronaut.security.oauth2.endpoint.token.request.TokenEndpointClient;
+import io.micronaut.security.oauth2.endpoint.token.request.context.AbstractTokenRequestContext;
+import io.micronaut.security.oauth2.endpoint.token.response.TokenErrorResponse;
+import io.micronaut.security.oauth2.grants.SecureGrantMap;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The two calls to Sentry's {@code /oauth/token/}: exchanging a code (with the PKCE verifier) and refreshing.
+ * Both go through micronaut-security-oauth2's {@link TokenEndpointClient}, which adds the client authentication
+ * of {@code micronaut.security.oauth2.clients.sentry.token.auth-method} and uses the HTTP client named
+ * {@code sentry} ({@code micronaut.http.services.sentry.*}: timeouts).
+ * Neither call is retried here: a code is single use, and a refresh whose answer was lost may already have
+ * rotated the refresh token, so repeating it blindly could turn a timeout into a false revocation.
+ */
+@Singleton
+public final class SentryTokenClient {
+    private final TokenEndpointClient tokenEndpoint;
+    private final OauthClientConfiguration client;
+    private final Clock clock;
+
+    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, Clock clock) {
+        this.tokenEndpoint = tokenEndpoint;
+        this.client = client;
+        this.clock = clock;
+    }
+
+    /** {@code grant_type=authorization_code} with the exact redirect URI and the PKCE verifier. */
+    public SentryTokens exchangeCode(Secret code, String redirectUri, Secret codeVerifier) {
+        SecureGrantMap grant = new SecureGrantMap();
+        grant.put("grant_type", "authorization_code");
+        grant.put("code", code.reveal());
+        grant.put("redirect_uri", redirectUri);
+        grant.put("code_verifier", codeVerifier.reveal());
+        return send(grant);
+    }
+
+    /** {@code grant_type=refresh_token}, without {@code scope} (Sentry refuses a scope on refresh). */
+    public SentryTokens refresh(Secret refreshToken) {
+        SecureGrantMap grant = new SecureGrantMap();
+        grant.put("grant_type", "refresh_token");
+        grant.put("refresh_token", refreshToken.reveal());
+        return send(grant);
+    }
+
+    private SentryTokens send(SecureGrantMap grant) {
+        SentryTokenResponse response;
+        try {
+            response = Mono.from(tokenEndpoint.sendRequest(new SentryTokenRequest(client, grant))).block();
+        } catch (HttpClientResponseException e) {
+            throw classify(e);
+        } catch (ReadTimeoutException e) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.TIMEOUT, null, "Sentry's token endpoint timed out");
+        } catch (HttpClientException e) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "Sentry's token endpoint could not be reached");
+        } catch (RuntimeException e) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response could not be read");
+        }
+        return tokens(response);
+    }
+
+    private static TokenRequestFailed classify(HttpClientResponseException e) {
+        int status = e.code();
+        if (status >= 500 || status == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+            return new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "Sentry's token endpoint answered " + status);
+        }
+        if (status >= 200 && status < 300) {
+            return new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response could not be read");
+        }
+        String error = e.getResponse().getBody(TokenErrorResponse.class)
+                .map(TokenErrorResponse::getError)
+                .map(Object::toString)
+                .orElse("unknown_error");
+        return new TokenRequestFailed(TokenRequestFailed.Kind.REJECTED, error, "Sentry's token endpoint answered " + status + " " + error);
+    }
+
+    private SentryTokens tokens(SentryTokenResponse response) {
+        if (response == null || response.getAccessToken() == null || response.getAccessToken().isBlank()
+                || (response.getTokenType() != null && !"bearer".equalsIgnoreCase(response.getTokenType()))) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response has no bearer access token");
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = expiresAt(response, now);
+        List<String> scopes = response.getScope() == null ? List.of()
+                : Arrays.stream(response.getScope().split(" ")).filter(s -> !s.isBlank()).toList();
+        String refresh = response.getRefreshToken();
+        return new SentryTokens(Secret.of(response.getAccessToken()),
+                refresh == null || refresh.isBlank() ? null : Secret.of(refresh),
+                now, expiresAt, scopes, response.getUser(), response.getOrganizationId());
+    }
+
+    private static Instant expiresAt(SentryTokenResponse response, Instant now) {
+        if (response.getExpiresAt() != null) {
+            try {
+                return Instant.parse(response.getExpiresAt());
+            } catch (DateTimeParseException ignored) {
+                // fall back to expires_in
+            }
+        }
+        if (response.getExpiresIn() != null) {
+            return now.plusSeconds(response.getExpiresIn());
+        }
+        throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response has no expiry");
+    }
+
+    /**
+     * One token request in micronaut-security-oauth2's terms: our own context rather than its
+     * {@code OauthCodeTokenRequestContext}, because that one is fixed to the standard {@link io.micronaut.security.oauth2.endpoint.token.response.TokenResponse}
+     * and 4.x has no refresh context at all. A {@link SecureGrantMap} lets {@code client_secret_post} work too.
+     */
+    private static final class SentryTokenRequest extends AbstractTokenRequestContext<SecureGrantMap, SentryTokenResponse> {
+        private final SecureGrantMap grant;
+
+        SentryTokenRequest(OauthClientConfiguration client, SecureGrantMap grant) {
+            super(MediaType.APPLICATION_FORM_URLENCODED_TYPE, client.getTokenEndpoint(), client);
+            this.grant = grant;
+        }
+
+        @Override
+        public SecureGrantMap getGrant() {
+            return grant;
+        }
+
+        @Override
+        public Argument<SentryTokenResponse> getResponseType() {
+            return Argument.of(SentryTokenResponse.class);
+        }
+
+        @Override
+        public Argument<?> getErrorResponseType() {
+            return Argument.of(TokenErrorResponse.class);
+        }
+    }
+}

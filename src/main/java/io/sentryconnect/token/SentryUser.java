@@ -1,0 +1,9 @@
+package io.sentryconnect.token;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+
+/** The Sentry user who approved an authorization, as the token response names them. */
+@Serdeable
+public record SentryUser(String id, @Nullable String name, @Nullable String email) {
+}

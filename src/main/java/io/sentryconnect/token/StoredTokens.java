@@ -1,0 +1,27 @@
+package io.sentryconnect.token;
+
+import io.micronaut.core.annotation.Nullable;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A grant's tokens as stored, decrypted, with what the refresh policy needs.
+ *
+ * @param grantId      the grant
+ * @param tenantId     its tenant
+ * @param status       {@code active}, {@code revoked} or {@code disconnected}
+ * @param statusReason why it is not active, if it is not
+ * @param version      bumped by every token write; a refresh re-checks it under the row lock
+ * @param accessToken  null once disconnected
+ * @param refreshToken null for grants without one (provisioned) and once disconnected
+ * @param issuedAt     when the access token was received
+ * @param expiresAt    when the access token expires
+ */
+public record StoredTokens(UUID grantId, String tenantId, String status, @Nullable String statusReason, long version,
+                           @Nullable Secret accessToken, @Nullable Secret refreshToken,
+                           @Nullable Instant issuedAt, @Nullable Instant expiresAt) {
+    public boolean active() {
+        return "active".equals(status);
+    }
+}

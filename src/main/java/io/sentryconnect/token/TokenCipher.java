@@ -1,0 +1,124 @@
+package io.sentryconnect.token;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AesGcmKey;
+import com.google.crypto.tink.aead.AesGcmParameters;
+import com.google.crypto.tink.util.SecretBytes;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.context.annotation.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Encrypts secrets at rest with Google Tink's AES-256-GCM. Every ciphertext starts with Tink's 5-byte prefix that
+ * names its key id, so decryption picks the right key after rotation. The associated data binds a ciphertext to
+ * its row (tenant, grant and column): copied to another row, it does not decrypt.
+ */
+@Context // built at start-up, so that missing or malformed keys stop the service before it serves anything
+public final class TokenCipher {
+    private final Aead aead;
+    private final int primaryKeyId;
+
+    public TokenCipher(EncryptionProperties properties) {
+        try {
+            AeadConfig.register();
+            this.aead = keyset(properties).getPrimitive(RegistryConfiguration.get(), Aead.class);
+            this.primaryKeyId = properties.primaryKeyId();
+        } catch (GeneralSecurityException e) {
+            throw new ConfigurationException("sentry-connect.encryption: the keys cannot be used: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static KeysetHandle keyset(EncryptionProperties properties) throws GeneralSecurityException {
+        Map<String, String> keys = properties.keys();
+        if (keys == null || keys.isEmpty()) {
+            throw new ConfigurationException("sentry-connect.encryption.keys is empty: configure at least one key");
+        }
+        if (!keys.containsKey(String.valueOf(properties.primaryKeyId()))) {
+            throw new ConfigurationException("sentry-connect.encryption.primary-key-id names no configured key");
+        }
+        AesGcmParameters parameters = AesGcmParameters.builder()
+                .setKeySizeBytes(32).setIvSizeBytes(12).setTagSizeBytes(16)
+                .setVariant(AesGcmParameters.Variant.TINK)
+                .build();
+        KeysetHandle.Builder builder = KeysetHandle.newBuilder();
+        for (Map.Entry<String, String> entry : keys.entrySet()) {
+            int id = parseId(entry.getKey());
+            byte[] material = decode(entry.getKey(), entry.getValue());
+            AesGcmKey key = AesGcmKey.builder()
+                    .setParameters(parameters)
+                    .setKeyBytes(SecretBytes.copyFrom(material, InsecureSecretKeyAccess.get()))
+                    .setIdRequirement(id)
+                    .build();
+            KeysetHandle.Builder.Entry keyEntry = KeysetHandle.importKey(key).setStatus(com.google.crypto.tink.KeyStatus.ENABLED);
+            if (id == properties.primaryKeyId()) {
+                keyEntry.makePrimary();
+            }
+            builder.addEntry(keyEntry);
+        }
+        return builder.build();
+    }
+
+    private static int parseId(String id) {
+        try {
+            return Integer.parseInt(id);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("sentry-connect.encryption.keys: key ids are integers, not '" + id + "'");
+        }
+    }
+
+    private static byte[] decode(String id, String base64) {
+        byte[] material;
+        try {
+            material = Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("sentry-connect.encryption.keys." + id + " is not base64");
+        }
+        if (material.length != 32) {
+            throw new ConfigurationException("sentry-connect.encryption.keys." + id + " must be 32 bytes (base64 of 32 random bytes)");
+        }
+        return material;
+    }
+
+    /** The key id that new ciphertexts are written with. */
+    public int primaryKeyId() {
+        return primaryKeyId;
+    }
+
+    public byte[] encrypt(Secret secret, String associatedData) {
+        try {
+            return aead.encrypt(secret.bytes(), associatedData.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("encryption failed", e);
+        }
+    }
+
+    /** Decrypts, or fails with {@link TokenDecryptionException} when the key is gone or the row is not the one it was written for. */
+    public Secret decrypt(byte[] ciphertext, String associatedData) {
+        try {
+            return Secret.of(new String(aead.decrypt(ciphertext, associatedData.getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new TokenDecryptionException();
+        }
+    }
+
+    /** The key id a ciphertext was written with (Tink's prefix: one version byte, then the id big-endian). */
+    public static int keyIdOf(byte[] ciphertext) {
+        return ((ciphertext[1] & 0xff) << 24) | ((ciphertext[2] & 0xff) << 16) | ((ciphertext[3] & 0xff) << 8) | (ciphertext[4] & 0xff);
+    }
+
+    /** A ciphertext that does not decrypt under any configured key with the expected associated data. */
+    public static final class TokenDecryptionException extends RuntimeException {
+        TokenDecryptionException() {
+            super("a stored secret does not decrypt: unknown key, or a ciphertext moved to another row");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.sentryconnect.token;
+
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Refreshes a grant's access token, at most once at a time per grant:
+ * <ul>
+ *   <li>within an instance, concurrent callers for one grant share one refresh and wait for its result;</li>
+ *   <li>across instances, the refresh runs in a transaction holding the grant's row lock
+ *       ({@code SELECT … FOR UPDATE}) and re-checks the token version after acquiring it, so a caller that queued
+ *       behind another instance's refresh uses that result instead of calling Sentry again;</li>
+ *   <li>Sentry's answer is written in that same transaction: with rotation, the old refresh token is dead the moment
+ *       Sentry answers, so the new one must never be held only in memory.</li>
+ * </ul>
+ */
+@Singleton
+public final class TokenRefresher {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+    private final ConcurrentHashMap<UUID, CompletableFuture<StoredTokens>> inFlight = new ConcurrentHashMap<>();
+    private final TokenStore store;
+    private final SentryTokenClient sentry;
+    private final TransactionOperations<Connection> transactions;
+
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions) {
+        this.store = store;
+        this.sentry = sentry;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Fresh tokens for the grant, refreshing unless someone already has since the caller read {@code seenVersion}.
+     *
+     * @throws GrantRejectedException the grant is (or just became) revoked or disconnected
+     * @throws TokenRequestFailed     Sentry could not be asked (5xx, timeout, malformed): nothing changed
+     */
+    public StoredTokens refresh(UUID grantId, long seenVersion) {
+        CompletableFuture<StoredTokens> mine = new CompletableFuture<>();
+        CompletableFuture<StoredTokens> running = inFlight.putIfAbsent(grantId, mine);
+        if (running != null) {
+            return await(running);
+        }
+        try {
+            StoredTokens result = refreshLocked(grantId, seenVersion);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(grantId, mine);
+        }
+    }
+
+    /**
+     * Sentry refused a token that was just refreshed: the grant is revoked, unless the tokens changed since
+     * {@code usedVersion} (another refresh rotated them under us), in which case the newer tokens come back.
+     */
+    public StoredTokens rejectUnlessChanged(UUID grantId, long usedVersion, String reason) {
+        StoredTokens result = transactions.executeWrite(status -> {
+            StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
+            if (current.version() != usedVersion || !current.active()) {
+                return current;
+            }
+            LOG.info("Grant {} revoked: {}", grantId, reason);
+            return store.markRevoked(current, reason);
+        });
+        return requireActive(result);
+    }
+
+    private StoredTokens refreshLocked(UUID grantId, long seenVersion) {
+        StoredTokens result = transactions.executeWrite(status -> {
+            StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
+            if (!current.active() || current.version() != seenVersion) {
+                return current;
+            }
+            if (current.refreshToken() == null) {
+                LOG.info("Grant {} revoked: its token was refused and it has no refresh token", grantId);
+                return store.markRevoked(current, "unauthorized");
+            }
+            try {
+                SentryTokens fresh = sentry.refresh(current.refreshToken());
+                LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);
+                return store.saveRefreshed(current, fresh);
+            } catch (TokenRequestFailed e) {
+                if (e.grantRejected()) {
+                    LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
+                    return store.markRevoked(current, "refresh_rejected");
+                }
+                LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
+                throw e;
+            }
+        });
+        return requireActive(result);
+    }
+
+    private static StoredTokens requireActive(StoredTokens tokens) {
+        if (!tokens.active()) {
+            throw new GrantRejectedException(tokens.grantId(), tokens.status(), tokens.statusReason());
+        }
+        return tokens;
+    }
+
+    private static GrantRejectedException gone(UUID grantId) {
+        return new GrantRejectedException(grantId, "disconnected", "deleted");
+    }
+
+    private static StoredTokens await(CompletableFuture<StoredTokens> running) {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,507 @@
+package io.sentryconnect.link;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.Fault;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.TokenCipher;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.sentryconnect.support.LinkDriver.location;
+import static io.sentryconnect.support.LinkDriver.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@MicronautTest(environments = "test", transactional = false)
+class LinkFlowTest extends IntegrationTest {
+    private static final String CLIENT_SECRET = "standin-dev-secret-not-for-production";
+
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+    @Inject
+    TestClock clock;
+    @Inject
+    TokenCipher cipher;
+
+    private LinkDriver driver;
+    /** Every secret value the flow handled in this class: none may appear in any captured log line. */
+    private final List<String> secretsSeen = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void setUp() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+        TestDatabase.execute("""
+                CREATE OR REPLACE FUNCTION fail_grant_insert() RETURNS trigger AS $$
+                BEGIN
+                  IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql""");
+        TestDatabase.execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
+        TestDatabase.execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
+                + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
+    }
+
+    @AfterEach
+    void resetWorld() {
+        clock.reset();
+        standIn.clearFaults();
+    }
+
+    @AfterAll
+    void logsContainNoSecrets() {
+        secretsSeen.add(CLIENT_SECRET);
+        // The verifiers and tokens as they were stored, decrypted: every one of them must be absent from the logs.
+        for (Map<String, Object> row : TestDatabase.query("SELECT state_hash, code_verifier FROM link_state")) {
+            String ad = "sentry-connect:link-state:" + HexFormat.of().formatHex((byte[]) row.get("state_hash")) + ":code_verifier";
+            secretsSeen.add(cipher.decrypt((byte[]) row.get("code_verifier"), ad).reveal());
+        }
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant WHERE access_token IS NOT NULL")) {
+            secretsSeen.add(decrypt(row, "access").reveal());
+            secretsSeen.add(decrypt(row, "refresh").reveal());
+        }
+        assertTrue(secretsSeen.size() > 10, "the leak check saw secrets to look for: " + secretsSeen.size());
+        for (String secret : secretsSeen) {
+            assertEquals(List.of(), LogCapture.linesContaining(secret), "a secret appears in the logs");
+        }
+    }
+
+    @Test
+    void theWholeFlowEndsInAnActiveEncryptedOrgScopedGrant() {
+        String tenant = tenant();
+        HttpResponse<String> created = driver.createLink(driver.jwt(tenant, "u1"), Map.of("return_to", LinkDriver.RETURN_TO));
+        assertEquals(201, created.statusCode(), created.body());
+        Map<String, Object> link = driver.map(created.body());
+        String linkUrl = (String) link.get("link_url");
+        assertTrue(linkUrl.startsWith(serviceUrl() + "/connect/sentry/start?ticket="), linkUrl);
+        assertNotNull(link.get("expires_at"));
+
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(linkUrl);
+        assertEquals(302, toSentry.statusCode(), toSentry.body());
+        String authorize = location(toSentry);
+        Map<String, String> params = query(authorize);
+        assertTrue(authorize.startsWith(standIn.baseUrl() + "/oauth/authorize/"), authorize);
+        assertEquals("sentry-connect-dev", params.get("client_id"));
+        assertEquals("code", params.get("response_type"));
+        assertEquals(serviceUrl() + "/connect/sentry/callback", params.get("redirect_uri"));
+        assertEquals("org:read project:read team:read member:read event:read", params.get("scope"));
+        assertEquals("S256", params.get("code_challenge_method"));
+        assertTrue(params.get("state").length() >= 43, "state has at least 256 bits");
+        assertTrue(params.get("code_challenge").matches("[A-Za-z0-9_-]{43}"));
+        HttpCookie cookie = browser.cookies().getCookieStore().getCookies().get(0);
+        assertTrue(cookie.isHttpOnly());
+        assertEquals("/connect/sentry/callback", cookie.getPath());
+        assertTrue(toSentry.headers().firstValue("Set-Cookie").orElseThrow().contains("SameSite=Lax"));
+        secretsSeen.add(linkUrl.substring(linkUrl.indexOf("ticket=") + 7));
+        secretsSeen.add(params.get("state"));
+        secretsSeen.add(cookie.getValue());
+
+        standIn.approveNext("1", "initech", List.of("org:read", "project:read", "event:read"));
+        HttpResponse<String> toCallback = browser.get(authorize);
+        String callback = location(toCallback);
+        secretsSeen.add(query(callback).get("code"));
+        HttpResponse<String> done = browser.get(callback);
+        assertEquals(302, done.statusCode(), done.body());
+        Map<String, String> result = query(location(done));
+        assertTrue(location(done).startsWith(LinkDriver.RETURN_TO + "?"), location(done));
+        assertEquals("connected", result.get("sentry_connect"), location(done));
+
+        List<Map<String, Object>> rows = grants(tenant);
+        assertEquals(1, rows.size());
+        Map<String, Object> row = rows.get(0);
+        assertEquals(result.get("grant_id"), row.get("id").toString());
+        assertEquals("u1", row.get("user_id"));
+        assertEquals("active", row.get("status"));
+        assertEquals("2001", row.get("org_id"));
+        assertEquals("initech", row.get("org_slug"));
+        assertEquals("Initech GmbH", row.get("org_name"));
+        assertEquals(standIn.regionUrl("de").toString().replaceAll("/$", ""), row.get("region_url"));
+        assertEquals("1", row.get("sentry_user_id"));
+        assertEquals("Ada Lovelace", row.get("sentry_user_name"));
+        assertEquals("org:read project:read event:read", row.get("scopes"), "the granted scopes, not the requested ones");
+        Instant expires = ((Timestamp) row.get("expires_at")).toInstant();
+        assertTrue(expires.isAfter(Instant.now().plus(Duration.ofDays(29))), "expiry from Sentry's answer: " + expires);
+
+        Secret access = decrypt(row, "access");
+        Secret refresh = decrypt(row, "refresh");
+        assertEquals(64, access.reveal().length());
+        assertFalse(new String(bytes(row.get("access_token")), StandardCharsets.ISO_8859_1).contains(access.reveal()),
+                "the column holds ciphertext, not the token");
+        assertEquals(2, TokenCipher.keyIdOf(bytes(row.get("access_token"))), "written with the primary key");
+        HttpResponse<String> whoami = new Http().get(standIn.baseUrl() + "/api/0/", Http.bearer(access.reveal()));
+        assertEquals(200, whoami.statusCode(), "the stored token is the one Sentry issued");
+        assertFalse(refresh.reveal().isBlank());
+        HttpResponse<String> expired = new Http().get(callback.replace("code=", "code=x"));
+        assertEquals(302, expired.statusCode());
+    }
+
+    @Test
+    void aCiphertextCopiedToAnotherGrantDoesNotDecrypt() {
+        String tenant = tenant();
+        String jwt = driver.jwt(tenant, "u1");
+        assertConnected(driver.link(jwt, "1", "acme"));
+        assertConnected(driver.link(jwt, "1", "globex"));
+        List<Map<String, Object>> rows = grants(tenant);
+        assertEquals(2, rows.size());
+        Map<String, Object> moved = new java.util.HashMap<>(rows.get(1));
+        moved.put("access_token", rows.get(0).get("access_token"));
+        try {
+            decrypt(moved, "access");
+            throw new AssertionError("a ciphertext decrypted in another row");
+        } catch (TokenCipher.TokenDecryptionException expected) {
+            assertNotNull(expected.getMessage());
+        }
+    }
+
+    @Test
+    void linkingTheSameOrgAgainUpdatesTheGrantInPlace() {
+        String tenant = tenant();
+        String jwt = driver.jwt(tenant, "u1");
+        String first = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        Object before = grants(tenant).get(0).get("access_token");
+        String second = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        assertEquals(first, second);
+        List<Map<String, Object>> rows = grants(tenant);
+        assertEquals(1, rows.size());
+        assertFalse(before.equals(rows.get(0).get("access_token")), "new tokens");
+    }
+
+    @Test
+    void anUnknownTicketShowsAnErrorPage() {
+        HttpResponse<String> response = new Http().get(serviceUrl() + "/connect/sentry/start?ticket=nope");
+        assertErrorPage(response, "ticket_invalid");
+        assertErrorPage(new Http().get(serviceUrl() + "/connect/sentry/start"), "ticket_invalid");
+    }
+
+    @Test
+    void anExpiredTicketGoesBackWithTicketExpired() {
+        String tenant = tenant();
+        String linkUrl = driver.linkUrl(driver.jwt(tenant, "u1"));
+        clock.advance(Duration.ofMinutes(6));
+        assertBackWith(new Http().get(linkUrl), "ticket_expired");
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM link_state WHERE tenant_id = ?", tenant), "no state created");
+    }
+
+    @Test
+    void aReplayedTicketGoesBackWithTicketUsed() {
+        String tenant = tenant();
+        String linkUrl = driver.linkUrl(driver.jwt(tenant, "u1"));
+        assertEquals(302, new Http().get(linkUrl).statusCode());
+        assertBackWith(new Http().get(linkUrl), "ticket_used");
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM link_state WHERE tenant_id = ?", tenant).size());
+    }
+
+    @Test
+    void anUnknownOrMissingStateShowsAnErrorPage() {
+        assertErrorPage(new Http().get(serviceUrl() + "/connect/sentry/callback?code=abc&state=unknown"), "state_invalid");
+        assertErrorPage(new Http().get(serviceUrl() + "/connect/sentry/callback?code=abc"), "state_invalid");
+    }
+
+    @Test
+    void anExpiredStateGoesBackWithStateExpired() {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        clock.advance(Duration.ofMinutes(11));
+        assertBackWith(browser.get(callback), "state_expired");
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void aReplayedStateGoesBackWithStateInvalidAndChangesNothing() {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        HttpCookie binding = browser.cookies().getCookieStore().getCookies().get(0);
+        assertConnected(browser.get(callback));
+        List<Map<String, Object>> before = grants(tenant);
+        Http replayer = new Http();
+        replayer.cookies().getCookieStore().add(URI.create(serviceUrl()), binding);
+        assertBackWith(replayer.get(callback), "state_invalid");
+        assertEquals(before, grants(tenant));
+    }
+
+    @Test
+    void aCallbackWithoutTheBindingCookieGoesBackWithStateInvalid() {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        assertBackWith(new Http().get(callback), "state_invalid");
+        assertEquals(List.of(), grants(tenant));
+        // The state was not burnt by the foreign browser: the browser that started the flow still completes it.
+        assertConnected(browser.get(callback));
+    }
+
+    @Test
+    void aCallbackWithAnotherBrowsersCookieGoesBackWithStateInvalid() {
+        String tenant = tenant();
+        Http victim = new Http();
+        HttpResponse<String> toSentry = victim.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(victim.get(location(toSentry)));
+        String cookieName = victim.cookies().getCookieStore().getCookies().get(0).getName();
+        Http attacker = new Http();
+        HttpCookie forged = new HttpCookie(cookieName, "forged-value");
+        forged.setPath("/connect/sentry/callback");
+        attacker.cookies().getCookieStore().add(URI.create(serviceUrl()), forged);
+        assertBackWith(attacker.get(callback), "state_invalid");
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void aDeniedAuthorizationGoesBackWithAccessDenied() {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.denyNext();
+        String callback = location(browser.get(location(toSentry)));
+        assertEquals("access_denied", query(callback).get("error"));
+        assertBackWith(browser.get(callback), "access_denied");
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void tokenEndpointServerErrorGoesBackWithSentryUnavailable() {
+        assertFailsAtCallback(Fault.status("/oauth/token/", 503, 1), "sentry_unavailable");
+    }
+
+    @Test
+    void tokenEndpointTimeoutGoesBackWithSentryUnavailable() {
+        assertFailsAtCallback(new Fault("/oauth/token/", 0, 2000, false, false, 1), "sentry_unavailable");
+    }
+
+    @Test
+    void tokenEndpointConnectionResetGoesBackWithSentryUnavailable() {
+        assertFailsAtCallback(Fault.reset("/oauth/token/", 1), "sentry_unavailable");
+    }
+
+    @Test
+    void tokenEndpointMalformedBodyGoesBackWithTokenExchangeFailed() {
+        assertFailsAtCallback(new Fault("/oauth/token/", 0, 0, false, true, 1), "token_exchange_failed");
+    }
+
+    @Test
+    void anInvalidGrantGoesBackWithTokenExchangeFailed() {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        String forgedCode = callback.replaceAll("code=[^&]+", "code=0123456789abcdef");
+        assertBackWith(browser.get(forgedCode), "token_exchange_failed");
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void organizationDiscoveryFailingGoesBackWithOrgDiscoveryFailed() {
+        assertFailsAtCallback(new Fault("/api/0/organizations/", 0, 0, false, true, 1), "org_discovery_failed");
+    }
+
+    @Test
+    void organizationDiscoveryServerErrorGoesBackWithSentryUnavailable() {
+        assertFailsAtCallback(Fault.status("/api/0/organizations/", 500, 1), "sentry_unavailable");
+    }
+
+    @Test
+    void aDatabaseFailureWhileRecordingLeavesNoHalfWrittenGrant() {
+        String tenant = "t-db-fails";
+        assertBackWith(driver.link(driver.jwt(tenant, "u1"), "1", "acme"), "internal_error");
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void aReturnToOffTheAllowListIs400NamingTheField() {
+        String jwt = driver.jwt(tenant(), "u1");
+        for (String returnTo : List.of("https://evil.example/x", "https://platform.example.evil.com/", "javascript:alert(1)",
+                "https://user@platform.example/", "/relative", "http://platform.example/")) {
+            HttpResponse<String> response = driver.createLink(jwt, Map.of("return_to", returnTo));
+            assertProblem(response, 400, "return_to");
+        }
+        assertProblem(driver.createLink(jwt, Map.of()), 400, "return_to");
+    }
+
+    @Test
+    void scopesOutsideTheAllowedSetAre400NamingTheField() {
+        HttpResponse<String> response = driver.createLink(driver.jwt(tenant(), "u1"),
+                Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "org:admin")));
+        assertProblem(response, 400, "scopes");
+    }
+
+    @Test
+    void requestedScopesWithinTheAllowedSetAreSentToSentry() {
+        HttpResponse<String> created = driver.createLink(driver.jwt(tenant(), "u1"),
+                Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "event:write")));
+        String linkUrl = (String) driver.map(created.body()).get("link_url");
+        assertEquals("org:read event:write", query(location(new Http().get(linkUrl))).get("scope"));
+    }
+
+    @Test
+    void twoConcurrentCallbacksWithOneStateMakeOneGrant() throws Exception {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        List<HttpResponse<String>> results = concurrently(2, () -> browser.get(callback));
+        List<String> outcomes = results.stream().map(r -> query(location(r)).get("sentry_connect")).sorted().toList();
+        assertEquals(List.of("connected", "error"), outcomes);
+        assertEquals(1, grants(tenant).size());
+    }
+
+    @Test
+    void theSameUserLinkingTheSameOrgTwiceAtOnceMakesOneGrantRow() throws Exception {
+        String tenant = tenant();
+        String jwt = driver.jwt(tenant, "u1");
+        List<Http> browsers = List.of(new Http(), new Http());
+        List<String> callbacks = new ArrayList<>();
+        for (Http browser : browsers) {
+            HttpResponse<String> toSentry = browser.get(driver.linkUrl(jwt));
+            standIn.approveNext("1", "acme");
+            callbacks.add(location(browser.get(location(toSentry))));
+        }
+        List<Integer> index = List.of(0, 1);
+        List<HttpResponse<String>> results = concurrently(2, new Callable<>() {
+            private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+            @Override
+            public HttpResponse<String> call() {
+                int i = index.get(next.getAndIncrement());
+                return browsers.get(i).get(callbacks.get(i));
+            }
+        });
+        Set<String> grantIds = new java.util.HashSet<>();
+        for (HttpResponse<String> result : results) {
+            assertConnected(result);
+            grantIds.add(query(location(result)).get("grant_id"));
+        }
+        assertEquals(1, grantIds.size());
+        assertEquals(1, grants(tenant).size());
+    }
+
+    private void assertFailsAtCallback(Fault fault, String code) {
+        String tenant = tenant();
+        Http browser = new Http();
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        String callback = location(browser.get(location(toSentry)));
+        secretsSeen.add(query(callback).get("code"));
+        standIn.addFault(fault);
+        assertBackWith(browser.get(callback), code);
+        assertEquals(List.of(), grants(tenant), "no grant written");
+    }
+
+    private static <T> List<T> concurrently(int n, Callable<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch ready = new CountDownLatch(n);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return task.call();
+                }));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void assertConnected(HttpResponse<String> response) {
+        assertEquals(302, response.statusCode(), response.body());
+        assertEquals("connected", query(location(response)).get("sentry_connect"), location(response));
+    }
+
+    private void assertBackWith(HttpResponse<String> response, String code) {
+        assertEquals(302, response.statusCode(), response.body());
+        String location = location(response);
+        assertTrue(location.startsWith(LinkDriver.RETURN_TO + "?"), location);
+        Map<String, String> params = query(location);
+        assertEquals("error", params.get("sentry_connect"), location);
+        assertEquals(code, params.get("code"), location);
+        assertEquals(Set.of("sentry_connect", "code"), params.keySet(), "nothing else in the redirect: " + location);
+    }
+
+    private void assertErrorPage(HttpResponse<String> response, String code) {
+        assertEquals(400, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(response.body().contains("<code id=\"code\">" + code + "</code>"), response.body());
+        assertFalse(response.body().contains("Exception"), "no stack trace");
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        Map<String, Object> problem = driver.map(response.body());
+        assertEquals(field, problem.get("field"), response.body());
+        assertNotNull(problem.get("detail"));
+    }
+
+    private Secret decrypt(Map<String, Object> row, String column) {
+        Object value = row.get(column + "_token");
+        return cipher.decrypt(value instanceof byte[] raw ? raw : bytes(value),
+                "sentry-connect:grant:" + ((String) row.get("tenant_id")).length() + ":" + row.get("tenant_id") + ":"
+                        + row.get("id") + ":" + column);
+    }
+
+    /** The tenant's grant rows; byte columns as hex, so that rows compare by value. */
+    private static List<Map<String, Object>> grants(String tenant) {
+        List<Map<String, Object>> rows = TestDatabase.query("SELECT * FROM sentry_grant WHERE tenant_id = ? ORDER BY created_at", tenant);
+        rows.forEach(row -> row.replaceAll((k, v) -> v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : v));
+        return rows;
+    }
+
+    private static byte[] bytes(Object hex) {
+        return HexFormat.of().parseHex((String) hex);
+    }
+
+    private static String tenant() {
+        return "t-" + UUID.randomUUID();
+    }
+}
