@@ -1,0 +1,120 @@
+package io.sentryconnect.grant;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.web.ApiProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code /api/v1/grants}: list, read and disconnect. A platform user sees their own grants; a tenant admin sees all
+ * of its tenant's. Anything else is 404, exactly like a grant that does not exist.
+ */
+@Controller("/api/v1/grants")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class GrantController {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantController.class);
+    private static final Set<String> STATUSES = Set.of("active", "revoked", "disconnected");
+    private static final int MAX_LIMIT = 100;
+
+    private final GrantRepository grants;
+    private final URI publicUrl;
+
+    GrantController(GrantRepository grants, @Value("${sentry-connect.public-url}") URI publicUrl) {
+        this.grants = grants;
+        this.publicUrl = publicUrl;
+    }
+
+    @Get
+    MutableHttpResponse<List<GrantJson>> list(PlatformCaller caller,
+                                              @QueryValue("user_id") @Nullable String userId,
+                                              @QueryValue @Nullable String status,
+                                              @QueryValue("org_slug") @Nullable String orgSlug,
+                                              @QueryValue @Nullable Integer limit,
+                                              @QueryValue @Nullable String cursor) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiProblem.invalidField("status", "status is one of active, revoked, disconnected.");
+        }
+        int pageSize = limit == null ? 50 : limit;
+        if (pageSize < 1 || pageSize > MAX_LIMIT) {
+            throw ApiProblem.invalidField("limit", "limit is between 1 and " + MAX_LIMIT + ".");
+        }
+        UUID after = null;
+        if (cursor != null) {
+            try {
+                after = UUID.fromString(cursor);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalidField("cursor", "cursor is not one this service handed out.");
+            }
+        }
+        // A platform user's view is always their own grants, whatever user_id they ask for.
+        String owner = caller.tenantAdmin() ? userId : caller.userId();
+        if (!caller.tenantAdmin() && userId != null && !userId.equals(caller.userId())) {
+            return HttpResponse.ok(List.of());
+        }
+        List<Grant> page = grants.list(caller.tenantId(), owner, status, orgSlug, after, pageSize);
+        MutableHttpResponse<List<GrantJson>> response = HttpResponse.ok(page.stream().map(GrantJson::of).toList());
+        if (page.size() == pageSize) {
+            UriBuilder next = UriBuilder.of(publicUrl).path("/api/v1/grants")
+                    .queryParam("limit", pageSize)
+                    .queryParam("cursor", page.get(page.size() - 1).id().toString());
+            if (userId != null) {
+                next.queryParam("user_id", userId);
+            }
+            if (status != null) {
+                next.queryParam("status", status);
+            }
+            if (orgSlug != null) {
+                next.queryParam("org_slug", orgSlug);
+            }
+            response.header("Link", "<" + next.build() + ">; rel=\"next\"");
+        }
+        return response;
+    }
+
+    @Get("/{id}")
+    GrantJson get(PlatformCaller caller, @PathVariable String id) {
+        return GrantJson.of(visible(caller, id));
+    }
+
+    /** Disconnect: tokens destroyed, the row kept as a tombstone (status {@code disconnected}). Idempotent. */
+    @Delete("/{id}")
+    HttpResponse<Void> disconnect(PlatformCaller caller, @PathVariable String id) {
+        Grant grant = visible(caller, id);
+        if (grants.disconnect(caller.tenantId(), grant.id())) {
+            LOG.info("Grant {} disconnected: tenant {}, user {}", grant.id(), grant.tenantId(), grant.userId());
+        }
+        return HttpResponse.noContent();
+    }
+
+    private Grant visible(PlatformCaller caller, String id) {
+        UUID grantId;
+        try {
+            grantId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.grantNotFound();
+        }
+        return grants.find(caller.tenantId(), grantId)
+                .filter(g -> caller.mayAccess(g.tenantId(), g.userId()))
+                .orElseThrow(ApiProblem::grantNotFound);
+    }
+}

@@ -1,0 +1,46 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.sentryconnect.grant.GrantJson;
+import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.web.ApiProblem;
+
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/grants/{id}/check}: asks Sentry who the grant's token is ({@code GET /api/0/}), refreshing or
+ * revoking on the way as any call would, and answers the grant as it now stands (status may have turned revoked).
+ * It lives here, not in the grant package, because it calls Sentry.
+ */
+@Controller("/api/v1/grants/{id}/check")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class CheckController {
+    private final SentryApi sentry;
+    private final GrantRepository grants;
+
+    CheckController(SentryApi sentry, GrantRepository grants) {
+        this.sentry = sentry;
+        this.grants = grants;
+    }
+
+    @Post
+    GrantJson check(PlatformCaller caller, @PathVariable String id) {
+        UUID grantId = ProxyController.parseId(id);
+        try {
+            sentry.call(caller, grantId, SentryRequest.get(""));
+        } catch (ApiProblem problem) {
+            if (!problem.code().equals("grant_revoked") && !problem.code().equals("grant_disconnected")) {
+                throw problem;
+            }
+        }
+        return grants.find(caller.tenantId(), grantId).map(GrantJson::of).orElseThrow(ApiProblem::grantNotFound);
+    }
+}

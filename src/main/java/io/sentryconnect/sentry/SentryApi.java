@@ -1,0 +1,129 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpRequest;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.token.GrantRejectedException;
+import io.sentryconnect.token.TokenRequestFailed;
+import io.sentryconnect.web.ApiProblem;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Calls Sentry's API on a grant's behalf: the capability behind {@code /api/v1/grants/{id}/sentry/{path}}, and a
+ * bean for code inside the host application. One database read per call on a valid token (the grant with its
+ * tokens), no write; refresh and revocation are {@link GrantAuthenticator}'s.
+ */
+@Singleton
+public class SentryApi {
+    private static final Logger LOG = LoggerFactory.getLogger(SentryApi.class);
+    private static final String RATE_LIMIT_PREFIX = "x-sentry-rate-limit-";
+
+    private final GrantRepository grants;
+    private final GrantAuthenticator authenticator;
+    private final SentryHttp http;
+    private final Clock clock;
+    private final URI publicUrl;
+
+    SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, Clock clock,
+              @Value("${sentry-connect.public-url}") URI publicUrl) {
+        this.grants = grants;
+        this.authenticator = authenticator;
+        this.http = http;
+        this.clock = clock;
+        this.publicUrl = publicUrl;
+    }
+
+    /**
+     * Sends {@code request} with the grant's token to the grant's region.
+     *
+     * @throws ApiProblem 404 for a grant the caller may not see, 409 for a revoked or disconnected one, 400 for a
+     *                    path outside {@code /api/0/}, 502/504 when Sentry fails after retries
+     */
+    public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
+        GrantRepository.GrantWithTokens found = grants.findWithTokens(caller.tenantId(), grantId)
+                .filter(g -> caller.mayAccess(g.grant().tenantId(), g.grant().userId()))
+                .orElseThrow(ApiProblem::grantNotFound);
+        Grant grant = found.grant();
+        if ("disconnected".equals(grant.status())) {
+            throw ApiProblem.grantDisconnected(grantId.toString());
+        }
+        URI target = SentryPath.resolve(grant.organization().regionUrl(), request.path(), request.rawQuery());
+        try {
+            HttpResponse<byte[]> response = authenticator.send(found.tokens(), token -> exchange(request, target, token));
+            return passThrough(response);
+        } catch (GrantRejectedException e) {
+            throw revoked(grantId, e);
+        } catch (TokenRequestFailed e) {
+            LOG.warn("Call for grant {}: refresh failed ({}), grant unchanged", grantId, e.kind());
+            throw ApiProblem.sentryUnavailable(e.kind() == TokenRequestFailed.Kind.TIMEOUT,
+                    "Sentry's token endpoint did not answer; the grant is unchanged. Try again later.");
+        } catch (SentryHttp.SentryServerError e) {
+            LOG.warn("Call for grant {}: {} {} failed: {}", grantId, request.method(), target.getRawPath(), e.getMessage());
+            throw ApiProblem.sentryUnavailable(e.timeout(), e.timeout() ? "Sentry did not answer in time."
+                    : e.response() == null ? "Sentry could not be reached." : "Sentry answered " + e.response().code() + ".");
+        }
+    }
+
+    /** The problem for a call on a grant that Sentry no longer accepts. */
+    public ApiProblem revoked(UUID grantId, GrantRejectedException e) {
+        if ("disconnected".equals(e.status())) {
+            return ApiProblem.grantDisconnected(grantId.toString());
+        }
+        return ApiProblem.grantRevoked(grantId.toString(), e.reason(), publicUrl + "/api/v1/grants/" + grantId + "/reconnect");
+    }
+
+    private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token) {
+        Supplier<MutableHttpRequest<?>> build = () -> {
+            MutableHttpRequest<Object> outgoing = HttpRequest.create(request.method(), target.toString());
+            outgoing.accept("application/json");
+            if (request.body() != null) {
+                outgoing.body(request.body());
+                outgoing.contentType(request.contentType() == null ? "application/json" : request.contentType());
+            }
+            return GrantAuthenticator.withToken(outgoing, token);
+        };
+        return request.idempotent() ? http.idempotent(build) : http.once(build);
+    }
+
+    private SentryResponse passThrough(HttpResponse<byte[]> response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        response.getHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)) {
+                headers.put(name, new ArrayList<>(values));
+            }
+        });
+        if (response.code() == 429) {
+            // Sentry sends no Retry-After; the reset time of its rate-limit window says when to come back.
+            response.getHeaders().getFirst("X-Sentry-Rate-Limit-Reset").map(this::secondsUntil)
+                    .ifPresent(seconds -> headers.put(HttpHeaders.RETRY_AFTER, List.of(String.valueOf(seconds))));
+        }
+        byte[] body = response.getBody().orElse(new byte[0]);
+        return new SentryResponse(response.code(), headers, body);
+    }
+
+    private long secondsUntil(String epochSeconds) {
+        try {
+            return Math.max(1, Long.parseLong(epochSeconds.trim()) - clock.instant().getEpochSecond());
+        } catch (NumberFormatException e) {
+            return 60;
+        }
+    }
+}

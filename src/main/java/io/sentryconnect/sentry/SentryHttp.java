@@ -1,0 +1,75 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.retry.annotation.Retryable;
+import jakarta.inject.Singleton;
+
+import java.util.function.Supplier;
+
+/**
+ * One exchange with Sentry's API, and the retry policy around it (micronaut-retry): idempotent calls that meet a
+ * 5xx, a timeout or a dropped connection are repeated with exponential backoff, up to
+ * {@code sentry-connect.retry.attempts}; then {@link SentryServerError} says what the last attempt met.
+ * The client is {@code micronaut.http.services.sentry-api}, configured not to throw on error statuses: 4xx
+ * answers are Sentry's to pass through.
+ */
+@Singleton
+public class SentryHttp {
+    private final HttpClient http;
+
+    SentryHttp(@Client(id = "sentry-api") HttpClient http) {
+        this.http = http;
+    }
+
+    /** The last failure of a retried call: Sentry's 5xx response, or a timeout, or no connection. */
+    public static final class SentryServerError extends RuntimeException {
+        private final boolean timeout;
+        private final HttpResponse<byte[]> response;
+
+        SentryServerError(boolean timeout, @Nullable HttpResponse<byte[]> response) {
+            super(timeout ? "Sentry timed out" : response == null ? "Sentry could not be reached" : "Sentry answered " + response.code(),
+                    null, false, false);
+            this.timeout = timeout;
+            this.response = response;
+        }
+
+        public boolean timeout() {
+            return timeout;
+        }
+
+        @Nullable
+        public HttpResponse<byte[]> response() {
+            return response;
+        }
+    }
+
+    @Retryable(includes = SentryServerError.class,
+            attempts = "${sentry-connect.retry.attempts:3}",
+            delay = "${sentry-connect.retry.delay:200ms}",
+            multiplier = "2.0",
+            jitter = "0.25")
+    public HttpResponse<byte[]> idempotent(Supplier<MutableHttpRequest<?>> request) {
+        return once(request);
+    }
+
+    public HttpResponse<byte[]> once(Supplier<MutableHttpRequest<?>> request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.toBlocking().exchange(request.get(), byte[].class);
+        } catch (ReadTimeoutException e) {
+            throw new SentryServerError(true, null);
+        } catch (HttpClientException e) {
+            throw new SentryServerError(false, null);
+        }
+        if (response.code() >= 500) {
+            throw new SentryServerError(false, response);
+        }
+        return response;
+    }
+}

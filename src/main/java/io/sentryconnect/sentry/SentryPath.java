@@ -1,0 +1,54 @@
+package io.sentryconnect.sentry;
+
+import io.sentryconnect.web.ApiProblem;
+
+import java.net.URI;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the only URLs the proxy may call: the grant's region URL, then {@code /api/0/}, then a path of plain
+ * segments. Hand-written because the rule is ours: no {@code ..}, no empty segment, no percent-encoding
+ * (so no encoded traversal or slash), no scheme or host smuggled in; and the result is checked once more as a URI.
+ */
+final class SentryPath {
+    /** Sentry's API paths are slugs, ids and a few punctuation marks: nothing needs escaping. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_~.:@!$'()*+,;=-]+");
+
+    private SentryPath() {
+    }
+
+    static URI resolve(String regionUrl, String path, String rawQuery) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.isEmpty()) {
+            return build(regionUrl, "", rawQuery);
+        }
+        String[] segments = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1).split("/", -1) : trimmed.split("/", -1);
+        for (String segment : segments) {
+            if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
+            }
+        }
+        if (segments[0].contains(":")) {
+            throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
+        }
+        return build(regionUrl, trimmed, rawQuery);
+    }
+
+    private static URI build(String regionUrl, String path, String rawQuery) {
+        URI base = URI.create(regionUrl.endsWith("/") ? regionUrl : regionUrl + "/");
+        if (rawQuery != null && (rawQuery.contains("#") || rawQuery.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+            throw ApiProblem.invalidField("query", "The query string holds characters that must be percent-encoded.");
+        }
+        URI target = URI.create(base + "api/0/" + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        URI normalized = target.normalize();
+        if (!normalized.equals(target) || !sameOrigin(base, target) || !target.getRawPath().startsWith(base.getRawPath() + "api/0/")) {
+            throw ApiProblem.invalidField("path", "The Sentry API path leaves the grant's /api/0/.");
+        }
+        return target;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && a.getPort() == b.getPort() && b.getRawUserInfo() == null;
+    }
+}

@@ -1,0 +1,20 @@
+package io.sentryconnect.sentry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sentry's answer, as the caller may see it: status, body, and the headers that pass through
+ * ({@code Content-Type}, {@code Link}, {@code X-Sentry-Rate-Limit-*}, and a computed {@code Retry-After} on 429).
+ */
+public record SentryResponse(int status, Map<String, List<String>> headers, byte[] body) {
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public java.util.Optional<String> header(String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .flatMap(e -> e.getValue().stream()).findFirst();
+    }
+}
