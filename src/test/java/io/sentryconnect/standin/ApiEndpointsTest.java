@@ -279,6 +279,20 @@ class ApiEndpointsTest {
         assertTrue(issue.get("count") instanceof String, "Sentry sends count as a string");
     }
 
+    @Test
+    void hundredsOfConcurrentCallsAreAllAnswered() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            calls.add(h.http.sendAsync(java.net.http.HttpRequest.newBuilder(h.us("/api/0/organizations/acme/projects/"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var call : calls) {
+            assertEquals(200, call.join().statusCode());
+        }
+        assertEquals(300, h.standIn.requests("/api/0/organizations/").size());
+    }
+
     // --- rate limits -----------------------------------------------------------------------------------------------
 
     @Test
