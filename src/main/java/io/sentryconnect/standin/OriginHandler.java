@@ -81,10 +81,11 @@ final class OriginHandler implements HttpHandler {
                 response = truncated(response);
             }
         }
-        write(exchange, response, request.method());
+        // Logged before the response leaves: a test that reads the log right after its call must find the call.
         if (!control) {
             log(request, response.status(), fault.map(OriginHandler::describe).orElse(null));
         }
+        write(exchange, response, request.method());
     }
 
     private StandInResponse serve(StandInRequest request) {

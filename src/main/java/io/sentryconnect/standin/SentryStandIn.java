@@ -45,6 +45,14 @@ public final class SentryStandIn implements AutoCloseable {
     /** Pending connections the kernel keeps while all workers are busy: bursts in tests must not be refused. */
     private static final int BACKLOG = 512;
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, every response then waits
+        // for the client's delayed ACK (~40 ms). The server reads this switch once, when it is first used.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final StandInConfiguration configuration;
     private final Json json;
     private final Fixtures fixtures;

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -255,12 +254,5 @@ final class StandInState {
 
     Optional<Fixtures.Issue> updateIssue(String id, UnaryOperator<Fixtures.Issue> change) {
         return Optional.ofNullable(issues.computeIfPresent(id, (k, v) -> change.apply(v)));
-    }
-
-    /** How many tokens exist per organization id; for the fixtures view, never the tokens themselves. */
-    Map<String, Integer> tokenCounts() {
-        Map<String, Integer> counts = new HashMap<>();
-        byAccess.values().forEach(t -> counts.merge(t.orgId(), 1, Integer::sum));
-        return counts;
     }
 }

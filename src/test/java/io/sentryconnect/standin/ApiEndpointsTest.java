@@ -1,0 +1,346 @@
+package io.sentryconnect.standin;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.sentryconnect.standin.StandInHarness.READ_SCOPES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ApiEndpointsTest {
+
+    private static final String FORBIDDEN = "{\"detail\":\"You do not have permission to perform this action.\"}";
+    private static final String NOT_FOUND = "{\"detail\":\"The requested resource does not exist\"}";
+    private static final String WRITE_SCOPES = READ_SCOPES + " event:write";
+
+    private final StandInHarness h = new StandInHarness();
+
+    @AfterEach
+    void stop() {
+        h.close();
+    }
+
+    private static void assertStatus(int status, String body, HttpResponse<String> response) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(body, response.body());
+    }
+
+    // --- who the token is ----------------------------------------------------------------------------------------
+
+    @Test
+    void indexSaysWhoTheTokenIsAndWhatItMayDo() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        Map<String, Object> body = h.object(h.apiGet(h.main("/api/0/"), token));
+        assertEquals("0", body.get("version"));
+        assertEquals(Map.of("scopes", List.of(READ_SCOPES.split(" "))), body.get("auth"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> user = (Map<String, Object>) body.get("user");
+        assertEquals("1", user.get("id"));
+        assertEquals("ada@example.com", user.get("email"));
+    }
+
+    @Test
+    void indexAnswersAnonymousCallersWithNulls() {
+        HttpResponse<String> response = h.get(h.main("/api/0/"));
+        assertEquals(200, response.statusCode());
+        Map<String, Object> body = h.object(response);
+        assertTrue(body.containsKey("auth") && body.get("auth") == null);
+        assertTrue(body.containsKey("user") && body.get("user") == null);
+    }
+
+    @Test
+    void unknownTokenIsInvalidTokenAndMissingTokenIsNotAuthenticated() {
+        assertStatus(401, "{\"detail\":\"Invalid token\"}", h.apiGet(h.main("/api/0/"), "f".repeat(64)));
+        assertStatus(401, "{\"detail\":\"Invalid token\"}", h.apiGet(h.us("/api/0/organizations/acme/projects/"), "nope"));
+        assertStatus(401, "{\"detail\":\"Authentication credentials were not provided.\"}",
+                h.get(h.us("/api/0/organizations/acme/projects/")));
+    }
+
+    // --- organizations and regions -------------------------------------------------------------------------------
+
+    @Test
+    void organizationsListsOnlyTheTokensOrganizationWithItsRegionUrl() {
+        String token = h.accessToken("1", "initech", READ_SCOPES);
+        HttpResponse<String> response = h.apiGet(h.main("/api/0/organizations/"), token);
+        assertEquals(200, response.statusCode());
+        List<Object> orgs = h.array(response);
+        assertEquals(1, orgs.size(), "Ada is in three organizations, the token is for one");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> org = (Map<String, Object>) orgs.get(0);
+        assertEquals("2001", org.get("id"));
+        assertEquals("initech", org.get("slug"));
+        assertEquals("Initech GmbH", org.get("name"));
+        String de = h.standIn.regionUrl("de").toString();
+        assertEquals(Map.of("organizationUrl", de, "regionUrl", de), org.get("links"));
+    }
+
+    @Test
+    void regionsListsTheRegionsOfTheUsersOrganizations() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        Map<String, Object> body = h.object(h.apiGet(h.main("/api/0/users/me/regions/"), token));
+        assertEquals(List.of(
+                Map.of("name", "de", "url", h.standIn.regionUrl("de").toString()),
+                Map.of("name", "us", "url", h.standIn.regionUrl("us").toString())), body.get("regions"));
+    }
+
+    @Test
+    void regionOriginsAreSeparateOrigins() {
+        Set<URI> origins = new HashSet<>(List.of(h.standIn.baseUrl(), h.standIn.regionUrl("us"), h.standIn.regionUrl("de")));
+        assertEquals(3, origins.size());
+    }
+
+    @Test
+    void organizationPathsOnTheWrongRegionAreNotFound() {
+        String token = h.accessToken("1", "initech", READ_SCOPES + " event:read");
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/organizations/initech/projects/"), token));
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/projects/initech/tps-reports/issues/"), token));
+        assertEquals(200, h.apiGet(h.de("/api/0/organizations/initech/projects/"), token).statusCode());
+        List<Object> onUs = h.array(h.apiGet(h.us("/api/0/organizations/"), token));
+        assertTrue(onUs.isEmpty(), "the us region does not hold initech");
+    }
+
+    @Test
+    void organizationDataIsNotServedOnTheMainOrigin() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        assertStatus(404, NOT_FOUND, h.apiGet(h.main("/api/0/organizations/acme/projects/"), token));
+    }
+
+    @Test
+    void issueOfAnotherRegionIsNotFound() {
+        String token = h.accessToken("1", "initech", READ_SCOPES);
+        String issueId = h.standIn.fixtures().issuesOf("6001").get(0).id();
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/issues/" + issueId + "/"), token));
+        assertEquals(200, h.apiGet(h.de("/api/0/issues/" + issueId + "/"), token).statusCode());
+    }
+
+    // --- permissions ------------------------------------------------------------------------------------------------
+
+    @Test
+    void tokenOfOneOrganizationIsForbiddenOnAnother() {
+        String acme = h.accessToken("1", "acme", READ_SCOPES);
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/globex/projects/"), acme));
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/projects/globex/api/issues/"), acme));
+        String globexIssue = h.standIn.fixtures().issuesOf("5003").get(0).id();
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/issues/" + globexIssue + "/"), acme));
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/globex/"), acme));
+    }
+
+    @Test
+    void missingScopeIsForbiddenBeforeAnythingIsLookedUp() {
+        String noEvents = h.accessToken("1", "acme", "org:read project:read");
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/projects/acme/backend/issues/"), noEvents));
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/projects/acme/no-such-project/issues/"), noEvents));
+        String issueId = h.standIn.fixtures().issuesOf("5001").get(0).id();
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/issues/" + issueId + "/"), noEvents));
+
+        String eventsOnly = h.accessToken("1", "acme", "event:read");
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/acme/projects/"), eventsOnly));
+        assertStatus(403, FORBIDDEN, h.apiGet(h.main("/api/0/organizations/"), eventsOnly));
+    }
+
+    @Test
+    void updatingAnIssueNeedsEventWrite() {
+        String readOnly = h.accessToken("1", "acme", READ_SCOPES);
+        String issueId = h.standIn.fixtures().issuesOf("5001").get(0).id();
+        HttpResponse<String> response = h.send("PUT", h.us("/api/0/issues/" + issueId + "/"), "{\"status\":\"resolved\"}",
+                "Authorization", "Bearer " + readOnly, "Content-Type", "application/json");
+        assertStatus(403, FORBIDDEN, response);
+        assertEquals("unresolved", h.object(h.apiGet(h.us("/api/0/issues/" + issueId + "/"), readOnly)).get("status"));
+    }
+
+    @Test
+    void updatingAnIssueWithEventWriteChangesItAndTheList() {
+        String token = h.accessToken("1", "acme", WRITE_SCOPES);
+        String issueId = h.standIn.fixtures().issuesOf("5002").get(0).id();
+        HttpResponse<String> response = h.send("PUT", h.us("/api/0/issues/" + issueId + "/"), "{\"status\":\"resolved\"}",
+                "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("resolved", h.object(response).get("status"));
+        assertEquals("resolved", h.object(h.apiGet(h.us("/api/0/issues/" + issueId + "/"), token)).get("status"));
+        assertEquals(2, h.array(h.apiGet(h.us("/api/0/projects/acme/frontend/issues/"), token)).size(),
+                "the default query is is:unresolved");
+        assertEquals(3, h.array(h.apiGet(h.us("/api/0/projects/acme/frontend/issues/?query="), token)).size());
+    }
+
+    @Test
+    void invalidIssueUpdatesAreRefused() {
+        String token = h.accessToken("1", "acme", WRITE_SCOPES);
+        String issueId = h.standIn.fixtures().issuesOf("5002").get(0).id();
+        HttpResponse<String> bogus = h.send("PUT", h.us("/api/0/issues/" + issueId + "/"), "{\"status\":\"bogus\"}",
+                "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        assertStatus(400, "{\"status\":[\"\\\"bogus\\\" is not a valid choice.\"]}", bogus);
+        HttpResponse<String> garbage = h.send("PUT", h.us("/api/0/issues/" + issueId + "/"), "{not json",
+                "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        assertEquals(400, garbage.statusCode());
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/issues/1/"), token));
+        assertEquals(405, h.send("DELETE", h.us("/api/0/issues/" + issueId + "/"), null,
+                "Authorization", "Bearer " + token).statusCode());
+    }
+
+    // --- pagination ------------------------------------------------------------------------------------------------
+
+    private static final Pattern NEXT = Pattern.compile("<([^>]+)>; rel=\"next\"; results=\"(true|false)\"; cursor=\"([^\"]+)\"");
+
+    @Test
+    void issuesArePagedWithSentrysLinkHeader() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        String base = h.standIn.regionUrl("us") + "/api/0/projects/acme/backend/issues/";
+
+        HttpResponse<String> first = h.apiGet(URI.create(base), token);
+        assertEquals(200, first.statusCode());
+        assertEquals(100, h.array(first).size());
+        assertEquals("<" + base + "?&cursor=0:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\", "
+                + "<" + base + "?&cursor=0:100:0>; rel=\"next\"; results=\"true\"; cursor=\"0:100:0\"",
+                first.headers().firstValue("Link").orElseThrow());
+
+        HttpResponse<String> second = h.apiGet(URI.create(base + "?&cursor=0:100:0"), token);
+        assertEquals(100, h.array(second).size());
+        assertEquals("<" + base + "?&cursor=0:0:1>; rel=\"previous\"; results=\"true\"; cursor=\"0:0:1\", "
+                + "<" + base + "?&cursor=0:200:0>; rel=\"next\"; results=\"true\"; cursor=\"0:200:0\"",
+                second.headers().firstValue("Link").orElseThrow());
+
+        HttpResponse<String> third = h.apiGet(URI.create(base + "?cursor=0:200:0"), token);
+        assertEquals(30, h.array(third).size(), "230 issues in all");
+        assertTrue(third.headers().firstValue("Link").orElseThrow()
+                .endsWith("<" + base + "?&cursor=0:300:0>; rel=\"next\"; results=\"false\"; cursor=\"0:300:0\""));
+    }
+
+    @Test
+    void followingNextLinksVisitsEveryIssueOnceInOrder() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        URI url = h.us("/api/0/projects/acme/backend/issues/?per_page=7");
+        Set<Object> seen = new HashSet<>();
+        int pages = 0;
+        String previousLastSeen = null;
+        while (true) {
+            HttpResponse<String> page = h.apiGet(url, token);
+            assertEquals(200, page.statusCode());
+            for (Object item : h.array(page)) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> issue = (Map<String, Object>) item;
+                assertTrue(seen.add(issue.get("id")), "no issue twice");
+                String lastSeen = (String) issue.get("lastSeen");
+                assertTrue(previousLastSeen == null || lastSeen.compareTo(previousLastSeen) <= 0, "most recent first");
+                previousLastSeen = lastSeen;
+            }
+            pages++;
+            Matcher next = NEXT.matcher(page.headers().firstValue("Link").orElseThrow());
+            assertTrue(next.find());
+            assertTrue(next.group(1).contains("per_page=7"), "the query string is kept");
+            if (next.group(2).equals("false")) {
+                break;
+            }
+            url = URI.create(next.group(1));
+        }
+        assertEquals(230, seen.size());
+        assertEquals(33, pages);
+    }
+
+    @Test
+    void perPageAndCursorAreValidated() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        assertStatus(400, "{\"detail\":\"Invalid per_page parameter. Max is 100\"}",
+                h.apiGet(h.us("/api/0/projects/acme/backend/issues/?per_page=101"), token));
+        assertStatus(400, "{\"detail\":\"Invalid cursor parameter.\"}",
+                h.apiGet(h.us("/api/0/projects/acme/backend/issues/?cursor=abc"), token));
+    }
+
+    @Test
+    void projectsAreListedForTheOrganization() {
+        String token = h.accessToken("1", "acme", "project:read");
+        HttpResponse<String> response = h.apiGet(h.us("/api/0/organizations/acme/projects/"), token);
+        assertEquals(200, response.statusCode());
+        List<Object> projects = h.array(response);
+        assertEquals(List.of("backend", "frontend"), projects.stream().map(p -> ((Map<?, ?>) p).get("slug")).toList());
+        assertTrue(response.headers().firstValue("Link").isPresent());
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/organizations/no-such-org/projects/"), token));
+    }
+
+    @Test
+    void issueHasSentrysFields() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        Map<String, Object> issue = h.object(h.apiGet(h.us("/api/0/issues/90001/"), token));
+        for (String field : List.of("id", "shortId", "title", "culprit", "permalink", "level", "status", "project",
+                "count", "userCount", "firstSeen", "lastSeen", "metadata")) {
+            assertTrue(issue.containsKey(field), field);
+        }
+        assertEquals("BACKEND-1", issue.get("shortId"));
+        assertTrue(issue.get("count") instanceof String, "Sentry sends count as a string");
+    }
+
+    @Test
+    void hundredsOfConcurrentCallsAreAllAnswered() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            calls.add(h.http.sendAsync(java.net.http.HttpRequest.newBuilder(h.us("/api/0/organizations/acme/projects/"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var call : calls) {
+            assertEquals(200, call.join().statusCode());
+        }
+        assertEquals(300, h.standIn.requests("/api/0/organizations/").size());
+    }
+
+    // --- rate limits -----------------------------------------------------------------------------------------------
+
+    @Test
+    void everyApiResponseCarriesRateLimitHeaders() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        for (HttpResponse<String> response : List.of(h.apiGet(h.main("/api/0/"), token),
+                h.apiGet(h.us("/api/0/organizations/acme/projects/"), token),
+                h.apiGet(h.us("/api/0/organizations/globex/projects/"), token),
+                h.apiGet(h.main("/api/0/"), "bad"))) {
+            for (String header : List.of("X-Sentry-Rate-Limit-Limit", "X-Sentry-Rate-Limit-Remaining",
+                    "X-Sentry-Rate-Limit-Reset", "X-Sentry-Rate-Limit-ConcurrentLimit",
+                    "X-Sentry-Rate-Limit-ConcurrentRemaining")) {
+                assertTrue(response.headers().firstValue(header).isPresent(), header + " on " + response.uri());
+            }
+        }
+    }
+
+    @Test
+    void pastTheLimitTheApiAnswers429WithABareStringAndNoRetryAfter() {
+        h.standIn.updateSettings(new Settings(2_591_999, true, 3));
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        for (int i = 1; i <= 3; i++) {
+            HttpResponse<String> ok = h.apiGet(h.main("/api/0/"), token);
+            assertEquals(200, ok.statusCode());
+            assertEquals("3", ok.headers().firstValue("X-Sentry-Rate-Limit-Limit").orElseThrow());
+            assertEquals(Integer.toString(3 - i), ok.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        }
+        HttpResponse<String> limited = h.apiGet(h.us("/api/0/organizations/acme/projects/"), token);
+        assertEquals(429, limited.statusCode());
+        assertEquals("\"You are attempting to use this endpoint too frequently. Limit is 3 requests in 60 seconds\"",
+                limited.body());
+        assertFalse(limited.headers().firstValue("Retry-After").isPresent());
+        assertEquals("0", limited.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        long reset = Long.parseLong(limited.headers().firstValue("X-Sentry-Rate-Limit-Reset").orElseThrow());
+        assertEquals(h.clock.instant().getEpochSecond() / 60 * 60 + 60, reset, "the end of the current minute");
+
+        String other = h.accessToken("2", "globex", READ_SCOPES);
+        assertEquals(200, h.apiGet(h.main("/api/0/"), other).statusCode(), "the limit is per token");
+
+        h.clock.advance(Duration.ofSeconds(60));
+        assertEquals(200, h.apiGet(h.main("/api/0/"), token).statusCode(), "a new window starts");
+    }
+
+    @Test
+    void withoutALimitThereIsNo429() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(200, h.apiGet(h.main("/api/0/"), token).statusCode());
+        }
+    }
+}
