@@ -1,11 +1,14 @@
 package io.sentryconnect.sentry;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.retry.annotation.Retryable;
 import jakarta.inject.Singleton;
@@ -14,10 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * One exchange with Sentry's API, and the retry policy around it (micronaut-retry): idempotent calls that meet a
- * 5xx, a timeout or a dropped connection are repeated with exponential backoff, up to
- * {@code sentry-connect.retry.attempts}; then {@link SentryServerError} says what the last attempt met.
- * The client is {@code micronaut.http.services.sentry-api}, configured not to throw on error statuses: 4xx
- * answers are Sentry's to pass through.
+ * 5xx, a timeout or a dropped connection are repeated with exponential backoff and jitter, up to
+ * {@code sentry-connect.retry.max-retries} times; then {@link SentryServerError} says what the last attempt met.
+ * The client is {@code micronaut.http.services.sentry-api}; Sentry's 4xx answers are passed through.
  */
 @Singleton
 public class SentryHttp {
@@ -50,7 +52,7 @@ public class SentryHttp {
     }
 
     @Retryable(includes = SentryServerError.class,
-            attempts = "${sentry-connect.retry.attempts:3}",
+            attempts = "${sentry-connect.retry.max-retries:2}",
             delay = "${sentry-connect.retry.delay:200ms}",
             multiplier = "2.0",
             jitter = "0.25")
@@ -61,7 +63,14 @@ public class SentryHttp {
     public HttpResponse<byte[]> once(Supplier<MutableHttpRequest<?>> request) {
         HttpResponse<byte[]> response;
         try {
-            response = http.toBlocking().exchange(request.get(), byte[].class);
+            response = http.toBlocking().exchange(request.get(), Argument.of(byte[].class), Argument.of(byte[].class));
+        } catch (HttpClientResponseException e) {
+            // Sentry's 4xx (and 5xx) answers are answers, to be passed through or retried, not failures of ours.
+            HttpResponse<?> answer = e.getResponse();
+            MutableHttpResponse<byte[]> copy = HttpResponse.<byte[]>status(answer.status())
+                    .body(answer.getBody(byte[].class).orElse(new byte[0]));
+            answer.getHeaders().forEach((name, values) -> values.forEach(value -> copy.getHeaders().add(name, value)));
+            response = copy;
         } catch (ReadTimeoutException e) {
             throw new SentryServerError(true, null);
         } catch (HttpClientException e) {

@@ -11,20 +11,23 @@ import java.util.regex.Pattern;
  * (so no encoded traversal or slash), no scheme or host smuggled in; and the result is checked once more as a URI.
  */
 final class SentryPath {
-    /** Sentry's API paths are slugs, ids and a few punctuation marks: nothing needs escaping. */
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_~.:@!$'()*+,;=-]+");
+    /**
+     * Sentry's API paths are slugs, ids and a few punctuation marks: nothing needs escaping. A segment never starts
+     * with a dot ({@code ..}, {@code ..;}) and holds no {@code ;} (no path parameters for a server to reinterpret).
+     */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_~:@!$'()*+,=-][A-Za-z0-9_~.:@!$'()*+,=-]*");
 
     private SentryPath() {
     }
 
     static URI resolve(String regionUrl, String path, String rawQuery) {
-        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        String trimmed = path;
         if (trimmed.isEmpty()) {
             return build(regionUrl, "", rawQuery);
         }
         String[] segments = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1).split("/", -1) : trimmed.split("/", -1);
         for (String segment : segments) {
-            if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+            if (!SEGMENT.matcher(segment).matches()) {
                 throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
             }
         }

@@ -1,0 +1,480 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.standin.Fault;
+import io.sentryconnect.standin.RequestLogEntry;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.standin.Settings;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.token.TokenCipher;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.sentryconnect.support.LinkDriver.location;
+import static io.sentryconnect.support.LinkDriver.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@MicronautTest(environments = "test", transactional = false)
+class GrantLifecycleTest extends IntegrationTest {
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+    @Inject
+    TestClock clock;
+    @Inject
+    TokenCipher cipher;
+    @Inject
+    SentryApi sentryApi;
+
+    private LinkDriver driver;
+    private EmbeddedServer second;
+    private final List<String> tokensSeen = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void startSecondInstance() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+        int port = freePort();
+        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
+        properties.put("micronaut.server.port", port);
+        properties.put("sentry-connect.public-url", "http://localhost:" + port);
+        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        second = ApplicationContext.run(EmbeddedServer.class, properties, "test");
+    }
+
+    @AfterAll
+    void stopSecondInstanceAndSearchLogs() {
+        second.close();
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant WHERE access_token IS NOT NULL")) {
+            for (String column : List.of("access", "refresh")) {
+                byte[] value = (byte[]) row.get(column + "_token");
+                if (value != null) {
+                    tokensSeen.add(cipher.decrypt(value, "sentry-connect:grant:" + ((String) row.get("tenant_id")).length() + ":"
+                            + row.get("tenant_id") + ":" + row.get("id") + ":" + column).reveal());
+                }
+            }
+        }
+        assertTrue(tokensSeen.size() > 10);
+        for (String token : tokensSeen) {
+            assertEquals(List.of(), LogCapture.linesContaining(token), "a token appears in the logs");
+        }
+    }
+
+    @AfterEach
+    void resetWorld() {
+        clock.reset();
+        standIn.clearFaults();
+        standIn.updateSettings(Settings.DEFAULTS);
+        standIn.clearRequests();
+    }
+
+    /** A linked grant for a fresh tenant: its id, its owner's JWT, and an admin JWT of the same tenant. */
+    record Linked(String tenant, String grantId, String jwt, String adminJwt) {
+    }
+
+    private Linked link(String sentryUser, String org) {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        HttpResponse<String> done = driver.link(jwt, sentryUser, org);
+        String grantId = query(location(done)).get("grant_id");
+        assertNotNull(grantId, location(done));
+        return new Linked(tenant, grantId, jwt, driver.jwt(tenant, "admin", "tenant-admin"));
+    }
+
+    private HttpResponse<String> proxy(String base, Linked grant, String path) {
+        return new Http().get(base + "/api/v1/grants/" + grant.grantId() + "/sentry/" + path, Http.bearer(grant.jwt()));
+    }
+
+    private HttpResponse<String> proxy(Linked grant, String path) {
+        return proxy(serviceUrl(), grant, path);
+    }
+
+    private Map<String, Object> grantRow(Linked grant) {
+        return TestDatabase.query("SELECT * FROM sentry_grant WHERE id = ?::uuid", grant.grantId()).get(0);
+    }
+
+    private long tokenRequests(String grantType) {
+        return standIn.requests("/oauth/token/").stream().filter(r -> grantType.equals(r.grantType())).count();
+    }
+
+    @Test
+    void theProxyCallsTheGrantsRegionWithQueryAndPassesBodyStatusAndHeadersBack() {
+        Linked grant = link("1", "acme");
+        HttpResponse<String> projects = proxy(grant, "organizations/acme/projects/");
+        assertEquals(200, projects.statusCode(), projects.body());
+        assertTrue(projects.body().contains("\"slug\":\"backend\""), projects.body());
+        assertTrue(projects.headers().firstValue("X-Sentry-Rate-Limit-Remaining").isPresent(), projects.headers().map().toString());
+        RequestLogEntry last = standIn.requests("/api/0/organizations/acme/projects/").get(0);
+        assertEquals("us", last.origin(), "sent to the organization's region");
+
+        HttpResponse<String> page = proxy(grant, "projects/acme/backend/issues/?per_page=100");
+        assertEquals(200, page.statusCode());
+        String link = page.headers().firstValue("Link").orElseThrow();
+        assertTrue(link.contains("rel=\"next\"; results=\"true\""), link);
+        String cursor = link.replaceAll(".*rel=\"next\"; results=\"true\"; cursor=\"([^\"]+)\".*", "$1");
+        HttpResponse<String> next = proxy(grant, "projects/acme/backend/issues/?per_page=100&cursor=" + cursor);
+        assertEquals(200, next.statusCode());
+        assertFalse(next.body().equals(page.body()), "the cursor reached the next page");
+    }
+
+    @Test
+    void theJavaBeanCallsSentryLikeTheProxy() {
+        Linked grant = link("1", "globex");
+        SentryResponse response = sentryApi.call(new PlatformCaller(grant.tenant(), "u1", false), UUID.fromString(grant.grantId()),
+                SentryRequest.get("organizations/globex/projects/"));
+        assertEquals(200, response.status());
+        assertTrue(response.bodyText().contains("\"slug\":\"api\""));
+    }
+
+    @Test
+    void hundredsOfConcurrentCallsOnTwoInstancesWithAnExpiredTokenCauseExactlyOneRefresh() throws Exception {
+        assertOneRefreshUnderLoad();
+    }
+
+    @Test
+    void exactlyOneRefreshAlsoWhenSentryReusesRefreshTokens() throws Exception {
+        standIn.updateSettings(new Settings(Settings.DEFAULTS.accessTokenLifetimeSeconds(), false, 0));
+        assertOneRefreshUnderLoad();
+    }
+
+    private void assertOneRefreshUnderLoad() throws Exception {
+        Linked grant = link("1", "acme");
+        byte[] refreshBefore = (byte[]) grantRow(grant).get("refresh_token");
+        standIn.expire("acme");
+        long before = tokenRequests("refresh_token");
+        String secondUrl = "http://localhost:" + second.getPort();
+        List<HttpResponse<String>> results = concurrently(120, i -> proxy(i % 2 == 0 ? serviceUrl() : secondUrl, grant, "organizations/acme/projects/"));
+        for (HttpResponse<String> result : results) {
+            assertEquals(200, result.statusCode(), result.body());
+        }
+        assertEquals(1, tokenRequests("refresh_token") - before, "exactly one token request");
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("active", row.get("status"));
+        assertNotNull(row.get("last_refreshed_at"));
+        assertNotNull(row.get("refresh_token"));
+        assertFalse(java.util.Arrays.equals(refreshBefore, (byte[]) row.get("refresh_token")), "re-encrypted (and rotated when Sentry rotates)");
+    }
+
+    @Test
+    void aTokenNearExpiryIsRefreshedBeforeTheCall() {
+        Linked grant = link("1", "acme");
+        long before = tokenRequests("refresh_token");
+        clock.advance(Duration.ofDays(28));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
+        assertEquals(1, tokenRequests("refresh_token") - before);
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
+        assertEquals(1, tokenRequests("refresh_token") - before, "the new token is not due");
+    }
+
+    @Test
+    void aRevocationAtSentryTurnsTheGrantRevokedAndItIsNeverSentAgain() {
+        Linked grant = link("1", "acme");
+        standIn.revoke("1", "acme");
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(409, response.statusCode(), response.body());
+        Map<String, Object> problem = driver.map(response.body());
+        assertTrue(((String) problem.get("type")).endsWith("/grant-revoked"), response.body());
+        assertEquals(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/reconnect", problem.get("reconnect"));
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("revoked", row.get("status"));
+        assertEquals("refresh_rejected", row.get("status_reason"));
+
+        int sent = standIn.requests(null).size();
+        assertEquals(409, proxy(grant, "organizations/acme/projects/").statusCode());
+        assertEquals(409, proxy("http://localhost:" + second.getPort(), grant, "organizations/acme/projects/").statusCode());
+        assertEquals(sent, standIn.requests(null).size(), "nothing sent to Sentry for a revoked grant");
+        Map<String, Object> json = driver.map(new Http().get(serviceUrl() + "/api/v1/grants/" + grant.grantId(), Http.bearer(grant.jwt())).body());
+        assertEquals(true, json.get("reconnect_required"));
+    }
+
+    @Test
+    void checkDetectsARevocation() {
+        Linked grant = link("2", "umbrella");
+        HttpResponse<String> ok = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/check", "{}", Http.bearer(grant.jwt()));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("active", driver.map(ok.body()).get("status"));
+        standIn.revoke("2", "umbrella");
+        HttpResponse<String> revoked = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/check", "{}", Http.bearer(grant.jwt()));
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        assertEquals("revoked", driver.map(revoked.body()).get("status"));
+    }
+
+    @Test
+    void reconnectingTheSameOrgReactivatesTheGrantInPlaceWithMoreScopes() {
+        Linked grant = link("1", "acme");
+        standIn.revoke("1", "acme");
+        assertEquals(409, proxy(grant, "organizations/acme/projects/").statusCode());
+        HttpResponse<String> created = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/reconnect",
+                driver.toJson(Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "project:read", "event:read", "event:write"))),
+                Http.bearer(grant.jwt()));
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> done = driver.link(new Http(), (String) driver.map(created.body()).get("link_url"), "1", "acme");
+        assertEquals("connected", query(location(done)).get("sentry_connect"));
+        assertEquals(grant.grantId(), query(location(done)).get("grant_id"));
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("active", row.get("status"));
+        assertNull(row.get("status_reason"));
+        assertEquals("org:read project:read event:read event:write", row.get("scopes"));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", grant.tenant()).size());
+    }
+
+    @Test
+    void reconnectPickingAnotherOrgEndsWithOrgMismatchAndChangesNothing() {
+        Linked grant = link("1", "acme");
+        Map<String, Object> before = grantRow(grant);
+        HttpResponse<String> created = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/reconnect",
+                driver.toJson(Map.of("return_to", LinkDriver.RETURN_TO)), Http.bearer(grant.jwt()));
+        HttpResponse<String> done = driver.link(new Http(), (String) driver.map(created.body()).get("link_url"), "1", "globex");
+        assertEquals("error", query(location(done)).get("sentry_connect"));
+        assertEquals("org_mismatch", query(location(done)).get("code"));
+        Map<String, Object> after = grantRow(grant);
+        assertEquals(before.get("token_version"), after.get("token_version"));
+        assertEquals(before.get("org_id"), after.get("org_id"));
+        assertTrue(java.util.Arrays.equals((byte[]) before.get("access_token"), (byte[]) after.get("access_token")));
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", grant.tenant()).size());
+    }
+
+    @Test
+    void disconnectDestroysTheTokensAndIsIdempotent() {
+        Linked grant = link("1", "acme");
+        String url = serviceUrl() + "/api/v1/grants/" + grant.grantId();
+        assertEquals(204, new Http().delete(url, Http.bearer(grant.jwt())).statusCode());
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("disconnected", row.get("status"));
+        assertNull(row.get("access_token"));
+        assertNull(row.get("refresh_token"));
+        assertEquals(204, new Http().delete(url, Http.bearer(grant.jwt())).statusCode());
+        int sent = standIn.requests(null).size();
+        assertEquals(409, proxy(grant, "organizations/acme/projects/").statusCode());
+        assertEquals(sent, standIn.requests(null).size());
+        HttpResponse<String> list = new Http().get(serviceUrl() + "/api/v1/grants", Http.bearer(grant.jwt()));
+        assertEquals("[]", list.body(), "disconnected grants are listed only when asked for");
+        HttpResponse<String> tombstones = new Http().get(serviceUrl() + "/api/v1/grants?status=disconnected", Http.bearer(grant.jwt()));
+        assertTrue(tombstones.body().contains(grant.grantId()));
+    }
+
+    @Test
+    void anotherTenantsOrAnotherUsersGrantIsNotFoundOnEveryEndpoint() {
+        Linked grant = link("1", "acme");
+        String otherTenant = driver.jwt("t-other-" + UUID.randomUUID(), "u1", "tenant-admin");
+        String otherUser = driver.jwt(grant.tenant(), "u2");
+        String base = serviceUrl() + "/api/v1/grants/" + grant.grantId();
+        int sent = standIn.requests(null).size();
+        for (String jwt : List.of(otherTenant, otherUser)) {
+            Http http = new Http();
+            List<HttpResponse<String>> responses = List.of(
+                    http.get(base, Http.bearer(jwt)),
+                    http.delete(base, Http.bearer(jwt)),
+                    http.postJson(base + "/reconnect", driver.toJson(Map.of("return_to", LinkDriver.RETURN_TO)), Http.bearer(jwt)),
+                    http.postJson(base + "/check", "{}", Http.bearer(jwt)),
+                    http.get(base + "/sentry/organizations/acme/projects/", Http.bearer(jwt)),
+                    http.putJson(base + "/sentry/issues/90001/", "{\"status\":\"resolved\"}", Http.bearer(jwt)));
+            HttpResponse<String> unknown = http.get(serviceUrl() + "/api/v1/grants/" + UUID.randomUUID(), Http.bearer(jwt));
+            for (HttpResponse<String> response : responses) {
+                assertEquals(404, response.statusCode(), response.request().method() + " " + response.request().uri());
+                assertEquals(unknown.body(), response.body(), "indistinguishable from a grant that does not exist");
+            }
+            assertFalse(http.get(serviceUrl() + "/api/v1/grants", Http.bearer(jwt)).body().contains(grant.grantId()));
+        }
+        assertEquals(sent, standIn.requests(null).size());
+        assertEquals("active", grantRow(grant).get("status"));
+        HttpResponse<String> admin = new Http().get(base, Http.bearer(grant.adminJwt()));
+        assertEquals(200, admin.statusCode(), "a tenant admin sees the tenant's grants");
+        assertTrue(new Http().get(serviceUrl() + "/api/v1/grants?user_id=u1", Http.bearer(grant.adminJwt())).body().contains(grant.grantId()));
+    }
+
+    @Test
+    void listingIsKeysetPaginatedWithALinkHeaderAndFilters() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        for (String org : List.of("acme", "globex", "initech")) {
+            driver.link(jwt, "1", org);
+        }
+        List<String> seen = new ArrayList<>();
+        String url = serviceUrl() + "/api/v1/grants?limit=2";
+        while (url != null) {
+            HttpResponse<String> page = new Http().get(url, Http.bearer(jwt));
+            assertEquals(200, page.statusCode(), page.body());
+            for (Object grant : driver.map("{\"a\":" + page.body() + "}").values().stream().findFirst().map(List.class::cast).orElseThrow()) {
+                seen.add((String) ((Map<?, ?>) grant).get("id"));
+            }
+            url = page.headers().firstValue("Link").map(l -> l.replaceAll("^<([^>]+)>; rel=\"next\"$", "$1")).orElse(null);
+        }
+        assertEquals(3, seen.size());
+        assertEquals(3, new java.util.HashSet<>(seen).size());
+        HttpResponse<String> filtered = new Http().get(serviceUrl() + "/api/v1/grants?org_slug=initech", Http.bearer(jwt));
+        assertTrue(filtered.body().contains("\"slug\":\"initech\"") && !filtered.body().contains("\"slug\":\"acme\""), filtered.body());
+        HttpResponse<String> bad = new Http().get(serviceUrl() + "/api/v1/grants?status=weird", Http.bearer(jwt));
+        assertEquals(400, bad.statusCode());
+        assertFalse(bad.body().contains("access_token"));
+    }
+
+    @Test
+    void pathTraversalAndHostSmugglingAre400AndNothingIsSent() {
+        Linked grant = link("1", "acme");
+        int sent = standIn.requests(null).size();
+        for (String path : List.of("..%2f..%2foauth/token/", "%2e%2e/%2e%2e/_standin/fixtures", "organizations/..%2F..%2F_standin/fixtures",
+                "http://evil.example/api/0/", "https:%2f%2fevil.example/", "/evil.example/api/0/", "organizations//acme/",
+                "organizations/acme%2f..%2f..%2f/", "organizations/%252e%252e/", "organizations/a%00b/", "organizations/acme/..;/")) {
+            int before = standIn.requests(null).size();
+            HttpResponse<String> response = proxy(grant, path);
+            assertEquals(before, standIn.requests(null).size(), path + " was sent: " + standIn.requests(null));
+            assertTrue(response.statusCode() == 400 || response.statusCode() == 404, path + " → " + response.statusCode() + " " + response.body());
+        }
+        HttpResponse<String> dotdot = new Http().send(Http.request(serviceUrl() + "/api/v1/grants/" + grant.grantId()
+                + "/sentry/organizations/../../oauth/token/", Http.bearer(grant.jwt())).GET().build());
+        assertTrue(dotdot.statusCode() == 400 || dotdot.statusCode() == 404, "raw .. → " + dotdot.statusCode());
+        assertEquals(sent, standIn.requests(null).size(), "nothing sent to Sentry");
+    }
+
+    @Test
+    void aMissingScopeIs403PassedThroughAndTheGrantStaysActive() {
+        Linked grant = link("1", "acme");
+        HttpResponse<String> response = new Http().putJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/issues/90001/",
+                "{\"status\":\"resolved\"}", Http.bearer(grant.jwt()));
+        assertEquals(403, response.statusCode(), response.body());
+        assertTrue(response.body().contains("You do not have permission"), response.body());
+        assertIntact(grant);
+    }
+
+    @Test
+    void aRateLimitIs429WithRetryAfterAndNeverRevokes() {
+        Linked grant = link("1", "acme");
+        standIn.updateSettings(new Settings(Settings.DEFAULTS.accessTokenLifetimeSeconds(), true, 2));
+        proxy(grant, "organizations/acme/projects/");
+        proxy(grant, "organizations/acme/projects/");
+        int sent = standIn.requests(null).size();
+        HttpResponse<String> limited = proxy(grant, "organizations/acme/projects/");
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertTrue(limited.body().startsWith("\"You are attempting to use this endpoint too frequently"), limited.body());
+        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After from X-Sentry-Rate-Limit-Reset: " + retryAfter);
+        assertEquals("0", limited.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        assertEquals(sent + 1, standIn.requests(null).size(), "a 429 is not retried");
+        standIn.updateSettings(Settings.DEFAULTS);
+        assertIntact(grant);
+    }
+
+    @Test
+    void serverErrorsAreRetriedThen502AndNeverRevoke() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 503, 3));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(3, standIn.requests("/api/0/organizations/acme/projects/").size(), "three attempts");
+        assertIntact(grant);
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 500, 1));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "a transient 5xx is retried away");
+    }
+
+    @Test
+    void aTimeoutIs504AndNeverRevokes() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(new Fault("/api/0/organizations/acme/projects/", 0, 1500, false, false, 3));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(504, response.statusCode(), response.body());
+        assertIntact(grant);
+    }
+
+    @Test
+    void aPostIsNotRetriedAfterA5xx() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 503, 3));
+        HttpResponse<String> response = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId()
+                + "/sentry/organizations/acme/projects/", "{}", Http.bearer(grant.jwt()));
+        assertEquals(502, response.statusCode());
+        assertEquals(1, standIn.requests("/api/0/organizations/acme/projects/").size());
+    }
+
+    @Test
+    void aMalformedResponsePassesThroughAndLeavesTheGrantIntact() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(new Fault("/api/0/organizations/acme/projects/", 0, 0, false, true, 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(200, response.statusCode());
+        assertIntact(grant);
+    }
+
+    @Test
+    void aRefreshThatMeetsA5xxIs502AndKeepsTheTokens() {
+        Linked grant = link("1", "acme");
+        Map<String, Object> before = grantRow(grant);
+        standIn.expire("acme");
+        standIn.addFault(Fault.status("/oauth/token/", 503, 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(502, response.statusCode(), response.body());
+        Map<String, Object> after = grantRow(grant);
+        assertEquals("active", after.get("status"));
+        assertTrue(java.util.Arrays.equals((byte[]) before.get("refresh_token"), (byte[]) after.get("refresh_token")));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "works again once Sentry is back");
+    }
+
+    private void assertIntact(Linked grant) {
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("active", row.get("status"));
+        assertNotNull(row.get("access_token"));
+        assertNotNull(row.get("refresh_token"));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
+    }
+
+    interface IndexedTask<T> {
+        T run(int index) throws Exception;
+    }
+
+    private static <T> List<T> concurrently(int n, IndexedTask<T> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch ready = new CountDownLatch(n);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<T> call = () -> {
+                    ready.countDown();
+                    ready.await();
+                    return task.run(index);
+                };
+                futures.add(pool.submit(call));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
