@@ -3,6 +3,8 @@ package io.sentryconnect.grant;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.annotation.ReadOnly;
+import io.sentryconnect.events.EventOutbox;
+import io.sentryconnect.token.RefreshPolicy;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.SentryTokens;
 import io.sentryconnect.token.StoredTokens;
@@ -16,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,11 +40,15 @@ public class GrantRepository implements TokenStore {
 
     private final JdbcOperations jdbc;
     private final TokenCipher cipher;
+    private final RefreshPolicy refreshPolicy;
+    private final EventOutbox outbox;
     private final Clock clock;
 
-    GrantRepository(JdbcOperations jdbc, TokenCipher cipher, Clock clock) {
+    GrantRepository(JdbcOperations jdbc, TokenCipher cipher, RefreshPolicy refreshPolicy, EventOutbox outbox, Clock clock) {
         this.jdbc = jdbc;
         this.cipher = cipher;
+        this.refreshPolicy = refreshPolicy;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -129,11 +136,11 @@ public class GrantRepository implements TokenStore {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<UUID> existing = lockOwnerOrg(link);
             if (existing.isPresent()) {
-                return updateLinked(existing.get(), link);
+                return emit(EventOutbox.Type.RECONNECTED, updateLinked(existing.get(), link));
             }
             Optional<Grant> inserted = insertLinked(UUID.randomUUID(), link);
             if (inserted.isPresent()) {
-                return inserted.get();
+                return emit(EventOutbox.Type.CONNECTED, inserted.get());
             }
         }
         throw new IllegalStateException("grant upsert did not settle after 3 attempts");
@@ -158,21 +165,26 @@ public class GrantRepository implements TokenStore {
         if (!orgId.equals(link.organization().id())) {
             throw new OrgMismatchException();
         }
-        return updateLinked(grantId, link);
+        return emit(EventOutbox.Type.RECONNECTED, updateLinked(grantId, link));
     }
 
     /** Disconnect: the tokens are destroyed (the columns set to null), the row stays as a tombstone. */
     @Transactional
     public boolean disconnect(String tenantId, UUID id) {
         Instant now = clock.instant();
-        return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'disconnected', status_reason = 'disconnected', "
-                + "access_token = NULL, refresh_token = NULL, token_version = token_version + 1, updated_at = ? "
-                + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected'", ps -> {
+        Optional<Grant> disconnected = jdbc.prepareStatement("UPDATE sentry_grant SET status = 'disconnected', "
+                + "status_reason = 'disconnected', access_token = NULL, refresh_token = NULL, key_id = NULL, refresh_due_at = NULL, "
+                + "token_version = token_version + 1, updated_at = ? "
+                + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected' RETURNING " + COLUMNS, ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setObject(2, id);
             ps.setString(3, tenantId);
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+            }
         });
+        disconnected.ifPresent(grant -> emit(EventOutbox.Type.DISCONNECTED, grant));
+        return disconnected.isPresent();
     }
 
     @Override
@@ -190,14 +202,17 @@ public class GrantRepository implements TokenStore {
         Secret refresh = fresh.refreshToken() != null ? fresh.refreshToken() : before.refreshToken();
         Instant now = clock.instant();
         jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, token_issued_at = ?, "
-                + "expires_at = ?, last_refreshed_at = ?, updated_at = ?, token_version = token_version + 1 WHERE id = ?", ps -> {
+                + "expires_at = ?, last_refreshed_at = ?, updated_at = ?, token_version = token_version + 1, key_id = ?, "
+                + "refresh_due_at = ?, refresh_claimed_until = NULL WHERE id = ?", ps -> {
             ps.setBytes(1, cipher.encrypt(fresh.accessToken(), ad(before.tenantId(), before.grantId(), "access")));
             ps.setBytes(2, refresh == null ? null : cipher.encrypt(refresh, ad(before.tenantId(), before.grantId(), "refresh")));
             ps.setTimestamp(3, Timestamp.from(fresh.issuedAt()));
             ps.setTimestamp(4, Timestamp.from(fresh.expiresAt()));
             ps.setTimestamp(5, Timestamp.from(now));
             ps.setTimestamp(6, Timestamp.from(now));
-            ps.setObject(7, before.grantId());
+            ps.setInt(7, cipher.primaryKeyId());
+            ps.setTimestamp(8, refresh == null ? null : timestamp(refreshPolicy.dueAt(fresh.issuedAt(), fresh.expiresAt())));
+            ps.setObject(9, before.grantId());
             return ps.executeUpdate();
         });
         return new StoredTokens(before.grantId(), before.tenantId(), "active", null, before.version() + 1,
@@ -206,14 +221,57 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public StoredTokens markRevoked(StoredTokens before, String reason) {
-        jdbc.prepareStatement("UPDATE sentry_grant SET status = 'revoked', status_reason = ?, updated_at = ? WHERE id = ?", ps -> {
+        Grant revoked = jdbc.prepareStatement("UPDATE sentry_grant SET status = 'revoked', status_reason = ?, updated_at = ?, "
+                + "refresh_due_at = NULL, refresh_claimed_until = NULL WHERE id = ? RETURNING " + COLUMNS, ps -> {
             ps.setString(1, reason);
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
             ps.setObject(3, before.grantId());
-            return ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return grant(rs);
+            }
         });
+        emit(EventOutbox.Type.REVOKED, revoked);
         return new StoredTokens(before.grantId(), before.tenantId(), "revoked", reason, before.version(),
                 before.accessToken(), before.refreshToken(), before.issuedAt(), before.expiresAt());
+    }
+
+    @Override
+    public List<DueGrant> claimDueForRefresh(int limit, Duration lease) {
+        Instant now = clock.instant();
+        // SKIP LOCKED: rows another instance is claiming right now are passed over, not waited for; the lease then
+        // keeps them out of every instance's claims until the refresh is done (or the lease runs out after a crash).
+        List<DueGrant> due = jdbc.prepareStatement("SELECT id, token_version FROM sentry_grant WHERE status = 'active' "
+                + "AND refresh_due_at <= ? AND (refresh_claimed_until IS NULL OR refresh_claimed_until < ?) "
+                + "ORDER BY refresh_due_at LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setInt(3, limit);
+            List<DueGrant> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new DueGrant(rs.getObject(1, UUID.class), rs.getLong(2)));
+                }
+            }
+            return rows;
+        });
+        if (!due.isEmpty()) {
+            jdbc.prepareStatement("UPDATE sentry_grant SET refresh_claimed_until = ? WHERE id = ANY (?)", ps -> {
+                ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
+                ps.setArray(2, ps.getConnection().createArrayOf("uuid", due.stream().map(DueGrant::grantId).toArray()));
+                return ps.executeUpdate();
+            });
+        }
+        return due;
+    }
+
+    private Grant emit(EventOutbox.Type type, Grant grant) {
+        outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant));
+        return grant;
+    }
+
+    private static Timestamp timestamp(@Nullable Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private Optional<UUID> lockOwnerOrg(LinkedAuthorization link) {
@@ -232,8 +290,8 @@ public class GrantRepository implements TokenStore {
         SentryTokens tokens = link.tokens();
         return jdbc.prepareStatement("INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
                 + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, refresh_token, "
-                + "token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at) "
-                + "VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?) "
+                + "token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at, key_id, refresh_due_at) "
+                + "VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?) "
                 + "ON CONFLICT ON CONSTRAINT sentry_grant_owner_org_uq DO NOTHING RETURNING " + COLUMNS, ps -> {
             int i = 0;
             ps.setObject(++i, id);
@@ -247,6 +305,8 @@ public class GrantRepository implements TokenStore {
             ps.setTimestamp(++i, Timestamp.from(tokens.expiresAt()));
             ps.setTimestamp(++i, Timestamp.from(now));
             ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setInt(++i, cipher.primaryKeyId());
+            ps.setTimestamp(++i, tokens.refreshToken() == null ? null : timestamp(refreshPolicy.dueAt(tokens.issuedAt(), tokens.expiresAt())));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
             }
@@ -258,7 +318,8 @@ public class GrantRepository implements TokenStore {
         SentryTokens tokens = link.tokens();
         return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'active', status_reason = NULL, org_id = ?, org_slug = ?, "
                 + "org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, scopes = ?, "
-                + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, "
+                + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, kind = 'oauth', key_id = ?, "
+                + "refresh_due_at = ?, refresh_claimed_until = NULL, "
                 + "token_version = token_version + 1, updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
             int i = setLinkColumns(ps, 0, link);
             ps.setBytes(++i, cipher.encrypt(tokens.accessToken(), ad(link.tenantId(), id, "access")));
@@ -266,6 +327,8 @@ public class GrantRepository implements TokenStore {
                     : cipher.encrypt(tokens.refreshToken(), ad(link.tenantId(), id, "refresh")));
             ps.setTimestamp(++i, Timestamp.from(tokens.issuedAt()));
             ps.setTimestamp(++i, Timestamp.from(tokens.expiresAt()));
+            ps.setInt(++i, cipher.primaryKeyId());
+            ps.setTimestamp(++i, tokens.refreshToken() == null ? null : timestamp(refreshPolicy.dueAt(tokens.issuedAt(), tokens.expiresAt())));
             ps.setTimestamp(++i, Timestamp.from(now));
             ps.setObject(++i, id);
             try (ResultSet rs = ps.executeQuery()) {

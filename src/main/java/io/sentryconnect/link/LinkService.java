@@ -20,6 +20,7 @@ import io.sentryconnect.token.SentryTokens;
 import io.sentryconnect.token.TokenCipher;
 import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -63,11 +64,12 @@ public class LinkService {
     private final GrantRepository grants;
     private final Clock clock;
     private final URI publicUrl;
+    private final MeterRegistry metrics;
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 @Named("sentry") OauthClientConfiguration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, Clock clock,
-                @Value("${sentry-connect.public-url}") URI publicUrl) {
+                @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -79,6 +81,7 @@ public class LinkService {
         this.grants = grants;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.metrics = metrics;
     }
 
     /** A minted link: the URL to send the browser to, and until when it works. */
@@ -154,6 +157,7 @@ public class LinkService {
                 .queryParam("code_challenge", challenge.getCodeChallenge())
                 .queryParam("code_challenge_method", "S256")
                 .build();
+        metrics.counter("sentry_connect.link.attempts").increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
         return new BrowserOutcome.Redirect(authorize, cookieName(stateHash), binding, properties.stateTtl());
@@ -230,6 +234,7 @@ public class LinkService {
         }
         LOG.info("Grant {} {}: tenant {}, user {}, org {}", grant.id(), request.grantId() == null ? "connected" : "reconnected",
                 grant.tenantId(), grant.userId(), org.slug());
+        metrics.counter("sentry_connect.link.outcomes", "code", request.grantId() == null ? "connected" : "reconnected").increment();
         URI location = UriBuilder.of(URI.create(request.returnTo()))
                 .queryParam("sentry_connect", "connected")
                 .queryParam("grant_id", grant.id().toString())
@@ -302,11 +307,12 @@ public class LinkService {
         return "sentry-connect:link-state:" + Randoms.hex(stateHash) + ":code_verifier";
     }
 
-    private static BrowserOutcome back(LinkRepository.LinkRequest request, String code) {
+    private BrowserOutcome back(LinkRepository.LinkRequest request, String code) {
         return back(request, code, null);
     }
 
-    private static BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable String clearCookie) {
+    private BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable String clearCookie) {
+        metrics.counter("sentry_connect.link.outcomes", "code", code).increment();
         URI location = UriBuilder.of(URI.create(request.returnTo()))
                 .queryParam("sentry_connect", "error")
                 .queryParam("code", code)
@@ -314,7 +320,8 @@ public class LinkService {
         return new BrowserOutcome.Redirect(location, clearCookie, null, Duration.ZERO);
     }
 
-    private static BrowserOutcome page(String code, String title, String message) {
+    private BrowserOutcome page(String code, String title, String message) {
+        metrics.counter("sentry_connect.link.outcomes", "code", code).increment();
         return new BrowserOutcome.ErrorPage(400, code, title, message);
     }
 }

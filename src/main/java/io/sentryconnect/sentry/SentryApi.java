@@ -11,6 +11,7 @@ import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -40,14 +43,19 @@ public class SentryApi {
     private final SentryHttp http;
     private final Clock clock;
     private final URI publicUrl;
+    private final MeterRegistry metrics;
+    /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
+    private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
     SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, Clock clock,
-              @Value("${sentry-connect.public-url}") URI publicUrl) {
+              @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
         this.http = http;
         this.clock = clock;
         this.publicUrl = publicUrl;
+        this.metrics = metrics;
+        metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
     }
 
     /**
@@ -57,6 +65,22 @@ public class SentryApi {
      *                    path outside {@code /api/0/}, 502/504 when Sentry fails after retries
      */
     public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
+        long start = System.nanoTime();
+        String outcome = "error";
+        try {
+            SentryResponse response = send(caller, grantId, request);
+            outcome = String.valueOf(response.status());
+            return response;
+        } catch (ApiProblem problem) {
+            outcome = problem.code();
+            throw problem;
+        } finally {
+            metrics.timer("sentry_connect.proxy.calls", "outcome", outcome, "method", request.method().name())
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private SentryResponse send(PlatformCaller caller, UUID grantId, SentryRequest request) {
         GrantRepository.GrantWithTokens found = grants.findWithTokens(caller.tenantId(), grantId)
                 .filter(g -> caller.mayAccess(g.grant().tenantId(), g.grant().userId()))
                 .orElseThrow(ApiProblem::grantNotFound);
@@ -108,6 +132,13 @@ public class SentryApi {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)) {
                 headers.put(name, new ArrayList<>(values));
+            }
+        });
+        response.getHeaders().getFirst("X-Sentry-Rate-Limit-Remaining").ifPresent(remaining -> {
+            try {
+                rateLimitRemaining.set(Long.parseLong(remaining.trim()));
+            } catch (NumberFormatException ignored) {
+                // not a number: keep the last value
             }
         });
         if (response.code() == 429) {

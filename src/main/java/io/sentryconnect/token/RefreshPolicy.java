@@ -1,6 +1,7 @@
 package io.sentryconnect.token;
 
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
@@ -19,11 +20,18 @@ public final class RefreshPolicy {
     }
 
     public boolean due(StoredTokens tokens, Instant now) {
-        if (tokens.expiresAt() == null) {
-            return false;
+        Instant dueAt = dueAt(tokens.issuedAt(), tokens.expiresAt());
+        return dueAt != null && !now.isBefore(dueAt);
+    }
+
+    /** When a token received at {@code issuedAt} and expiring at {@code expiresAt} falls due; null if it never expires. */
+    @Nullable
+    public Instant dueAt(@Nullable Instant issuedAt, @Nullable Instant expiresAt) {
+        if (expiresAt == null) {
+            return null;
         }
-        Duration left = Duration.between(now, tokens.expiresAt());
-        Duration lifetime = tokens.issuedAt() == null ? Duration.ZERO : Duration.between(tokens.issuedAt(), tokens.expiresAt());
-        return left.compareTo(margin) < 0 || left.compareTo(lifetime.dividedBy(10)) < 0;
+        Duration lifetime = issuedAt == null ? Duration.ZERO : Duration.between(issuedAt, expiresAt);
+        Duration tenth = lifetime.dividedBy(10);
+        return expiresAt.minus(tenth.compareTo(margin) > 0 ? tenth : margin);
     }
 }

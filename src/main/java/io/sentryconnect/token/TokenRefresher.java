@@ -1,6 +1,7 @@
 package io.sentryconnect.token;
 
 import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,13 @@ public final class TokenRefresher {
     private final TokenStore store;
     private final SentryTokenClient sentry;
     private final TransactionOperations<Connection> transactions;
+    private final MeterRegistry metrics;
 
-    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions) {
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, MeterRegistry metrics) {
         this.store = store;
         this.sentry = sentry;
         this.transactions = transactions;
+        this.metrics = metrics;
     }
 
     /**
@@ -71,7 +74,7 @@ public final class TokenRefresher {
                 return current;
             }
             LOG.info("Grant {} revoked: {}", grantId, reason);
-            return store.markRevoked(current, reason);
+            return revoke(current, reason);
         });
         return requireActive(result);
     }
@@ -84,22 +87,30 @@ public final class TokenRefresher {
             }
             if (current.refreshToken() == null) {
                 LOG.info("Grant {} revoked: its token was refused and it has no refresh token", grantId);
-                return store.markRevoked(current, "unauthorized");
+                return revoke(current, "unauthorized");
             }
             try {
                 SentryTokens fresh = sentry.refresh(current.refreshToken());
                 LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);
+                metrics.counter("sentry_connect.refreshes", "outcome", "refreshed").increment();
                 return store.saveRefreshed(current, fresh);
             } catch (TokenRequestFailed e) {
                 if (e.grantRejected()) {
                     LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
-                    return store.markRevoked(current, "refresh_rejected");
+                    metrics.counter("sentry_connect.refreshes", "outcome", "rejected").increment();
+                    return revoke(current, "refresh_rejected");
                 }
                 LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
+                metrics.counter("sentry_connect.refreshes", "outcome", "failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
                 throw e;
             }
         });
         return requireActive(result);
+    }
+
+    private StoredTokens revoke(StoredTokens current, String reason) {
+        metrics.counter("sentry_connect.revocations", "reason", reason).increment();
+        return store.markRevoked(current, reason);
     }
 
     private static StoredTokens requireActive(StoredTokens tokens) {

@@ -1,5 +1,7 @@
 package io.sentryconnect.token;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,4 +18,14 @@ public interface TokenStore {
 
     /** Marks the grant revoked: Sentry rejected it for good. Tokens stay (encrypted) until disconnect. */
     StoredTokens markRevoked(StoredTokens before, String reason);
+
+    /**
+     * Claims up to {@code limit} active grants whose token is due, for {@code lease}: rows are picked with
+     * {@code FOR UPDATE SKIP LOCKED} and leased, so two instances never claim the same grant.
+     */
+    List<DueGrant> claimDueForRefresh(int limit, Duration lease);
+
+    /** A grant the background job should refresh, with the token version it saw. */
+    record DueGrant(UUID grantId, long version) {
+    }
 }

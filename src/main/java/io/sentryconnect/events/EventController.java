@@ -1,0 +1,90 @@
+package io.sentryconnect.events;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.core.type.Argument;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.rules.SecurityRule;
+import io.micronaut.transaction.annotation.ReadOnly;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.web.ApiProblem;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/events?after=<cursor>&limit=}: the caller's tenant's grant events in order, for platforms that
+ * poll instead of (or besides) receiving webhooks. A platform user sees the events of their own grants; a tenant
+ * admin sees all of the tenant's. The cursor is the {@code cursor} of the last event seen.
+ */
+@Controller("/api/v1/events")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@ExecuteOn(TaskExecutors.BLOCKING)
+class EventController {
+    private final JdbcOperations jdbc;
+    private final JsonMapper json;
+
+    EventController(JdbcOperations jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Get
+    @ReadOnly
+    MutableHttpResponse<List<Map<String, Object>>> list(PlatformCaller caller, @QueryValue @Nullable String after,
+                                                        @QueryValue @Nullable Integer limit) {
+        long cursor;
+        try {
+            cursor = after == null ? 0 : Long.parseLong(after);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalidField("after", "after is the cursor of an event this service handed out.");
+        }
+        int pageSize = limit == null ? 100 : limit;
+        if (pageSize < 1 || pageSize > 500) {
+            throw ApiProblem.invalidField("limit", "limit is between 1 and 500.");
+        }
+        String sql = "SELECT id, payload FROM grant_event WHERE tenant_id = ? AND id > ?"
+                + (caller.tenantAdmin() ? "" : " AND user_id = ?") + " ORDER BY id LIMIT ?";
+        List<Map<String, Object>> events = jdbc.prepareStatement(sql, ps -> {
+            int i = 0;
+            ps.setString(++i, caller.tenantId());
+            ps.setLong(++i, cursor);
+            if (!caller.tenantAdmin()) {
+                ps.setString(++i, caller.userId());
+            }
+            ps.setInt(++i, pageSize);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("cursor", String.valueOf(rs.getLong(1)));
+                    event.putAll(parse(rs.getString(2)));
+                    rows.add(event);
+                }
+            }
+            return rows;
+        });
+        return HttpResponse.ok(events);
+    }
+
+    private Map<String, Object> parse(String payload) {
+        try {
+            return json.readValue(payload, Argument.mapOf(String.class, Object.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.sentryconnect.events;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.json.JsonMapper;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Appends an event to the outbox in the caller's transaction: the change and its event commit or roll back
+ * together. The payload is what the webhook receiver and the polling API get, never any token.
+ */
+@Singleton
+public final class EventOutbox {
+    /** The four grant changes the host platform hears about. */
+    public enum Type {
+        CONNECTED("grant.connected"), RECONNECTED("grant.reconnected"), REVOKED("grant.revoked"), DISCONNECTED("grant.disconnected");
+
+        private final String wireName;
+
+        Type(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    private final JdbcOperations jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    EventOutbox(JdbcOperations jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * @param grant the grant as the API shows it (a serializable value without tokens)
+     */
+    public void append(Type type, String tenantId, String userId, UUID grantId, Object grant) {
+        UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", eventId.toString());
+        payload.put("type", type.wireName());
+        payload.put("created_at", now.toString());
+        payload.put("tenant_id", tenantId);
+        payload.put("data", Map.of("grant", tree(grant)));
+        String body;
+        try {
+            body = json.writeValueAsString(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        jdbc.prepareStatement("INSERT INTO grant_event (event_id, tenant_id, user_id, grant_id, type, payload, created_at, "
+                + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+            ps.setObject(1, eventId);
+            ps.setString(2, tenantId);
+            ps.setString(3, userId);
+            ps.setObject(4, grantId);
+            ps.setString(5, type.wireName());
+            ps.setString(6, body);
+            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setTimestamp(8, Timestamp.from(now));
+            return ps.executeUpdate();
+        });
+    }
+
+    private Object tree(Object value) {
+        try {
+            return json.readValue(json.writeValueAsBytes(value), Argument.of(Object.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

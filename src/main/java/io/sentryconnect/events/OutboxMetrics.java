@@ -1,0 +1,35 @@
+package io.sentryconnect.events;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+
+/**
+ * Outbox gauges, read from the database at scrape time: how many events wait for delivery, and how old the
+ * oldest one is (the delivery lag), in seconds. Both queries use the pending-events partial index.
+ */
+@Context
+final class OutboxMetrics {
+    OutboxMetrics(MeterRegistry registry, JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
+        Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc, transactions,
+                        "SELECT count(*) FROM grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
+                .description("Grant events not yet delivered").register(registry);
+        Gauge.builder("sentry_connect.outbox.lag.seconds", () -> read(jdbc, transactions,
+                        "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM grant_event "
+                                + "WHERE delivered_at IS NULL AND failed_at IS NULL"))
+                .description("Age of the oldest undelivered grant event").register(registry);
+    }
+
+    private static double read(JdbcOperations jdbc, TransactionOperations<Connection> transactions, String sql) {
+        return transactions.executeRead(status -> jdbc.prepareStatement(sql, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getDouble(1) : 0.0;
+            }
+        }));
+    }
+}

@@ -1,0 +1,160 @@
+package io.sentryconnect.events;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Delivers outbox events to the configured webhook, at least once, in order per grant, from any instance.
+ * Each poll claims a batch in one transaction with {@code FOR UPDATE SKIP LOCKED}, taking only the oldest pending
+ * event of each grant (an earlier pending event of the same grant, locked or not, holds the later ones back), POSTs
+ * them signed, and records the outcome in that transaction. A failure is retried with exponential backoff and
+ * jitter, computed here because the schedule must survive restarts (it is a column, not a timer); after
+ * {@code max-attempts} the event is marked failed with its last error.
+ */
+@Singleton
+@Requires(property = "sentry-connect.webhook.url")
+public class WebhookDelivery {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
+    private final JdbcOperations jdbc;
+    private final TransactionOperations<Connection> transactions;
+    private final HttpClient http;
+    private final WebhookProperties properties;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, @Client(id = "webhook") HttpClient http,
+                    WebhookProperties properties, Clock clock, MeterRegistry metrics) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.http = http;
+        this.properties = properties;
+        this.clock = clock;
+        this.metrics = metrics;
+        if (properties.secret() == null || properties.secret().isBlank()) {
+            throw new io.micronaut.context.exceptions.ConfigurationException("sentry-connect.webhook.secret is required with a webhook URL");
+        }
+    }
+
+    private record Pending(long id, String eventId, String payload, int attempts) {
+    }
+
+    @Scheduled(fixedDelay = "${sentry-connect.webhook.poll-interval:1s}", initialDelay = "${sentry-connect.webhook.initial-delay:1s}")
+    void scheduled() {
+        deliverBatch();
+    }
+
+    /** Claims and delivers one batch; returns how many events were delivered. */
+    public int deliverBatch() {
+        return transactions.executeWrite(status -> {
+            int delivered = 0;
+            for (Pending event : claim()) {
+                if (deliver(event)) {
+                    delivered++;
+                }
+            }
+            return delivered;
+        });
+    }
+
+    private List<Pending> claim() {
+        return jdbc.prepareStatement("SELECT e.id, e.event_id, e.payload, e.attempts FROM grant_event e "
+                + "WHERE e.delivered_at IS NULL AND e.failed_at IS NULL AND e.next_attempt_at <= ? "
+                + "AND NOT EXISTS (SELECT 1 FROM grant_event p WHERE p.grant_id = e.grant_id AND p.id < e.id "
+                + "AND p.delivered_at IS NULL AND p.failed_at IS NULL) "
+                + "ORDER BY e.id LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setInt(2, properties.batchSize());
+            List<Pending> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private boolean deliver(Pending event) {
+        byte[] body = event.payload().getBytes(StandardCharsets.UTF_8);
+        long timestamp = clock.instant().getEpochSecond();
+        String error;
+        try {
+            HttpResponse<?> response = http.toBlocking().exchange(HttpRequest.POST(properties.url().toString(), body)
+                    .contentType(MediaType.APPLICATION_JSON_TYPE)
+                    .header(WebhookSignature.EVENT_ID_HEADER, event.eventId())
+                    .header(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp))
+                    .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(properties.secret(), timestamp, body)));
+            if (response.code() >= 200 && response.code() < 300) {
+                markDelivered(event);
+                return true;
+            }
+            error = "HTTP " + response.code();
+        } catch (HttpClientResponseException e) {
+            error = "HTTP " + e.code();
+        } catch (RuntimeException e) {
+            error = e.getClass().getSimpleName();
+        }
+        markFailedAttempt(event, error);
+        return false;
+    }
+
+    private void markDelivered(Pending event) {
+        Instant now = clock.instant();
+        jdbc.prepareStatement("UPDATE grant_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setLong(2, event.id());
+            return ps.executeUpdate();
+        });
+        metrics.counter("sentry_connect.webhook.deliveries", "outcome", "delivered").increment();
+    }
+
+    private void markFailedAttempt(Pending event, String error) {
+        int attempts = event.attempts() + 1;
+        Instant now = clock.instant();
+        boolean giveUp = attempts >= properties.maxAttempts();
+        jdbc.prepareStatement("UPDATE grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
+            ps.setInt(1, attempts);
+            ps.setString(2, error);
+            ps.setTimestamp(3, Timestamp.from(now.plus(backoff(attempts))));
+            ps.setTimestamp(4, giveUp ? Timestamp.from(now) : null);
+            ps.setLong(5, event.id());
+            return ps.executeUpdate();
+        });
+        metrics.counter("sentry_connect.webhook.deliveries", "outcome", giveUp ? "gave_up" : "failed").increment();
+        if (giveUp) {
+            LOG.error("Webhook event {} given up after {} attempts: {}", event.eventId(), attempts, error);
+        } else {
+            LOG.warn("Webhook event {} attempt {} failed: {}", event.eventId(), attempts, error);
+        }
+    }
+
+    /** initial × 2^(attempts−1), capped, plus up to 25% jitter so that many failed events do not retry in step. */
+    Duration backoff(int attempts) {
+        long base = properties.initialDelay().toMillis() << Math.min(attempts - 1, 20);
+        long capped = Math.min(base, properties.maxDelay().toMillis());
+        return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 4 + 1));
+    }
+}
