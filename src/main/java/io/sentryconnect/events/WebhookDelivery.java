@@ -61,7 +61,7 @@ public class WebhookDelivery {
     private record Pending(long id, String eventId, String payload, int attempts) {
     }
 
-    @Scheduled(fixedDelay = "${sentry-connect.webhook.poll-interval:1s}", initialDelay = "${sentry-connect.webhook.initial-delay:1s}")
+    @Scheduled(fixedDelay = "${sentry-connect.webhook.poll-interval:1s}", initialDelay = "${sentry-connect.webhook.poll-initial-delay:1s}")
     void scheduled() {
         deliverBatch();
     }

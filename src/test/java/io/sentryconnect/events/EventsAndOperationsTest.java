@@ -1,0 +1,310 @@
+package io.sentryconnect.events;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.support.WebhookReceiver;
+import io.sentryconnect.token.BackgroundRefresher;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static io.sentryconnect.support.LinkDriver.location;
+import static io.sentryconnect.support.LinkDriver.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@MicronautTest(environments = "test", transactional = false)
+class EventsAndOperationsTest extends IntegrationTest {
+    private static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789";
+    private final WebhookReceiver receiver = new WebhookReceiver();
+
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+    @Inject
+    TestClock clock;
+    @Inject
+    WebhookDelivery delivery;
+    @Inject
+    BackgroundRefresher backgroundRefresher;
+
+    private LinkDriver driver;
+    private ApplicationContext second;
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("sentry-connect.webhook.url", receiver.url(),
+                "sentry-connect.webhook.secret", WEBHOOK_SECRET,
+                "sentry-connect.webhook.poll-initial-delay", "1h",
+                "sentry-connect.webhook.max-attempts", "3");
+    }
+
+    @BeforeAll
+    void setUp() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+        TestDatabase.execute("""
+                CREATE OR REPLACE FUNCTION fail_grant_insert() RETURNS trigger AS $$
+                BEGIN
+                  IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql""");
+        TestDatabase.execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
+        TestDatabase.execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
+                + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
+        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
+        int port = freePort();
+        properties.put("micronaut.server.port", port);
+        properties.put("sentry-connect.public-url", "http://localhost:" + port);
+        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(extraProperties());
+        second = ApplicationContext.run(EmbeddedServer.class, properties, "test").getApplicationContext();
+    }
+
+    @AfterAll
+    void tearDown() {
+        second.close();
+        receiver.close();
+        assertEquals(List.of(), LogCapture.linesContaining(WEBHOOK_SECRET));
+    }
+
+    @AfterEach
+    void resetWorld() {
+        clock.reset();
+        standIn.clearFaults();
+        receiver.failNext(0);
+    }
+
+    @Test
+    void everyGrantChangeWritesItsEventAndThePollingApiListsThemInOrder() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        driver.link(jwt, "1", "acme");
+        standIn.revoke("1", "acme");
+        assertEquals(409, new Http().get(serviceUrl() + "/api/v1/grants/" + grantId + "/sentry/organizations/acme/projects/",
+                Http.bearer(jwt)).statusCode());
+        assertEquals(204, new Http().delete(serviceUrl() + "/api/v1/grants/" + grantId, Http.bearer(jwt)).statusCode());
+
+        List<Map<String, Object>> events = events(jwt, null);
+        assertEquals(List.of("grant.connected", "grant.reconnected", "grant.revoked", "grant.disconnected"),
+                events.stream().map(e -> e.get("type")).toList());
+        for (Map<String, Object> event : events) {
+            assertEquals(tenant, event.get("tenant_id"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> grant = (Map<String, Object>) ((Map<String, Object>) event.get("data")).get("grant");
+            assertEquals(grantId, grant.get("id"));
+            assertFalse(event.toString().contains("token\""), "no tokens in events: " + event);
+        }
+        String cursor = (String) events.get(1).get("cursor");
+        assertEquals(List.of("grant.revoked", "grant.disconnected"), events(jwt, cursor).stream().map(e -> e.get("type")).toList());
+        String otherUser = driver.jwt(tenant, "u2");
+        assertEquals(List.of(), events(otherUser, null), "a user sees their own grants' events");
+        assertEquals(4, events(driver.jwt(tenant, "admin", "tenant-admin"), null).size(), "an admin sees the tenant's");
+    }
+
+    @Test
+    void aRolledBackChangeLeavesNoEvent() {
+        String tenant = "t-db-fails";
+        driver.link(driver.jwt(tenant, "u1"), "1", "acme");
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ?", tenant));
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", tenant));
+    }
+
+    @Test
+    void eventsAreDeliveredSignedRetriedAfterFailuresAndInOrderPerGrant() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        assertEquals(204, new Http().delete(serviceUrl() + "/api/v1/grants/" + grantId, Http.bearer(jwt)).statusCode());
+
+        receiver.failNext(1, tenant);
+        drain();
+        List<Map<String, Object>> row = TestDatabase.query("SELECT attempts, last_error, next_attempt_at FROM grant_event "
+                + "WHERE tenant_id = ? ORDER BY id", tenant);
+        assertEquals(1, row.get(0).get("attempts"));
+        assertEquals("HTTP 503", row.get(0).get("last_error"));
+        assertEquals(List.of(), mine(tenant), "the later event of the grant waits for the earlier one");
+        clock.advance(Duration.ofSeconds(10));
+        drain();
+        List<WebhookReceiver.Delivery> delivered = mine(tenant);
+        assertEquals(List.of("grant.connected", "grant.disconnected"),
+                delivered.stream().map(d -> driver.map(d.body()).get("type")).toList());
+        for (WebhookReceiver.Delivery d : delivered) {
+            long timestamp = Long.parseLong(d.header(WebhookSignature.TIMESTAMP_HEADER));
+            assertEquals(WebhookSignature.sign(WEBHOOK_SECRET, timestamp, d.body().getBytes(StandardCharsets.UTF_8)),
+                    d.header(WebhookSignature.SIGNATURE_HEADER), "a valid signature");
+            assertTrue(verify(d), "the README's verification recipe accepts it");
+            assertNotNull(d.header(WebhookSignature.EVENT_ID_HEADER));
+        }
+        assertEquals(2, TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ? AND delivered_at IS NOT NULL", tenant).size());
+    }
+
+    @Test
+    void anEventIsGivenUpAfterTheConfiguredAttemptsAndRecorded() {
+        String tenant = "t-" + UUID.randomUUID();
+        driver.link(driver.jwt(tenant, "u1"), "1", "globex");
+        receiver.failNext(1000, tenant);
+        for (int i = 0; i < 3; i++) {
+            drain();
+            clock.advance(Duration.ofMinutes(5));
+        }
+        Map<String, Object> event = TestDatabase.query("SELECT attempts, failed_at, last_error FROM grant_event WHERE tenant_id = ?", tenant).get(0);
+        assertEquals(3, event.get("attempts"));
+        assertNotNull(event.get("failed_at"));
+        assertEquals("HTTP 503", event.get("last_error"));
+    }
+
+    @Test
+    void twoInstancesDeliverEachEventOnce() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        for (String org : List.of("acme", "globex", "initech")) {
+            driver.link(jwt, "1", org);
+            driver.link(jwt, "1", org);
+        }
+        WebhookDelivery other = second.getBean(WebhookDelivery.class);
+        for (int round = 0; round < 10 && mine(tenant).size() < 6; round++) {
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(delivery::deliverBatch);
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(other::deliverBatch);
+            a.get();
+            b.get();
+        }
+        Map<Object, Long> counts = mine(tenant).stream().collect(Collectors.groupingBy(d -> d.header(WebhookSignature.EVENT_ID_HEADER), Collectors.counting()));
+        assertEquals(6, counts.size());
+        assertTrue(counts.values().stream().allMatch(c -> c == 1), "no duplicates: " + counts);
+    }
+
+    @Test
+    void theBackgroundJobRefreshesDueGrantsOnceAcrossTwoInstances() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        for (String org : List.of("acme", "globex", "initech")) {
+            driver.link(jwt, "1", org);
+        }
+        clock.advance(Duration.ofDays(28));
+        // The second instance has its own clock: move it as well, so that both see the grants due.
+        second.getBean(TestClock.class).advance(Duration.ofDays(28));
+        long before = refreshRequests();
+        BackgroundRefresher other = second.getBean(BackgroundRefresher.class);
+        for (int round = 0; round < 5; round++) {
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(backgroundRefresher::runOnce);
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(other::runOnce);
+            a.get();
+            b.get();
+        }
+        second.getBean(TestClock.class).reset();
+        List<Map<String, Object>> rows = TestDatabase.query("SELECT last_refreshed_at, refresh_due_at FROM sentry_grant WHERE tenant_id = ?", tenant);
+        assertEquals(3, rows.size());
+        assertTrue(rows.stream().allMatch(r -> r.get("last_refreshed_at") != null), "all due grants refreshed: " + rows);
+        assertTrue(refreshRequests() - before >= 3, "each due grant refreshed");
+        assertEquals(3, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ? AND refresh_due_at > now() + interval '20 days'", tenant).size());
+        long mineRefreshed = refreshRequests() - before;
+        assertEquals(3, mineRefreshed, "no grant refreshed twice (other tests' grants are not due)");
+    }
+
+    @Test
+    void aGrantRejectedDuringBackgroundRefreshTurnsRevokedWithItsEvent() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "2", "umbrella"))).get("grant_id");
+        standIn.revoke("2", "umbrella");
+        clock.advance(Duration.ofDays(28));
+        backgroundRefresher.runOnce();
+        Map<String, Object> row = TestDatabase.query("SELECT status, status_reason FROM sentry_grant WHERE id = ?::uuid", grantId).get(0);
+        assertEquals("revoked", row.get("status"));
+        assertEquals("refresh_rejected", row.get("status_reason"));
+        assertEquals(List.of("grant.connected", "grant.revoked"), events(jwt, null).stream().map(e -> e.get("type")).toList());
+    }
+
+    @Test
+    void theDueGrantQueryCanUseItsPartialIndex() {
+        List<String> plan = new ArrayList<>();
+        try (var c = TestDatabase.connection(); var st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            try (var rs = st.executeQuery("EXPLAIN SELECT id, token_version FROM sentry_grant WHERE status = 'active' "
+                    + "AND refresh_due_at <= now() AND (refresh_claimed_until IS NULL OR refresh_claimed_until < now()) "
+                    + "ORDER BY refresh_due_at LIMIT 50 FOR UPDATE SKIP LOCKED")) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        assertTrue(plan.stream().anyMatch(l -> l.contains("sentry_grant_refresh_due_idx")), String.join("\n", plan));
+    }
+
+    @Test
+    void prometheusExposesTheServiceMetrics() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        new Http().get(serviceUrl() + "/api/v1/grants/" + grantId + "/sentry/organizations/acme/projects/", Http.bearer(jwt));
+        HttpResponse<String> metrics = new Http().get(serviceUrl() + "/prometheus");
+        assertEquals(200, metrics.statusCode());
+        for (String name : List.of("sentry_connect_link_attempts_total", "sentry_connect_link_outcomes_total{code=\"connected\"",
+                "sentry_connect_proxy_calls_seconds_count", "sentry_connect_sentry_rate_limit_remaining",
+                "sentry_connect_outbox_pending", "sentry_connect_outbox_lag_seconds", "http_server_requests_seconds_count")) {
+            assertTrue(metrics.body().contains(name), name + " missing");
+        }
+    }
+
+    private void drain() {
+        for (int i = 0; i < 5; i++) {
+            delivery.deliverBatch();
+        }
+    }
+
+    private long refreshRequests() {
+        return standIn.requests("/oauth/token/").stream().filter(r -> "refresh_token".equals(r.grantType())).count();
+    }
+
+    private List<WebhookReceiver.Delivery> mine(String tenant) {
+        return receiver.deliveries().stream().filter(d -> d.body().contains("\"tenant_id\":\"" + tenant + "\"")).toList();
+    }
+
+    /** The receiver's side, as the README shows it: recompute v1=HMAC(secret, timestamp + "." + body), compare, check age. */
+    private static boolean verify(WebhookReceiver.Delivery d) throws Exception {
+        long timestamp = Long.parseLong(d.header("Sentry-Connect-Timestamp"));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = "v1=" + java.util.HexFormat.of().formatHex(mac.doFinal((timestamp + "." + d.body()).getBytes(StandardCharsets.UTF_8)));
+        return java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                d.header("Sentry-Connect-Signature").getBytes(StandardCharsets.UTF_8))
+                && Math.abs(Instant.now().getEpochSecond() - timestamp) < 3600 * 24 * 30;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> events(String jwt, String after) {
+        HttpResponse<String> response = new Http().get(serviceUrl() + "/api/v1/events" + (after == null ? "" : "?after=" + after), Http.bearer(jwt));
+        assertEquals(200, response.statusCode(), response.body());
+        return (List<Map<String, Object>>) driver.map("{\"e\":" + response.body() + "}").get("e");
+    }
+}
