@@ -1,12 +1,17 @@
 package io.sentryconnect;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
+import io.sentryconnect.grant.TokenReencryption;
 import io.sentryconnect.database.DatabaseResolver;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /** Starts the service; the database is chosen first (see {@link DatabaseResolver}). */
 @OpenAPIDefinition(
@@ -21,9 +26,28 @@ public final class Application {
     }
 
     public static void main(String[] args) {
+        Map<String, Object> database = DatabaseResolver.resolve("sentry_connect").properties();
+        if (args.length > 0 && args[0].equals("reencrypt-tokens")) {
+            reencryptTokens(database);
+            return;
+        }
         Micronaut.build(args)
                 .mainClass(Application.class)
-                .properties(DatabaseResolver.resolve("sentry_connect").properties())
+                .properties(database)
                 .start();
+    }
+
+    /**
+     * {@code reencrypt-tokens}: a one-off process beside the running service (no HTTP server, no scheduled jobs)
+     * that re-encrypts every grant under the primary key, then exits.
+     */
+    private static void reencryptTokens(Map<String, Object> database) {
+        Map<String, Object> properties = new HashMap<>(database);
+        properties.put("sentry-connect.refresh.background.enabled", false);
+        properties.put("sentry-connect.webhook.delivery.enabled", false);
+        properties.put("standin.enabled", false);
+        try (ApplicationContext context = ApplicationContext.builder(Application.class).properties(properties).start()) {
+            context.getBean(TokenReencryption.class).run(500, Integer.MAX_VALUE);
+        }
     }
 }

@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 @Singleton
 @Requires(property = "sentry-connect.webhook.url")
+@Requires(property = "sentry-connect.webhook.delivery.enabled", notEquals = "false")
 public class WebhookDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
     private final JdbcOperations jdbc;

@@ -265,6 +265,43 @@ public class GrantRepository implements TokenStore {
         return due;
     }
 
+    /**
+     * Key rotation: re-encrypts up to {@code limit} grants whose tokens are not under the primary key, in one
+     * transaction. Rows are taken {@code FOR UPDATE SKIP LOCKED}, so a refresh in progress is passed over (it writes
+     * with the primary key anyway) and the service keeps serving; the token version is not bumped, since the
+     * tokens themselves do not change. Returns how many rows it re-encrypted: 0 means done.
+     */
+    @Transactional
+    public int reencryptBatch(int limit) {
+        int primary = cipher.primaryKeyId();
+        List<Object[]> rows = jdbc.prepareStatement("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant "
+                + "WHERE access_token IS NOT NULL AND (key_id IS NULL OR key_id <> ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
+            ps.setInt(1, primary);
+            ps.setInt(2, limit);
+            List<Object[]> found = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new Object[]{rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3), rs.getBytes(4)});
+                }
+            }
+            return found;
+        });
+        for (Object[] row : rows) {
+            UUID id = (UUID) row[0];
+            String tenant = (String) row[1];
+            Secret access = cipher.decrypt((byte[]) row[2], ad(tenant, id, "access"));
+            Secret refresh = row[3] == null ? null : cipher.decrypt((byte[]) row[3], ad(tenant, id, "refresh"));
+            jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, key_id = ? WHERE id = ?", ps -> {
+                ps.setBytes(1, cipher.encrypt(access, ad(tenant, id, "access")));
+                ps.setBytes(2, refresh == null ? null : cipher.encrypt(refresh, ad(tenant, id, "refresh")));
+                ps.setInt(3, primary);
+                ps.setObject(4, id);
+                return ps.executeUpdate();
+            });
+        }
+        return rows.size();
+    }
+
     private Grant emit(EventOutbox.Type type, Grant grant) {
         outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant));
         return grant;

@@ -276,6 +276,71 @@ class EventsAndOperationsTest extends IntegrationTest {
         }
     }
 
+    @Inject
+    io.sentryconnect.grant.TokenReencryption reencryption;
+    @Inject
+    io.sentryconnect.token.EncryptionProperties keys;
+    @Inject
+    io.sentryconnect.token.TokenCipher cipher;
+
+    @Test
+    void reencryptionMovesEveryGrantToThePrimaryKeyInResumableIdempotentBatches() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        List<String> grantIds = new ArrayList<>();
+        for (String org : List.of("acme", "globex", "initech")) {
+            grantIds.add(query(location(driver.link(jwt, "1", org))).get("grant_id"));
+        }
+        // Put the three grants back under the older key 1, as if they had been written before key 2 was added.
+        io.sentryconnect.token.TokenCipher old = new io.sentryconnect.token.TokenCipher(
+                new io.sentryconnect.token.EncryptionProperties(1, keys.keys()));
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, access_token, refresh_token FROM sentry_grant WHERE tenant_id = ?", tenant)) {
+            String ad = "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":";
+            byte[] access = old.encrypt(cipher.decrypt((byte[]) row.get("access_token"), ad + "access"), ad + "access");
+            byte[] refresh = old.encrypt(cipher.decrypt((byte[]) row.get("refresh_token"), ad + "refresh"), ad + "refresh");
+            try (var c = TestDatabase.connection(); var ps = c.prepareStatement(
+                    "UPDATE sentry_grant SET access_token = ?, refresh_token = ?, key_id = 1 WHERE id = ?")) {
+                ps.setBytes(1, access);
+                ps.setBytes(2, refresh);
+                ps.setObject(3, row.get("id"));
+                ps.executeUpdate();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            assertEquals(1, io.sentryconnect.token.TokenCipher.keyIdOf(access));
+        }
+        String call = "/sentry/organizations/acme/projects/";
+        assertEquals(200, new Http().get(serviceUrl() + "/api/v1/grants/" + grantIds.get(0) + call, Http.bearer(jwt)).statusCode(),
+                "the old key still decrypts");
+
+        assertEquals(2, reencryption.run(2, 1), "one batch of two, then stopped");
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ? AND key_id = 1", tenant).size());
+        assertEquals(1, reencryption.run(2, 100), "resumed: the rest");
+        assertEquals(0, reencryption.run(2, 100), "idempotent: nothing left");
+        for (Map<String, Object> row : TestDatabase.query("SELECT access_token, refresh_token, key_id FROM sentry_grant WHERE tenant_id = ?", tenant)) {
+            assertEquals(2, row.get("key_id"));
+            assertEquals(2, io.sentryconnect.token.TokenCipher.keyIdOf((byte[]) row.get("access_token")));
+            assertEquals(2, io.sentryconnect.token.TokenCipher.keyIdOf((byte[]) row.get("refresh_token")));
+        }
+        assertEquals(200, new Http().get(serviceUrl() + "/api/v1/grants/" + grantIds.get(0) + call, Http.bearer(jwt)).statusCode());
+    }
+
+    @Test
+    void logLinesCarryTheRequestIdTenantAndGrant() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        HttpResponse<String> response = new Http().delete(serviceUrl() + "/api/v1/grants/" + grantId,
+                "Authorization", "Bearer " + jwt, "X-Request-Id", "req-mdc-check-42");
+        assertEquals(204, response.statusCode());
+        assertEquals("req-mdc-check-42", response.headers().firstValue("X-Request-Id").orElseThrow());
+        List<String> lines = LogCapture.linesContaining("request_id=req-mdc-check-42");
+        assertFalse(lines.isEmpty(), "the disconnect's log line carries the request id");
+        assertTrue(lines.stream().allMatch(l -> l.contains("tenant_id=" + tenant) && l.contains("grant_id=" + grantId)), lines.toString());
+        HttpResponse<String> generated = new Http().get(serviceUrl() + "/api/v1/me", Http.bearer(jwt));
+        assertTrue(generated.headers().firstValue("X-Request-Id").orElseThrow().length() >= 16, "a request id is made up when none is sent");
+    }
+
     private void drain() {
         for (int i = 0; i < 5; i++) {
             delivery.deliverBatch();

@@ -15,7 +15,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
 
     @Override
     protected void append(ILoggingEvent event) {
-        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+        StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage())
+                .append(" mdc=").append(event.getMDCPropertyMap());
         for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
             line.append("\n").append(t.getClassName()).append(": ").append(t.getMessage());
             for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) {
