@@ -308,7 +308,7 @@ class LinkFlowTest extends IntegrationTest {
 
     @Test
     void tokenEndpointTimeoutGoesBackWithSentryUnavailable() {
-        assertFailsAtCallback(new Fault("/oauth/token/", 0, 2000, false, false, 1), "sentry_unavailable");
+        assertFailsAtCallback(new Fault("/oauth/token/", 0, 4000, false, false, 1), "sentry_unavailable");
     }
 
     @Test
