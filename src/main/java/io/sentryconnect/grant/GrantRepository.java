@@ -2,6 +2,7 @@ package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.events.EventOutbox;
 import io.sentryconnect.token.RefreshPolicy;
@@ -68,8 +69,11 @@ public class GrantRepository implements TokenStore {
         });
     }
 
-    /** One grant of a tenant with its tokens: the proxy's single database round trip. */
-    @ReadOnly
+    /**
+     * One grant of a tenant with its tokens: the proxy's single database round trip. {@code @Connectable} rather
+     * than a read-only transaction: in autocommit the SELECT is the only statement sent (no BEGIN/COMMIT).
+     */
+    @Connectable
     public Optional<GrantWithTokens> findWithTokens(String tenantId, UUID id) {
         return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS
                 + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
