@@ -68,15 +68,7 @@ class EventsAndOperationsTest extends IntegrationTest {
     @BeforeAll
     void setUp() {
         driver = new LinkDriver(serviceUrl(), standIn, json);
-        TestDatabase.execute("""
-                CREATE OR REPLACE FUNCTION fail_grant_insert() RETURNS trigger AS $$
-                BEGIN
-                  IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
-                  RETURN NEW;
-                END $$ LANGUAGE plpgsql""");
-        TestDatabase.execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
-        TestDatabase.execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
-                + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
+        TestDatabase.installFailingTrigger();
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         int port = freePort();
         properties.put("micronaut.server.port", port);
@@ -131,7 +123,7 @@ class EventsAndOperationsTest extends IntegrationTest {
 
     @Test
     void aRolledBackChangeLeavesNoEvent() {
-        String tenant = "t-db-fails";
+        String tenant = TestDatabase.FAILING_TENANT;
         driver.link(driver.jwt(tenant, "u1"), "1", "acme");
         assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ?", tenant));
         assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", tenant));
@@ -296,8 +288,9 @@ class EventsAndOperationsTest extends IntegrationTest {
                 new io.sentryconnect.token.EncryptionProperties(1, keys.keys()));
         for (Map<String, Object> row : TestDatabase.query("SELECT id, access_token, refresh_token FROM sentry_grant WHERE tenant_id = ?", tenant)) {
             String ad = "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":";
-            byte[] access = old.encrypt(cipher.decrypt((byte[]) row.get("access_token"), ad + "access"), ad + "access");
-            byte[] refresh = old.encrypt(cipher.decrypt((byte[]) row.get("refresh_token"), ad + "refresh"), ad + "refresh");
+            row.put("tenant_id", tenant);
+            byte[] access = old.encrypt(TestDatabase.decrypt(cipher, row, "access"), ad + "access");
+            byte[] refresh = old.encrypt(TestDatabase.decrypt(cipher, row, "refresh"), ad + "refresh");
             try (var c = TestDatabase.connection(); var ps = c.prepareStatement(
                     "UPDATE sentry_grant SET access_token = ?, refresh_token = ?, key_id = 1 WHERE id = ?")) {
                 ps.setBytes(1, access);

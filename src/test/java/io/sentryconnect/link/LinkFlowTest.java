@@ -4,6 +4,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
 import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
@@ -31,12 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.sentryconnect.support.LinkDriver.location;
 import static io.sentryconnect.support.LinkDriver.query;
@@ -65,15 +61,7 @@ class LinkFlowTest extends IntegrationTest {
     @BeforeAll
     void setUp() {
         driver = new LinkDriver(serviceUrl(), standIn, json);
-        TestDatabase.execute("""
-                CREATE OR REPLACE FUNCTION fail_grant_insert() RETURNS trigger AS $$
-                BEGIN
-                  IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
-                  RETURN NEW;
-                END $$ LANGUAGE plpgsql""");
-        TestDatabase.execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
-        TestDatabase.execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
-                + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
+        TestDatabase.installFailingTrigger();
     }
 
     @AfterEach
@@ -345,7 +333,7 @@ class LinkFlowTest extends IntegrationTest {
 
     @Test
     void aDatabaseFailureWhileRecordingLeavesNoHalfWrittenGrant() {
-        String tenant = "t-db-fails";
+        String tenant = TestDatabase.FAILING_TENANT;
         assertBackWith(driver.link(driver.jwt(tenant, "u1"), "1", "acme"), "internal_error");
         assertEquals(List.of(), grants(tenant));
     }
@@ -383,7 +371,7 @@ class LinkFlowTest extends IntegrationTest {
         HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
         standIn.approveNext("1", "acme");
         String callback = location(browser.get(location(toSentry)));
-        List<HttpResponse<String>> results = concurrently(2, () -> browser.get(callback));
+        List<HttpResponse<String>> results = Concurrently.run(2, i -> browser.get(callback));
         List<String> outcomes = results.stream().map(r -> query(location(r)).get("sentry_connect")).sorted().toList();
         assertEquals(List.of("connected", "error"), outcomes);
         assertEquals(1, grants(tenant).size());
@@ -400,16 +388,7 @@ class LinkFlowTest extends IntegrationTest {
             standIn.approveNext("1", "acme");
             callbacks.add(location(browser.get(location(toSentry))));
         }
-        List<Integer> index = List.of(0, 1);
-        List<HttpResponse<String>> results = concurrently(2, new Callable<>() {
-            private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-
-            @Override
-            public HttpResponse<String> call() {
-                int i = index.get(next.getAndIncrement());
-                return browsers.get(i).get(callbacks.get(i));
-            }
-        });
+        List<HttpResponse<String>> results = Concurrently.run(2, i -> browsers.get(i).get(callbacks.get(i)));
         Set<String> grantIds = new java.util.HashSet<>();
         for (HttpResponse<String> result : results) {
             assertConnected(result);
@@ -431,27 +410,6 @@ class LinkFlowTest extends IntegrationTest {
         assertEquals(List.of(), grants(tenant), "no grant written");
     }
 
-    private static <T> List<T> concurrently(int n, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    ready.await();
-                    return task.call();
-                }));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
     private void assertConnected(HttpResponse<String> response) {
         assertEquals(302, response.statusCode(), response.body());
@@ -484,10 +442,7 @@ class LinkFlowTest extends IntegrationTest {
     }
 
     private Secret decrypt(Map<String, Object> row, String column) {
-        Object value = row.get(column + "_token");
-        return cipher.decrypt(value instanceof byte[] raw ? raw : bytes(value),
-                "sentry-connect:grant:" + ((String) row.get("tenant_id")).length() + ":" + row.get("tenant_id") + ":"
-                        + row.get("id") + ":" + column);
+        return TestDatabase.decrypt(cipher, row, column);
     }
 
     /** The tenant's grant rows; byte columns as hex, so that rows compare by value. */

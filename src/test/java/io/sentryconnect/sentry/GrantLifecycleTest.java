@@ -9,6 +9,7 @@ import io.sentryconnect.standin.Fault;
 import io.sentryconnect.standin.RequestLogEntry;
 import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.Settings;
+import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
@@ -29,12 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.sentryconnect.support.LinkDriver.location;
 import static io.sentryconnect.support.LinkDriver.query;
@@ -78,10 +74,8 @@ class GrantLifecycleTest extends IntegrationTest {
         second.close();
         for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant WHERE access_token IS NOT NULL")) {
             for (String column : List.of("access", "refresh")) {
-                byte[] value = (byte[]) row.get(column + "_token");
-                if (value != null) {
-                    tokensSeen.add(cipher.decrypt(value, "sentry-connect:grant:" + ((String) row.get("tenant_id")).length() + ":"
-                            + row.get("tenant_id") + ":" + row.get("id") + ":" + column).reveal());
+                if (row.get(column + "_token") != null) {
+                    tokensSeen.add(TestDatabase.decrypt(cipher, row, column).reveal());
                 }
             }
         }
@@ -174,7 +168,7 @@ class GrantLifecycleTest extends IntegrationTest {
         standIn.expire("acme");
         long before = tokenRequests("refresh_token");
         String secondUrl = "http://localhost:" + second.getPort();
-        List<HttpResponse<String>> results = concurrently(120, i -> proxy(i % 2 == 0 ? serviceUrl() : secondUrl, grant, "organizations/acme/projects/"));
+        List<HttpResponse<String>> results = Concurrently.run(120, i -> proxy(i % 2 == 0 ? serviceUrl() : secondUrl, grant, "organizations/acme/projects/"));
         for (HttpResponse<String> result : results) {
             assertEquals(200, result.statusCode(), result.body());
         }
@@ -458,31 +452,4 @@ class GrantLifecycleTest extends IntegrationTest {
         assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
     }
 
-    interface IndexedTask<T> {
-        T run(int index) throws Exception;
-    }
-
-    private static <T> List<T> concurrently(int n, IndexedTask<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    ready.countDown();
-                    ready.await();
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }

@@ -66,6 +66,30 @@ public final class TestDatabase {
         }
     }
 
+    /** The tenant whose grant writes fail inside the database (see {@link #installFailingTrigger()}). */
+    public static final String FAILING_TENANT = "t-db-fails";
+
+    /** A trigger that makes every grant write of {@link #FAILING_TENANT} fail mid-transaction, as a broken database would. */
+    public static void installFailingTrigger() {
+        execute("""
+                CREATE OR REPLACE FUNCTION fail_grant_insert() RETURNS trigger AS $$
+                BEGIN
+                  IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql""");
+        execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
+        execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
+                + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
+    }
+
+    /** Decrypts a grant row's {@code access} or {@code refresh} token column (byte[] or hex) as the service would. */
+    public static io.sentryconnect.token.Secret decrypt(io.sentryconnect.token.TokenCipher cipher, Map<String, Object> row, String column) {
+        Object value = row.get(column + "_token");
+        byte[] bytes = value instanceof byte[] raw ? raw : java.util.HexFormat.of().parseHex((String) value);
+        String tenant = (String) row.get("tenant_id");
+        return cipher.decrypt(bytes, "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":" + column);
+    }
+
     public static Map<String, Object> properties() {
         return DATABASE.properties();
     }
