@@ -332,7 +332,7 @@
       h('div', { class: 'org-avatar', 'aria-hidden': 'true' }, (org.name || org.slug || '?').charAt(0)),
       h('div', { class: 'grant-title' },
         h('h3', { 'data-role': 'org-name' }, org.name || org.slug),
-        h('span', { class: 'slug' }, `${org.slug} · organization ${org.id}`)),
+        h('span', { class: 'slug' }, `${org.slug} · organization ${org.id} · connected ${day(grant.created_at)}`)),
       h('span', { class: `badge status-${grant.status}`, 'data-role': 'status' },
         STATUS_LABELS[grant.status] || grant.status)),
     revoked ? h('div', { class: 'callout', 'data-role': 'reconnect-callout' },
@@ -346,10 +346,11 @@
       }, 'Reconnect')) : null,
     h('dl', { class: 'facts' },
       fact('Region', regionName(org.region_url), org.region_url),
-      fact('Sentry user', user ? `${user.name || user.id}${user.email ? ' · ' + user.email : ''}` : '—'),
+      fact('Sentry user', user ? h('span', {}, user.name || user.id, user.email ? h('span', { class: 'sub' }, user.email) : null)
+        : '—'),
       fact('Access token expires', when(grant.expires_at)),
-      fact('Last refreshed', grant.last_refreshed_at ? when(grant.last_refreshed_at) : 'not yet'),
-      fact('Connected', when(grant.created_at)),
+      fact('Last refreshed', grant.last_refreshed_at ? when(grant.last_refreshed_at)
+        : h('span', {}, 'Not yet', h('span', { class: 'sub' }, 'refreshed before it expires'))),
       fact('Scopes', h('span', { class: 'chips', 'data-role': 'scopes' },
         (grant.scopes || []).map((s) => h('span', { class: 'chip' }, s))), null, 'wide')),
     h('div', { class: 'actions' }, actions));
@@ -380,12 +381,18 @@
     }
   }
 
+  function day(iso) {
+    const date = new Date(iso);
+    return isNaN(date) ? String(iso) : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  }
+
+  /** A time as the date, and how far from now below it. */
   function when(iso) {
     if (!iso) return '—';
     const date = new Date(iso);
     if (isNaN(date)) return iso;
     const absolute = date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-    return `${absolute} (${relative(date)})`;
+    return h('span', { title: iso }, absolute, h('span', { class: 'sub' }, relative(date)));
   }
 
   function relative(value) {
@@ -473,7 +480,7 @@
         h('td', { class: 'title', title: issue.title }, issue.title),
         h('td', { class: 'num' }, issue.count),
         h('td', { class: 'num' }, issue.userCount),
-        h('td', {}, issue.lastSeen ? relative(issue.lastSeen) : '—'))
+        h('td', { class: 'nowrap', title: issue.lastSeen || '' }, issue.lastSeen ? relative(issue.lastSeen) : '—'))
     }
   };
 

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +34,15 @@ final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, A
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /**
+     * The tests use WebDriver commands only, never DevTools; Selenium's DevTools bindings trail Debian's Chromium and
+     * would warn on every start. Held here so that the logger and its level are not garbage-collected.
+     */
+    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
+
+    static {
+        DEVTOOLS_LOG.setLevel(Level.SEVERE);
+    }
 
     private ChromeDriver driver;
     private Path profile;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A person clicking through the demo page in headless Chromium: the real service, the real stand-in consent page,
  * the real database. Every wait is an explicit condition on the page (no sleeps); each test signs in as a platform
- * user of its own, so the tests share nothing.
+ * user of its own in a fresh browser, so the tests share nothing.
  *
  * <p>{@code -Ddemo.screenshot=docs/demo.png} also saves the README's screenshot on the way.
  */
@@ -50,6 +50,8 @@ class DemoPageBrowserTest extends IntegrationTest {
     @Override
     protected Map<String, String> extraProperties() {
         return Map.of("sentry-connect.demo.enabled", "true",
+                // One browser makes one request at a time: a small pool leaves the shared PostgreSQL's connections to others.
+                "datasources.default.maximum-pool-size", "4",
                 // The page sends itself as return_to, so its origin must be on the allow-list, as in application-dev.yml.
                 "sentry-connect.link.allowed-return-origins", "https://platform.example," + serviceUrl());
     }
@@ -61,7 +63,7 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     @Test
     void aPersonConnectsCallsSentrySeesARevocationReconnectsAndDisconnects() {
-        String user = openAndSignIn();
+        String user = openAndSignIn("alice");
         waitVisible(By.id("no-grants"));
 
         click(By.id("connect"));
@@ -120,7 +122,7 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     @Test
     void denyingAtSentryShowsAReadableErrorAndConnectsNothing() {
-        String user = openAndSignIn();
+        String user = openAndSignIn("bob");
         click(By.id("connect"));
         signInAtSentry("1");
         click(By.id("deny"));
@@ -134,7 +136,7 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     @Test
     void thePageKeepsItsSignedInUserThroughAReloadAndForgetsItOnSwitchUser() {
-        String user = openAndSignIn();
+        String user = openAndSignIn("carol");
         driver.navigate().refresh();
         waitReady();
         assertEquals(user, text(By.id("identity-user")));
@@ -147,14 +149,13 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     // --- steps ------------------------------------------------------------------------------------------------------
 
-    /** Opens the demo and signs in as a platform user of this test's own; returns the user id. */
-    private String openAndSignIn() {
+    /** Opens the demo and signs in as a platform user that no other test uses; returns the user id. */
+    private String openAndSignIn(String user) {
         driver = browser.driver();
-        wait = new WebDriverWait(driver, TIMEOUT);
+        wait = new WebDriverWait(driver, TIMEOUT, Duration.ofMillis(50));
         driver.get(serviceUrl() + "/");
         waitReady();
         assertEquals(serviceUrl() + "/demo", driver.getCurrentUrl(), "/ leads to the demo");
-        String user = "person-" + UUID.randomUUID().toString().substring(0, 8);
         WebElement tenant = waitVisible(By.id("tenant"));
         tenant.clear();
         tenant.sendKeys(TENANT);
@@ -213,10 +214,11 @@ class DemoPageBrowserTest extends IntegrationTest {
                 + "'] [data-role=results][data-kind='" + kind + "'][data-state=ready][data-page='" + page + "']")));
     }
 
+    /** The rows' keys in one round trip (a hundred getAttribute calls would take seconds). */
+    @SuppressWarnings("unchecked")
     private List<String> rowKeys(String org) {
-        return driver.findElements(By.cssSelector("article.grant[data-org='" + org + "'] [data-role=rows] tr")).stream()
-                .map(row -> row.getAttribute("data-key"))
-                .toList();
+        return (List<String>) ((JavascriptExecutor) driver).executeScript("return Array.from(document.querySelectorAll("
+                + "arguments[0]), row => row.dataset.key)", "article.grant[data-org='" + org + "'] [data-role=rows] tr");
     }
 
     private static By grantAction(String org, String action) {
@@ -239,6 +241,12 @@ class DemoPageBrowserTest extends IntegrationTest {
     private void saveReadmeScreenshotIfAsked() {
         String target = System.getProperty("demo.screenshot");
         if (target != null && !target.isBlank()) {
+            // A 1280×900 page, whatever room the (invisible) browser frame takes from the window.
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            long frame = ((Number) js.executeScript("return window.outerHeight - window.innerHeight")).longValue();
+            driver.manage().window().setSize(new Dimension(1280, 900 + (int) frame));
+            wait.until(d -> ((Number) js.executeScript("return window.innerHeight")).intValue() == 900);
+            js.executeScript("window.scrollTo(0, 0)");
             browser.screenshot(Path.of(target));
         }
     }
