@@ -359,7 +359,7 @@ public class GrantRepository implements TokenStore {
         SentryTokens tokens = link.tokens();
         return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'active', status_reason = NULL, org_id = ?, org_slug = ?, "
                 + "org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, scopes = ?, "
-                + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, kind = 'oauth', key_id = ?, "
+                + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, key_id = ?, "
                 + "refresh_due_at = ?, refresh_claimed_until = NULL, "
                 + "token_version = token_version + 1, updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
             int i = setLinkColumns(ps, 0, link);
@@ -422,6 +422,123 @@ public class GrantRepository implements TokenStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp timestamp = rs.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    // --- Provisioned grants (Account Provisioning API): at most one per tenant ------------------------------------
+
+    /** The tenant's provisioned grant, whatever its status. */
+    @ReadOnly
+    public Optional<Grant> findProvisioned(String tenantId) {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ? AND kind = 'provisioned'", ps -> {
+            ps.setString(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * Records a provisioning: the tenant's provisioned grant is created, or the existing one is updated in place
+     * (never a second grant). Updating stores the integration token and makes the grant active again (a repeat after
+     * a revocation or a disconnect brings it back), except when the grant is active with an OAuth refresh token
+     * (it was reconnected through OAuth linking): then the user's authorization is kept. Two concurrent calls
+     * for one tenant meet at the partial unique index {@code sentry_grant_provisioned_tenant_uq}; the row lock
+     * ({@code SELECT … FOR UPDATE}) serialises the updates. A grant of the same user for the same organization
+     * linked through OAuth becomes the provisioned grant rather than colliding with it.
+     */
+    @Transactional
+    public Grant upsertProvisioned(ProvisionedAuthorization account) {
+        boolean[] wasActive = {false};
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // id and whether the grant holds a live OAuth authorization (active, with a refresh token) to keep
+            Optional<java.util.Map.Entry<UUID, Boolean>> existing = jdbc.prepareStatement("SELECT id, status, status = 'active' AND "
+                    + "refresh_token IS NOT NULL AS keep_oauth FROM sentry_grant WHERE tenant_id = ? AND (kind = 'provisioned' "
+                    + "OR (user_id = ? AND org_id = ?)) ORDER BY (kind = 'provisioned') DESC LIMIT 1 FOR UPDATE", ps -> {
+                ps.setString(1, account.tenantId());
+                ps.setString(2, account.userId());
+                ps.setString(3, account.organization().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    wasActive[0] = "active".equals(rs.getString("status"));
+                    return Optional.of(java.util.Map.entry(rs.getObject("id", UUID.class), rs.getBoolean("keep_oauth")));
+                }
+            });
+            if (existing.isPresent()) {
+                UUID id = existing.get().getKey();
+                Grant grant = existing.get().getValue() ? markProvisioned(id) : updateProvisioned(id, account);
+                // A provisioning that brings a revoked or disconnected grant back is a reconnect for the platform.
+                return wasActive[0] ? grant : emit(EventOutbox.Type.RECONNECTED, grant);
+            }
+            Optional<Grant> inserted = insertProvisioned(UUID.randomUUID(), account);
+            if (inserted.isPresent()) {
+                return emit(EventOutbox.Type.CONNECTED, inserted.get());
+            }
+        }
+        throw new IllegalStateException("provisioned grant upsert did not settle after 3 attempts");
+    }
+
+    private Optional<Grant> insertProvisioned(UUID id, ProvisionedAuthorization account) {
+        Instant now = clock.instant();
+        return jdbc.prepareStatement("INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
+                + "region_url, scopes, access_token, refresh_token, token_issued_at, expires_at, last_refreshed_at, token_version, "
+                + "created_at, updated_at, key_id) VALUES (?, ?, ?, 'provisioned', 'active', ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, 1, ?, ?, ?) "
+                + "ON CONFLICT DO NOTHING RETURNING " + COLUMNS, ps -> {
+            int i = 0;
+            ps.setObject(++i, id);
+            ps.setString(++i, account.tenantId());
+            ps.setString(++i, account.userId());
+            i = setProvisionedColumns(ps, i, account);
+            ps.setBytes(++i, cipher.encrypt(account.integrationToken(), ad(account.tenantId(), id, "access")));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setInt(++i, cipher.primaryKeyId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    private Grant updateProvisioned(UUID id, ProvisionedAuthorization account) {
+        Instant now = clock.instant();
+        return jdbc.prepareStatement("UPDATE sentry_grant SET kind = 'provisioned', status = 'active', status_reason = NULL, "
+                + "org_id = ?, org_slug = ?, org_name = ?, region_url = ?, scopes = ?, access_token = ?, refresh_token = NULL, "
+                + "sentry_user_id = NULL, sentry_user_name = NULL, sentry_user_email = NULL, token_issued_at = ?, "
+                + "expires_at = NULL, token_version = token_version + 1, updated_at = ?, key_id = ?, refresh_due_at = NULL, "
+                + "refresh_claimed_until = NULL WHERE id = ? RETURNING " + COLUMNS, ps -> {
+            int i = setProvisionedColumns(ps, 0, account);
+            ps.setBytes(++i, cipher.encrypt(account.integrationToken(), ad(account.tenantId(), id, "access")));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setTimestamp(++i, Timestamp.from(now));
+            ps.setInt(++i, cipher.primaryKeyId());
+            ps.setObject(++i, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return grant(rs);
+            }
+        });
+    }
+
+    private Grant markProvisioned(UUID id) {
+        return jdbc.prepareStatement("UPDATE sentry_grant SET kind = 'provisioned', updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setObject(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return grant(rs);
+            }
+        });
+    }
+
+    private static int setProvisionedColumns(PreparedStatement ps, int i, ProvisionedAuthorization account) throws SQLException {
+        ps.setString(++i, account.organization().id());
+        ps.setString(++i, account.organization().slug());
+        ps.setString(++i, account.organization().name());
+        ps.setString(++i, account.organization().regionUrl());
+        ps.setString(++i, String.join(" ", account.scopes()));
+        return i;
     }
 
     /** The grant disappeared while a flow was bound to it. */

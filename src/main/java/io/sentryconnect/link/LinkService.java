@@ -101,9 +101,10 @@ public class LinkService {
                 .orElseThrow(ApiProblem::grantNotFound);
         List<String> wanted = scopes;
         if (wanted == null || wanted.isEmpty()) {
-            // Incremental authorization: by default ask again for what was granted, at least the default set.
+            // Incremental authorization: by default ask again for what was granted, at least the default set. Only
+            // what a link may ask for: a provisioned grant's integration token can hold scopes outside that set.
             LinkedHashSet<String> union = new LinkedHashSet<>(sentry.defaultScopes());
-            union.addAll(grant.scopes());
+            grant.scopes().stream().filter(sentry.allowedScopes()::contains).forEach(union::add);
             wanted = List.copyOf(union);
         }
         return create(caller.tenantId(), grant.userId(), wanted, returnTo, grant.id());

@@ -30,14 +30,14 @@ final class ApiEndpoints {
     private static final Set<String> ISSUE_STATUSES = Set.of("resolved", "unresolved", "ignored", "resolvedInNextRelease");
     private static final String DATE_CREATED = "2021-03-04T10:20:30.000000Z";
 
-    private final Fixtures fixtures;
+    private final Directory directory;
     private final StandInState state;
     private final RateLimiter rateLimiter;
     private final Json json;
     private final Urls urls;
 
-    ApiEndpoints(Fixtures fixtures, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
-        this.fixtures = fixtures;
+    ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
+        this.directory = directory;
         this.state = state;
         this.rateLimiter = rateLimiter;
         this.json = json;
@@ -115,7 +115,7 @@ final class ApiEndpoints {
             body.put("user", null);
         } else {
             body.put("auth", Map.of("scopes", token.scopes()));
-            body.put("user", userJson(fixtures.user(token.userId()).orElseThrow()));
+            body.put("user", userJson(directory.user(token.userId()).orElseThrow()));
         }
         return ok(body);
     }
@@ -125,7 +125,7 @@ final class ApiEndpoints {
         StandInState.ApiToken t = requireToken(token);
         requireScope(t, "org:read", "org:write", "org:admin");
         // An org-scoped token sees only its organization; a region lists only what it holds.
-        List<Fixtures.Organization> visible = fixtures.organizationById(t.orgId()).stream()
+        List<Fixtures.Organization> visible = directory.organizationById(t.orgId()).stream()
                 .filter(o -> request.origin().isMain() || o.region().equals(request.origin().region()))
                 .toList();
         return paginated(request, visible, this::organizationJson);
@@ -135,7 +135,7 @@ final class ApiEndpoints {
         allowMethods(request, "GET");
         StandInState.ApiToken t = requireToken(token);
         Set<String> names = new TreeSet<>();
-        fixtures.organizationsOf(t.userId()).forEach(o -> names.add(o.region()));
+        directory.organizationsOf(t.userId()).forEach(o -> names.add(o.region()));
         List<Map<String, Object>> regions = new ArrayList<>();
         for (String name : names) {
             Map<String, Object> region = new LinkedHashMap<>();
@@ -163,7 +163,7 @@ final class ApiEndpoints {
         requireScope(t, "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin");
         Fixtures.Organization org = organizationHere(request, slug);
         requireOwnOrganization(t, org);
-        return paginated(request, fixtures.projectsOf(org.slug()), this::projectJson);
+        return paginated(request, directory.projectsOf(org.slug()), this::projectJson);
     }
 
     private StandInResponse projectIssues(StandInRequest request, @Nullable StandInState.ApiToken token,
@@ -172,7 +172,7 @@ final class ApiEndpoints {
         StandInState.ApiToken t = requireToken(token);
         requireScope(t, "event:read", "event:write", "event:admin");
         Fixtures.Organization org = organizationHere(request, orgSlug);
-        Fixtures.Project project = fixtures.project(org.slug(), projectSlug)
+        Fixtures.Project project = directory.project(org.slug(), projectSlug)
                 .orElseThrow(() -> new Refusal(detail(404, NOT_FOUND)));
         requireOwnOrganization(t, org);
         String query = request.param("query");
@@ -250,20 +250,20 @@ final class ApiEndpoints {
 
     /** An org-scoped token is refused on every other organization, member or not. */
     private void requireOwnOrganization(StandInState.ApiToken token, Fixtures.Organization org) throws Refusal {
-        if (!token.orgId().equals(org.id()) || !fixtures.isMember(token.userId(), org.id())) {
+        if (!token.orgId().equals(org.id()) || !directory.isMember(token.userId(), org.id())) {
             throw new Refusal(detail(403, FORBIDDEN));
         }
     }
 
     private Fixtures.Organization organizationHere(StandInRequest request, String slug) throws Refusal {
-        return fixtures.organization(slug)
+        return directory.organization(slug)
                 .filter(o -> o.region().equals(request.origin().region()))
                 .orElseThrow(() -> new Refusal(detail(404, NOT_FOUND)));
     }
 
     private Fixtures.Organization organizationOf(Fixtures.Issue issue) {
-        Fixtures.Project project = fixtures.projectById(issue.projectId()).orElseThrow();
-        return fixtures.organization(project.orgSlug()).orElseThrow();
+        Fixtures.Project project = directory.projectById(issue.projectId()).orElseThrow();
+        return directory.organization(project.orgSlug()).orElseThrow();
     }
 
     private void allowMethods(StandInRequest request, String... methods) throws Refusal {
@@ -398,8 +398,8 @@ final class ApiEndpoints {
     }
 
     private Map<String, Object> issueJson(Fixtures.Issue issue) {
-        Fixtures.Project project = fixtures.projectById(issue.projectId()).orElseThrow();
-        Fixtures.Organization org = fixtures.organization(project.orgSlug()).orElseThrow();
+        Fixtures.Project project = directory.projectById(issue.projectId()).orElseThrow();
+        Fixtures.Organization org = directory.organization(project.orgSlug()).orElseThrow();
         Map<String, Object> projectRef = new LinkedHashMap<>();
         projectRef.put("id", project.id());
         projectRef.put("name", project.name());

@@ -15,6 +15,7 @@ import java.util.Map;
 final class Controls {
 
     private final Fixtures fixtures;
+    private final Directory directory;
     private final StandInState state;
     private final Faults faults;
     private final RequestLog requestLog;
@@ -22,9 +23,10 @@ final class Controls {
     private final Json json;
     private final Urls urls;
 
-    Controls(Fixtures fixtures, StandInState state, Faults faults, RequestLog requestLog, RateLimiter rateLimiter,
+    Controls(Fixtures fixtures, Directory directory, StandInState state, Faults faults, RequestLog requestLog, RateLimiter rateLimiter,
              Json json, Urls urls) {
         this.fixtures = fixtures;
+        this.directory = directory;
         this.state = state;
         this.faults = faults;
         this.requestLog = requestLog;
@@ -42,8 +44,11 @@ final class Controls {
                 case "next-authorization POST" -> nextAuthorization(body(request));
                 case "revoke POST" -> {
                     Map<String, Object> body = body(request);
-                    yield ok(Map.of("revoked_tokens", revoke(string(body, "user_id"), string(body, "org_slug"))));
+                    boolean integration = body.get("integration") != null && bool(body, "integration");
+                    yield ok(Map.of("revoked_tokens", integration ? revokeIntegration(string(body, "org_slug"))
+                            : revoke(string(body, "user_id"), string(body, "org_slug"))));
                 }
+                case "provisioned GET" -> ok(provisionedView());
                 case "expire POST" -> ok(Map.of("expired_tokens", expire(optionalString(body(request), "org_slug"))));
                 case "faults GET" -> ok(Map.of("faults", faults.describe()));
                 case "faults POST" -> {
@@ -75,27 +80,36 @@ final class Controls {
 
     void queue(StandInState.QueuedDecision decision) {
         if (decision.approve()) {
-            if (decision.userId() == null || fixtures.user(decision.userId()).isEmpty()) {
-                throw new IllegalArgumentException("user_id must name a seeded user");
+            if (decision.userId() == null || directory.users().stream().noneMatch(u -> u.id().equals(decision.userId()))) {
+                throw new IllegalArgumentException("user_id must name a seeded or provisioned user");
             }
-            if (decision.orgSlug() == null || fixtures.organization(decision.orgSlug()).isEmpty()) {
-                throw new IllegalArgumentException("org_slug must name a seeded organization");
+            if (decision.orgSlug() == null || directory.organization(decision.orgSlug()).isEmpty()) {
+                throw new IllegalArgumentException("org_slug must name a seeded or provisioned organization");
             }
         }
         state.enqueue(decision);
     }
 
     int revoke(String userId, String orgSlug) {
-        Fixtures.Organization org = fixtures.organization(orgSlug)
+        Fixtures.Organization org = directory.organization(orgSlug)
                 .orElseThrow(() -> new IllegalArgumentException("unknown org_slug: " + orgSlug));
         return state.revoke(userId, org.id());
+    }
+
+    /** Deletes a provisioned organization's integration token, as uninstalling the integration in Sentry does. */
+    int revokeIntegration(String orgSlug) {
+        Fixtures.Organization org = directory.organization(orgSlug)
+                .orElseThrow(() -> new IllegalArgumentException("unknown org_slug: " + orgSlug));
+        Directory.ProvisionedOrganization account = directory.provisionedByOrgId(org.id())
+                .orElseThrow(() -> new IllegalArgumentException("org_slug is not a provisioned organization: " + orgSlug));
+        return state.revoke(account.proxyUserId(), org.id());
     }
 
     int expire(@Nullable String orgSlug) {
         if (orgSlug == null) {
             return state.expire(null);
         }
-        Fixtures.Organization org = fixtures.organization(orgSlug)
+        Fixtures.Organization org = directory.organization(orgSlug)
                 .orElseThrow(() -> new IllegalArgumentException("unknown org_slug: " + orgSlug));
         return state.expire(org.id());
     }
@@ -106,6 +120,7 @@ final class Controls {
 
     void reset() {
         state.reset();
+        directory.reset();
         faults.clear();
         requestLog.clear();
         rateLimiter.clear();
@@ -231,6 +246,52 @@ final class Controls {
         return view;
     }
 
+    /** The organizations created through the Account Provisioning API, with members and projects; no tokens. */
+    List<Map<String, Object>> provisionedView() {
+        List<Map<String, Object>> view = new ArrayList<>();
+        for (Directory.ProvisionedOrganization account : directory.provisioned()) {
+            Fixtures.Organization org = directory.organizationById(account.orgId()).orElseThrow();
+            Map<String, Object> orgView = new LinkedHashMap<>();
+            orgView.put("id", org.id());
+            orgView.put("slug", org.slug());
+            orgView.put("name", org.name());
+            orgView.put("region", org.region());
+            orgView.put("region_url", Urls.plain(urls.region(org.region())));
+            List<Map<String, Object>> members = new ArrayList<>();
+            for (Fixtures.Membership ms : directory.memberships()) {
+                if (ms.orgSlug().equals(org.slug()) && !ms.userId().equals(account.proxyUserId())) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("user_id", ms.userId());
+                    m.put("email", directory.user(ms.userId()).map(Fixtures.User::email).orElse(null));
+                    m.put("role", ms.role());
+                    members.add(m);
+                }
+            }
+            List<Map<String, Object>> projects = new ArrayList<>();
+            for (Fixtures.Project p : directory.projectsOf(org.slug())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", p.id());
+                m.put("slug", p.slug());
+                m.put("name", p.name());
+                m.put("platform", p.platform());
+                m.put("dsn", directory.dsn(p.id()).orElse(null));
+                projects.add(m);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("channel", account.channel());
+            m.put("organization_id", account.partnerOrganizationId());
+            m.put("is_test", account.isTest());
+            m.put("organization", orgView);
+            m.put("integration_user_id", account.proxyUserId());
+            m.put("integration_token_active", account.integrationToken() != null
+                    && state.authenticate(account.integrationToken()).status() == StandInState.TokenStatus.VALID);
+            m.put("members", members);
+            m.put("projects", projects);
+            view.add(m);
+        }
+        return view;
+    }
+
     private Map<String, Object> body(StandInRequest request) {
         try {
             return json.readObject(request.body());
@@ -281,7 +342,8 @@ final class Controls {
     }
 
     private static boolean known(String name) {
-        return List.of("fixtures", "next-authorization", "revoke", "expire", "faults", "requests", "settings", "reset")
+        return List.of("fixtures", "next-authorization", "revoke", "expire", "faults", "requests", "settings", "reset",
+                "provisioned")
                 .contains(name);
     }
 

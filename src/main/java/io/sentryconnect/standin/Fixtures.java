@@ -33,7 +33,8 @@ public record Fixtures(
         List<Project> projects,
         List<OAuthClient> oauthClients,
         @Nullable List<String> issueTitles,
-        @Nullable List<Issue> issues) {
+        @Nullable List<Issue> issues,
+        @Nullable List<Partner> partners) {
 
     /** The regions a Sentry SaaS organization can live in; each is its own origin of the stand-in. */
     public static final Set<String> REGIONS = Set.of("us", "de");
@@ -67,6 +68,18 @@ public record Fixtures(
         }
     }
 
+    /**
+     * A partner of Sentry's Account Provisioning API: its {@code channel} and the secret key that signs its calls
+     * to {@code /remote/channel-provision/account/}.
+     */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Partner(String channel, String name, String secret) {
+        @Override
+        public String toString() {
+            return "Partner[channel=" + channel + ", name=" + name + ", secret=[redacted]]";
+        }
+    }
+
     /** An issue as the fixtures seed it; its status and flags can change at run time through the API. */
     @Serdeable(naming = SnakeCaseStrategy.class)
     public record Issue(String id, String projectId, String shortId, String title, String culprit, String level,
@@ -92,6 +105,7 @@ public record Fixtures(
         oauthClients = List.copyOf(oauthClients);
         issueTitles = issueTitles == null ? List.of() : List.copyOf(issueTitles);
         issues = issues == null ? List.of() : List.copyOf(issues);
+        partners = partners == null ? List.of() : List.copyOf(partners);
     }
 
     /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
@@ -143,7 +157,7 @@ public record Fixtures(
                         false));
             }
         }
-        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all);
+        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all, partners);
     }
 
     private void validate() {
@@ -204,6 +218,10 @@ public record Fixtures(
 
     public Optional<OAuthClient> client(String clientId) {
         return oauthClients.stream().filter(c -> Objects.equals(c.clientId(), clientId)).findFirst();
+    }
+
+    public Optional<Partner> partner(String channel) {
+        return partners.stream().filter(p -> p.channel().equals(channel)).findFirst();
     }
 
     /** The one client the dev configuration uses: the first registered. */

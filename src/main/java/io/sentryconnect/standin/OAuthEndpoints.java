@@ -23,12 +23,12 @@ final class OAuthEndpoints {
     private static final String NO_ORGANIZATION =
             "This authorization flow is only available for users who are members of an organization.";
 
-    private final Fixtures fixtures;
+    private final Directory directory;
     private final StandInState state;
     private final Json json;
 
-    OAuthEndpoints(Fixtures fixtures, StandInState state, Json json) {
-        this.fixtures = fixtures;
+    OAuthEndpoints(Directory directory, StandInState state, Json json) {
+        this.directory = directory;
         this.state = state;
         this.json = json;
     }
@@ -45,7 +45,7 @@ final class OAuthEndpoints {
 
     private StandInResponse startAuthorization(StandInRequest request) {
         Optional<Fixtures.OAuthClient> found = blank(request.param("client_id"))
-                ? Optional.empty() : fixtures.client(request.param("client_id"));
+                ? Optional.empty() : directory.client(request.param("client_id"));
         if (found.isEmpty()) {
             return errorPage("Missing or invalid <em>client_id</em> parameter.");
         }
@@ -85,7 +85,7 @@ final class OAuthEndpoints {
         }
         StandInState.PendingAuthorization pending = state.beginConsent(client.clientId(), redirectUri, scopes,
                 clientState, challenge);
-        return StandInResponse.html(200, AuthorizePage.login(pending, client, fixtures.users()))
+        return StandInResponse.html(200, AuthorizePage.login(pending, client, directory.users()))
                 .withHeader("Cache-Control", "no-store");
     }
 
@@ -95,9 +95,9 @@ final class OAuthEndpoints {
         if (!decision.approve()) {
             return redirectError(redirectUri, "access_denied", clientState);
         }
-        Optional<Fixtures.User> user = fixtures.user(decision.userId());
-        Optional<Fixtures.Organization> org = fixtures.organization(decision.orgSlug());
-        if (user.isEmpty() || org.isEmpty() || !fixtures.isMember(user.get().id(), org.get().id())) {
+        Optional<Fixtures.User> user = directory.user(decision.userId());
+        Optional<Fixtures.Organization> org = directory.organization(decision.orgSlug());
+        if (user.isEmpty() || org.isEmpty() || !directory.isMember(user.get().id(), org.get().id())) {
             return redirectError(redirectUri, "unauthorized_client", clientState);
         }
         List<String> granted = decision.grantedScopes() == null
@@ -114,14 +114,14 @@ final class OAuthEndpoints {
             return errorPage(REINITIATE);
         }
         StandInState.PendingAuthorization pending = found.get();
-        Fixtures.OAuthClient client = fixtures.client(pending.clientId()).orElseThrow();
+        Fixtures.OAuthClient client = directory.client(pending.clientId()).orElseThrow();
         String op = first(form, "op");
         if ("login".equals(op)) {
-            Optional<Fixtures.User> user = fixtures.user(first(form, "user_id"));
+            Optional<Fixtures.User> user = directory.user(first(form, "user_id"));
             if (user.isEmpty()) {
                 return errorPage(REINITIATE);
             }
-            List<Fixtures.Organization> organizations = fixtures.organizationsOf(user.get().id());
+            List<Fixtures.Organization> organizations = directory.organizationsOf(user.get().id());
             if (organizations.isEmpty()) {
                 return errorPage(NO_ORGANIZATION);
             }
@@ -143,8 +143,8 @@ final class OAuthEndpoints {
         if (blank(picked)) {
             return redirectError(pending.redirectUri(), "invalid_request", pending.state());
         }
-        Optional<Fixtures.Organization> org = fixtures.organizationById(picked).or(() -> fixtures.organization(picked));
-        if (org.isEmpty() || !fixtures.isMember(pending.userId(), org.get().id())) {
+        Optional<Fixtures.Organization> org = directory.organizationById(picked).or(() -> directory.organization(picked));
+        if (org.isEmpty() || !directory.isMember(pending.userId(), org.get().id())) {
             return redirectError(pending.redirectUri(), "unauthorized_client", pending.state());
         }
         String code = state.issueCode(pending.clientId(), pending.redirectUri(), pending.scopes(), pending.userId(),
@@ -191,7 +191,7 @@ final class OAuthEndpoints {
         if (!grantType.equals("authorization_code") && !grantType.equals("refresh_token")) {
             return tokenError(400, "unsupported_grant_type");
         }
-        Optional<Fixtures.OAuthClient> client = fixtures.client(clientId);
+        Optional<Fixtures.OAuthClient> client = directory.client(clientId);
         if (client.isEmpty() || !constantTimeEquals(client.get().clientSecret(), clientSecret)) {
             return tokenError(401, "invalid_client");
         }
@@ -212,7 +212,7 @@ final class OAuthEndpoints {
     }
 
     private StandInResponse tokenResponse(StandInState.ApiToken token) {
-        Fixtures.User user = fixtures.user(token.userId()).orElseThrow();
+        Fixtures.User user = directory.user(token.userId()).orElseThrow();
         Map<String, Object> userJson = new LinkedHashMap<>();
         userJson.put("id", user.id());
         userJson.put("name", user.name());

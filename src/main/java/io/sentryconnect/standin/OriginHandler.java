@@ -26,17 +26,19 @@ final class OriginHandler implements HttpHandler {
     private final Origin origin;
     private final OAuthEndpoints oauth;
     private final ApiEndpoints api;
+    private final ChannelProvisioning provisioning;
     private final Controls controls;
     private final Faults faults;
     private final RequestLog requestLog;
     private final StandInState state;
     private final Json json;
 
-    OriginHandler(Origin origin, OAuthEndpoints oauth, ApiEndpoints api, Controls controls, Faults faults,
-                  RequestLog requestLog, StandInState state, Json json) {
+    OriginHandler(Origin origin, OAuthEndpoints oauth, ApiEndpoints api, ChannelProvisioning provisioning,
+                  Controls controls, Faults faults, RequestLog requestLog, StandInState state, Json json) {
         this.origin = origin;
         this.oauth = oauth;
         this.api = api;
+        this.provisioning = provisioning;
         this.controls = controls;
         this.faults = faults;
         this.requestLog = requestLog;
@@ -100,6 +102,9 @@ final class OriginHandler implements HttpHandler {
                 }
                 if (path.equals("/oauth/token/") || path.equals("/oauth/token")) {
                     return oauth.token(request);
+                }
+                if (path.equals(ChannelProvisioning.PATH)) {
+                    return provisioning.handle(request);
                 }
                 if (path.startsWith("/_standin/")) {
                     return controls.handle(request);

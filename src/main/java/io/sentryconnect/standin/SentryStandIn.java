@@ -56,6 +56,7 @@ public final class SentryStandIn implements AutoCloseable {
     private final StandInConfiguration configuration;
     private final Json json;
     private final Fixtures fixtures;
+    private final Directory directory;
     private final StandInState state;
     private final Faults faults = new Faults();
     private final RequestLog requestLog = new RequestLog();
@@ -71,6 +72,7 @@ public final class SentryStandIn implements AutoCloseable {
         this.configuration = configuration;
         this.json = new Json(jsonMapper);
         this.fixtures = Fixtures.load(configuration.fixtures(), jsonMapper);
+        this.directory = new Directory(fixtures);
         this.state = new StandInState(fixtures, clock);
     }
 
@@ -89,13 +91,15 @@ public final class SentryStandIn implements AutoCloseable {
             regionServers.forEach((region, server) -> regionUrls.put(region, urlOf(server)));
             urls = new Urls(urlOf(main), Map.copyOf(regionUrls));
 
-            controls = new Controls(fixtures, state, faults, requestLog, rateLimiter, json, urls);
-            OAuthEndpoints oauth = new OAuthEndpoints(fixtures, state, json);
-            ApiEndpoints api = new ApiEndpoints(fixtures, state, rateLimiter, json, urls);
+            controls = new Controls(fixtures, directory, state, faults, requestLog, rateLimiter, json, urls);
+            OAuthEndpoints oauth = new OAuthEndpoints(directory, state, json);
+            ApiEndpoints api = new ApiEndpoints(directory, state, rateLimiter, json, urls);
+            ChannelProvisioning provisioning = new ChannelProvisioning(fixtures, directory, state, json, urls);
             executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-            main.createContext("/", new OriginHandler(Origin.MAIN, oauth, api, controls, faults, requestLog, state, json));
-            regionServers.forEach((region, server) -> server.createContext("/",
-                    new OriginHandler(Origin.region(region), oauth, api, controls, faults, requestLog, state, json)));
+            main.createContext("/", new OriginHandler(Origin.MAIN, oauth, api, provisioning, controls, faults,
+                    requestLog, state, json));
+            regionServers.forEach((region, server) -> server.createContext("/", new OriginHandler(Origin.region(region),
+                    oauth, api, provisioning, controls, faults, requestLog, state, json)));
             for (HttpServer server : servers) {
                 server.setExecutor(executor);
                 server.start();
@@ -163,6 +167,19 @@ public final class SentryStandIn implements AutoCloseable {
         return startedControls().revoke(userId, orgSlug);
     }
 
+    /**
+     * Revokes the integration token of an organization created through the Account Provisioning API (as
+     * uninstalling the integration does); returns how many tokens were deleted.
+     */
+    public int revokeIntegration(String orgSlug) {
+        return startedControls().revokeIntegration(orgSlug);
+    }
+
+    /** The organizations provisioned so far, as {@code GET /_standin/provisioned} shows them (no tokens). */
+    public List<Map<String, Object>> provisioned() {
+        return startedControls().provisionedView();
+    }
+
     /** Makes the organization's current access tokens (all, if {@code orgSlug} is null) expired now. */
     public int expire(@Nullable String orgSlug) {
         return startedControls().expire(orgSlug);
@@ -193,7 +210,10 @@ public final class SentryStandIn implements AutoCloseable {
         state.settings(settings);
     }
 
-    /** Back to the initial state: no codes or tokens, seeded issues, default settings, no faults, empty log. */
+    /**
+     * Back to the initial state: no codes or tokens, seeded issues, no provisioned organizations, default settings,
+     * no faults, empty log.
+     */
     public void reset() {
         startedControls().reset();
     }

@@ -34,9 +34,12 @@ final class StandInState {
         }
     }
 
-    /** Sentry's {@code ApiToken}: one row holds the access and the refresh token of one authorization. */
-    record ApiToken(String accessToken, String refreshToken, String clientId, String userId, String orgId,
-                    List<String> scopes, Instant expiresAt) {
+    /**
+     * Sentry's {@code ApiToken}: one row holds the access and the refresh token of one authorization. An
+     * integration token (Account Provisioning API) has neither a refresh token nor an expiry.
+     */
+    record ApiToken(String accessToken, @Nullable String refreshToken, String clientId, String userId, String orgId,
+                    List<String> scopes, @Nullable Instant expiresAt) {
         ApiToken withExpiresAt(Instant instant) {
             return new ApiToken(accessToken, refreshToken, clientId, userId, orgId, scopes, instant);
         }
@@ -163,8 +166,18 @@ final class StandInState {
 
     private synchronized ApiToken store(ApiToken token) {
         byAccess.put(token.accessToken(), token);
-        byRefresh.put(token.refreshToken(), token);
+        if (token.refreshToken() != null) {
+            byRefresh.put(token.refreshToken(), token);
+        }
         return token;
+    }
+
+    /**
+     * A new integration token of a provisioned organization: it belongs to the integration's proxy user, never
+     * expires and has no refresh token, so only a revocation ends it.
+     */
+    ApiToken issueIntegrationToken(String clientId, String proxyUserId, String orgId, List<String> scopes) {
+        return store(new ApiToken(Secrets.token(), null, clientId, proxyUserId, orgId, List.copyOf(scopes), null));
     }
 
     TokenLookup authenticate(String accessToken) {
@@ -172,7 +185,7 @@ final class StandInState {
         if (token == null) {
             return new TokenLookup(TokenStatus.UNKNOWN, null);
         }
-        if (!now().isBefore(token.expiresAt())) {
+        if (token.expiresAt() != null && !now().isBefore(token.expiresAt())) {
             return new TokenLookup(TokenStatus.EXPIRED, token);
         }
         return new TokenLookup(TokenStatus.VALID, token);
@@ -185,17 +198,22 @@ final class StandInState {
                 .toList();
         doomed.forEach(t -> {
             byAccess.remove(t.accessToken());
-            byRefresh.remove(t.refreshToken());
+            if (t.refreshToken() != null) {
+                byRefresh.remove(t.refreshToken());
+            }
         });
         return doomed.size();
     }
 
-    /** Makes the current access tokens of an organization (of all, when {@code orgId} is null) expired now. */
+    /**
+     * Makes the current access tokens of an organization (of all, when {@code orgId} is null) expired now.
+     * Integration tokens have no expiry and stay as they are.
+     */
     synchronized int expire(@Nullable String orgId) {
         Instant now = now();
         List<ApiToken> affected = byAccess.values().stream()
                 .filter(t -> orgId == null || t.orgId().equals(orgId))
-                .filter(t -> now.isBefore(t.expiresAt()))
+                .filter(t -> t.expiresAt() != null && now.isBefore(t.expiresAt()))
                 .toList();
         affected.forEach(t -> store(t.withExpiresAt(now)));
         return affected.size();

@@ -78,6 +78,37 @@ public final class ApiProblem extends AbstractThrowableProblem {
         return new ApiProblem("internal_error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR, detail, Map.of());
     }
 
+    /** Provisioning needs the customer's agreement to Sentry's terms: {@code has_agreed_terms} must be true. */
+    public static ApiProblem termsNotAgreed() {
+        return new ApiProblem("terms_not_agreed", "Terms not agreed", HttpStatus.BAD_REQUEST,
+                "Sentry creates an organization only for a customer who agreed to Sentry's terms of service: "
+                        + "send has_agreed_terms: true.", Map.of("field", "has_agreed_terms"));
+    }
+
+    /** Sentry refused our partner signature: the channel or secret key we are configured with is wrong. */
+    public static ApiProblem partnerSignatureRejected() {
+        return new ApiProblem("partner_signature_rejected", "Partner signature rejected", HttpStatus.BAD_GATEWAY,
+                "Sentry's Account Provisioning API refused this service's request signature; the operator must check "
+                        + "sentry-connect.partner.channel and sentry-connect.partner.secret. Nothing was recorded.", Map.of());
+    }
+
+    /** Sentry refused a provisioning request for a reason the caller cannot fix; the detail names what Sentry named. */
+    public static ApiProblem provisioningRejected(String detail) {
+        return new ApiProblem("provisioning_rejected", "Provisioning rejected by Sentry", HttpStatus.BAD_GATEWAY, detail, Map.of());
+    }
+
+    /** Partner provisioning is not configured on this deployment (no channel or secret key). */
+    public static ApiProblem provisioningNotConfigured() {
+        return new ApiProblem("provisioning_not_configured", "Provisioning not configured", HttpStatus.SERVICE_UNAVAILABLE,
+                "This deployment has no Sentry partner channel and secret key (sentry-connect.partner.*).", Map.of());
+    }
+
+    /** The tenant has no provisioned Sentry organization yet. */
+    public static ApiProblem notProvisioned() {
+        return new ApiProblem("not_provisioned", "Not provisioned", HttpStatus.NOT_FOUND,
+                "No Sentry organization was provisioned for this tenant.", Map.of());
+    }
+
     /** The machine-readable code, also sent as the {@code code} member. */
     public String code() {
         return String.valueOf(getParameters().get("code"));

@@ -1,0 +1,118 @@
+package io.sentryconnect.provisioning;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.ProvisionedAuthorization;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.sentry.OrganizationDiscovery;
+import io.sentryconnect.web.ApiProblem;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/v1/provisioning}: checks the request, has Sentry create (or find) the tenant's organization, asks
+ * the new integration token where the organization lives ({@code links.regionUrl}) and what it may do, and records
+ * the tenant's provisioned grant with its projects in one transaction. Nothing is written before Sentry has
+ * answered, and a failure after Sentry created the organization is repaired by calling again: Sentry is
+ * idempotent on our {@code organizationID} (the tenant id), and so is the record (one provisioned grant per tenant).
+ */
+@Singleton
+class ProvisioningService {
+    /** Sentry SaaS's data regions, as the Account Provisioning API names them. */
+    static final Set<String> REGIONS = Set.of("us", "de");
+    static final int MAX_ORGANIZATION_NAME = 50;
+    static final int MAX_PROJECT_NAME = 50;
+    static final int MAX_PROJECTS = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningService.class);
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern PLATFORM = Pattern.compile("^[a-z0-9][a-z0-9-]{0,63}$");
+
+    private final SentryProvisioningClient sentry;
+    private final OrganizationDiscovery discovery;
+    private final ProvisioningStore store;
+
+    ProvisioningService(SentryProvisioningClient sentry, OrganizationDiscovery discovery, ProvisioningStore store) {
+        this.sentry = sentry;
+        this.discovery = discovery;
+        this.store = store;
+    }
+
+    /** The request body, as the API reads it (every field optional here, so that we name what is missing). */
+    @Serdeable
+    record ProvisioningRequest(@Nullable String email, @Nullable String organizationName,
+                               @Nullable List<ProjectRequest> projects, @Nullable String region,
+                               @Nullable Boolean hasAgreedTerms) {
+    }
+
+    @Serdeable
+    record ProjectRequest(@Nullable String name, @Nullable String platform) {
+    }
+
+    ProvisioningStore.ProvisionedGrant provision(PlatformCaller caller, ProvisioningRequest request) {
+        if (!caller.tenantAdmin()) {
+            throw ApiProblem.forbidden("Provisioning a Sentry organization needs the tenant-admin role.");
+        }
+        SentryProvisioningClient.AccountRequest account = valid(caller, request);
+        SentryProvisioningClient.ProvisionedAccount provisioned = sentry.provision(account);
+        Grant.Organization org;
+        try {
+            org = discovery.discover(provisioned.integrationToken(), provisioned.organizationId());
+        } catch (OrganizationDiscovery.DiscoveryFailed e) {
+            LOG.warn("Provisioning for tenant {}: organization discovery failed: {}", caller.tenantId(), e.getMessage());
+            throw e.unavailable()
+                    ? ApiProblem.sentryUnavailable(false, "Sentry could not say where the new organization lives; nothing "
+                    + "was recorded. Try again: a retry is safe.")
+                    : ApiProblem.provisioningRejected("The new integration token does not show the provisioned organization "
+                    + "as expected; nothing was recorded.");
+        }
+        List<String> scopes = sentry.scopes(provisioned.integrationToken());
+        ProvisioningStore.ProvisionedGrant recorded = store.record(new ProvisionedAuthorization(caller.tenantId(),
+                caller.userId(), org, provisioned.integrationToken(), scopes), provisioned.projects());
+        LOG.info("Tenant {} provisioned Sentry organization {} ({}, {}): grant {}, {} projects", caller.tenantId(),
+                org.slug(), org.id(), org.regionUrl(), recorded.grant().id(), recorded.projects().size());
+        return recorded;
+    }
+
+    private static SentryProvisioningClient.AccountRequest valid(PlatformCaller caller, ProvisioningRequest request) {
+        if (!Boolean.TRUE.equals(request.hasAgreedTerms())) {
+            throw ApiProblem.termsNotAgreed();
+        }
+        String email = request.email() == null ? "" : request.email().strip();
+        if (!EMAIL.matcher(email).matches() || email.length() > 254) {
+            throw ApiProblem.invalidField("email", "email must be the customer's email address: it becomes the owner "
+                    + "of the new Sentry organization.");
+        }
+        String name = request.organizationName() == null ? "" : request.organizationName().strip();
+        if (name.isEmpty() || name.length() > MAX_ORGANIZATION_NAME) {
+            throw ApiProblem.invalidField("organization_name", "organization_name is required, at most "
+                    + MAX_ORGANIZATION_NAME + " characters.");
+        }
+        if (request.region() == null || !REGIONS.contains(request.region())) {
+            throw ApiProblem.invalidField("region", "region is us or de: where Sentry keeps the organization's data.");
+        }
+        List<ProjectRequest> wanted = request.projects() == null ? List.of() : request.projects();
+        if (wanted.size() > MAX_PROJECTS) {
+            throw ApiProblem.invalidField("projects", "At most " + MAX_PROJECTS + " projects per call.");
+        }
+        List<SentryProvisioningClient.ProjectSpec> projects = new ArrayList<>();
+        for (ProjectRequest project : wanted) {
+            String projectName = project == null || project.name() == null ? "" : project.name().strip();
+            if (projectName.isEmpty() || projectName.length() > MAX_PROJECT_NAME) {
+                throw ApiProblem.invalidField("projects", "Every project needs a name of at most " + MAX_PROJECT_NAME + " characters.");
+            }
+            if (project.platform() != null && !PLATFORM.matcher(project.platform()).matches()) {
+                throw ApiProblem.invalidField("projects", "A project's platform is a Sentry platform id such as "
+                        + "javascript, python or java.");
+            }
+            projects.add(new SentryProvisioningClient.ProjectSpec(projectName, project.platform()));
+        }
+        return new SentryProvisioningClient.AccountRequest(caller.tenantId(), email, name, projects, request.region());
+    }
+}

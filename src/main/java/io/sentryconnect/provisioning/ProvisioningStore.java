@@ -1,0 +1,41 @@
+package io.sentryconnect.provisioning;
+
+import io.micronaut.transaction.annotation.ReadOnly;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.ProvisionedAuthorization;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes a tenant's provisioned grant together with its projects. */
+@Singleton
+class ProvisioningStore {
+    private final GrantRepository grants;
+    private final ProvisionedProjectRepository projects;
+
+    ProvisioningStore(GrantRepository grants, ProvisionedProjectRepository projects) {
+        this.grants = grants;
+        this.projects = projects;
+    }
+
+    /** A provisioned grant and the projects of its organization. */
+    record ProvisionedGrant(Grant grant, List<ProvisionedProject> projects) {
+    }
+
+    /** The grant (with its encrypted token) and its projects in one transaction: both are recorded, or neither. */
+    @Transactional
+    public ProvisionedGrant record(ProvisionedAuthorization account, List<ProvisionedProject> created) {
+        Grant grant = grants.upsertProvisioned(account);
+        projects.upsert(grant.id(), grant.organization().id(), created);
+        return new ProvisionedGrant(grant, projects.list(grant.id(), grant.organization().id()));
+    }
+
+    @ReadOnly
+    public Optional<ProvisionedGrant> find(String tenantId) {
+        return grants.findProvisioned(tenantId)
+                .map(grant -> new ProvisionedGrant(grant, projects.list(grant.id(), grant.organization().id())));
+    }
+}
