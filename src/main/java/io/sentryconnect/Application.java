@@ -26,7 +26,9 @@ public final class Application {
     }
 
     public static void main(String[] args) {
-        Map<String, Object> database = DatabaseResolver.resolve("sentry_connect").properties();
+        // Only the dev environment (./mvnw mn:run) picks a database by itself; production names its own
+        // (DATASOURCES_DEFAULT_URL or configuration), which nothing here may override.
+        Map<String, Object> database = devEnvironment() ? DatabaseResolver.resolve("sentry_connect").properties() : Map.of();
         if (args.length > 0 && args[0].equals("reencrypt-tokens")) {
             reencryptTokens(database);
             return;
@@ -35,6 +37,11 @@ public final class Application {
                 .mainClass(Application.class)
                 .properties(database)
                 .start();
+    }
+
+    private static boolean devEnvironment() {
+        String environments = System.getProperty("micronaut.environments", System.getenv().getOrDefault("MICRONAUT_ENVIRONMENTS", ""));
+        return java.util.Arrays.asList(environments.split(",")).contains("dev");
     }
 
     /**

@@ -28,11 +28,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Delivers outbox events to the configured webhook, at least once, in order per grant, from any instance.
- * Each poll claims a batch in one transaction with {@code FOR UPDATE SKIP LOCKED}, taking only the oldest pending
- * event of each grant (an earlier pending event of the same grant, locked or not, holds the later ones back), POSTs
- * them signed, and records the outcome in that transaction. A failure is retried with exponential backoff and
- * jitter, computed here because the schedule must survive restarts (it is a column, not a timer); after
- * {@code max-attempts} the event is marked failed with its last error.
+ * Each poll claims a batch in a short transaction with {@code FOR UPDATE SKIP LOCKED}, taking only the oldest
+ * pending event of each grant (an earlier pending event of the same grant holds the later ones back), and leases
+ * it by moving its {@code next_attempt_at} past the delivery timeout, so no other instance takes it meanwhile. The
+ * POSTs run outside any transaction, and each outcome is recorded in its own: a slow receiver holds no connection
+ * or lock, and a crash before the outcome is written only means the event is sent again when the lease ends.
+ * A failure is retried with exponential backoff and jitter, computed here because the schedule must survive
+ * restarts (it is a column, not a timer); after {@code max-attempts} the event is marked failed with its last error.
  */
 @Singleton
 @Requires(property = "sentry-connect.webhook.url")
@@ -69,19 +71,17 @@ public class WebhookDelivery {
 
     /** Claims and delivers one batch; returns how many events were delivered. */
     public int deliverBatch() {
-        return transactions.executeWrite(status -> {
-            int delivered = 0;
-            for (Pending event : claim()) {
-                if (deliver(event)) {
-                    delivered++;
-                }
+        int delivered = 0;
+        for (Pending event : transactions.executeWrite(status -> claim())) {
+            if (deliver(event)) {
+                delivered++;
             }
-            return delivered;
-        });
+        }
+        return delivered;
     }
 
     private List<Pending> claim() {
-        return jdbc.prepareStatement("SELECT e.id, e.event_id, e.payload, e.attempts FROM grant_event e "
+        List<Pending> claimed = jdbc.prepareStatement("SELECT e.id, e.event_id, e.payload, e.attempts FROM grant_event e "
                 + "WHERE e.delivered_at IS NULL AND e.failed_at IS NULL AND e.next_attempt_at <= ? "
                 + "AND NOT EXISTS (SELECT 1 FROM grant_event p WHERE p.grant_id = e.grant_id AND p.id < e.id "
                 + "AND p.delivered_at IS NULL AND p.failed_at IS NULL) "
@@ -96,6 +96,14 @@ public class WebhookDelivery {
             }
             return rows;
         });
+        if (!claimed.isEmpty()) {
+            jdbc.prepareStatement("UPDATE grant_event SET next_attempt_at = ? WHERE id = ANY (?)", ps -> {
+                ps.setTimestamp(1, Timestamp.from(clock.instant().plus(properties.lease())));
+                ps.setArray(2, ps.getConnection().createArrayOf("bigint", claimed.stream().map(Pending::id).toArray()));
+                return ps.executeUpdate();
+            });
+        }
+        return claimed;
     }
 
     private boolean deliver(Pending event) {
@@ -124,11 +132,11 @@ public class WebhookDelivery {
 
     private void markDelivered(Pending event) {
         Instant now = clock.instant();
-        jdbc.prepareStatement("UPDATE grant_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", ps -> {
+        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE grant_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setLong(2, event.id());
             return ps.executeUpdate();
-        });
+        }));
         metrics.counter("sentry_connect.webhook.deliveries", "outcome", "delivered").increment();
     }
 
@@ -136,14 +144,14 @@ public class WebhookDelivery {
         int attempts = event.attempts() + 1;
         Instant now = clock.instant();
         boolean giveUp = attempts >= properties.maxAttempts();
-        jdbc.prepareStatement("UPDATE grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
+        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
             ps.setInt(1, attempts);
             ps.setString(2, error);
             ps.setTimestamp(3, Timestamp.from(now.plus(backoff(attempts))));
             ps.setTimestamp(4, giveUp ? Timestamp.from(now) : null);
             ps.setLong(5, event.id());
             return ps.executeUpdate();
-        });
+        }));
         metrics.counter("sentry_connect.webhook.deliveries", "outcome", giveUp ? "gave_up" : "failed").increment();
         if (giveUp) {
             LOG.error("Webhook event {} given up after {} attempts: {}", event.eventId(), attempts, error);

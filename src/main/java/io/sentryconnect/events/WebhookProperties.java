@@ -16,11 +16,19 @@ import java.time.Duration;
  * @param initialDelay the first retry's backoff; it doubles with each attempt, with up to 25% jitter
  * @param maxDelay     the largest backoff
  * @param batchSize    events claimed per poll
+ * @param lease        how long a claimed event is kept from other instances while it is being delivered
  */
 @ConfigurationProperties("sentry-connect.webhook")
 public record WebhookProperties(@Nullable URI url, @Nullable String secret,
                                 @Bindable(defaultValue = "8") int maxAttempts,
                                 @Bindable(defaultValue = "5s") Duration initialDelay,
                                 @Bindable(defaultValue = "1h") Duration maxDelay,
-                                @Bindable(defaultValue = "50") int batchSize) {
+                                @Bindable(defaultValue = "50") int batchSize,
+                                @Bindable(defaultValue = "2m") Duration lease) {
+    /** Everything but the secret. */
+    @Override
+    public String toString() {
+        return "WebhookProperties[url=" + url + ", secret=[redacted], maxAttempts=" + maxAttempts + ", initialDelay="
+                + initialDelay + ", maxDelay=" + maxDelay + ", batchSize=" + batchSize + ", lease=" + lease + "]";
+    }
 }

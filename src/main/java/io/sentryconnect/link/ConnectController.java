@@ -17,6 +17,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.web.HtmlPages;
 
+import java.net.URI;
 import java.util.Optional;
 
 /**
@@ -58,7 +59,7 @@ class ConnectController {
                         .httpOnly(true)
                         .secure(properties.cookieSecure())
                         .sameSite(SameSite.Lax)
-                        .path(LinkService.CALLBACK_PATH)
+                        .path(URI.create(links.redirectUri()).getRawPath())
                         .maxAge(redirect.cookieValue() == null ? 0 : redirect.cookieMaxAge().toSeconds());
                 response.cookie(cookie);
             }

@@ -198,7 +198,13 @@ public class LinkService {
         if (code == null || code.isBlank()) {
             return back(request, "authorization_failed", cookie);
         }
-        return complete(request, Secret.of(code), cipher.decrypt(row.codeVerifier(), verifierAd(stateHash)), cookie);
+        try {
+            return complete(request, Secret.of(code), cipher.decrypt(row.codeVerifier(), verifierAd(stateHash)), cookie);
+        } catch (RuntimeException e) {
+            // Whatever broke (a verifier under a removed key, a database error), the browser goes back with a code.
+            LOG.error("Link for tenant {}: callback failed ({})", request.tenantId(), e.getClass().getName());
+            return back(request, "internal_error", cookie);
+        }
     }
 
     private BrowserOutcome complete(LinkRepository.LinkRequest request, Secret code, Secret verifier, String cookie) {
@@ -294,7 +300,10 @@ public class LinkService {
                 .orElseGet(() -> UriBuilder.of(sentry.baseUrl()).path("/oauth/authorize/").build());
     }
 
-    /** The exact redirect URI registered with Sentry, sent to authorize and to the token exchange alike. */
+    /**
+     * The exact redirect URI registered with Sentry, sent to authorize and to the token exchange alike; its path
+     * (public-url's path + {@code /connect/sentry/callback}) is also the binding cookie's path.
+     */
     String redirectUri() {
         return UriBuilder.of(publicUrl).path(CALLBACK_PATH).build().toString();
     }

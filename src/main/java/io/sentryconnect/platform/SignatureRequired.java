@@ -2,6 +2,7 @@ package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.security.token.jwt.signature.ReactiveSignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
 
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.List;
  */
 @Context
 final class SignatureRequired {
-    SignatureRequired(List<SignatureConfiguration> signatures) {
-        if (signatures.isEmpty()) {
+    SignatureRequired(List<SignatureConfiguration> signatures, List<ReactiveSignatureConfiguration<?>> reactiveSignatures) {
+        // A JWKS URL registers only a reactive signature configuration; an HMAC secret registers a plain one.
+        if (signatures.isEmpty() && reactiveSignatures.isEmpty()) {
             throw new ConfigurationException("No platform JWT signature is configured: set "
                     + "micronaut.security.token.jwt.signatures.secret.<name>.secret (HMAC) or "
                     + "micronaut.security.token.jwt.signatures.jwks.<name>.url (JWKS). Without one, unsigned tokens would pass.");

@@ -92,7 +92,13 @@ public final class OrganizationDiscovery {
         }
         String region = org.links() == null ? null : org.links().get("regionUrl");
         String regionUrl = region == null || region.isBlank() ? sentry.baseUrl().toString() : region;
-        if (!sameSentry(java.net.URI.create(regionUrl))) {
+        java.net.URI regionUri;
+        try {
+            regionUri = java.net.URI.create(regionUrl);
+        } catch (IllegalArgumentException e) {
+            throw new DiscoveryFailed(false, "the organization's region URL is not a URL");
+        }
+        if (!sameSentry(regionUri)) {
             throw new DiscoveryFailed(false, "the organization's region URL is not under the configured Sentry host");
         }
         return new Grant.Organization(org.id(), org.slug(), org.name() == null ? org.slug() : org.name(),

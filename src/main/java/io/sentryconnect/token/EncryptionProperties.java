@@ -14,4 +14,9 @@ import java.util.Map;
  */
 @ConfigurationProperties("sentry-connect.encryption")
 public record EncryptionProperties(int primaryKeyId, Map<String, String> keys) {
+    /** The key ids only: the key material must never reach a log line or an error message. */
+    @Override
+    public String toString() {
+        return "EncryptionProperties[primaryKeyId=" + primaryKeyId + ", keyIds=" + (keys == null ? "[]" : keys.keySet()) + "]";
+    }
 }

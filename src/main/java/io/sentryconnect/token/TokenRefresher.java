@@ -2,15 +2,20 @@ package io.sentryconnect.token;
 
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.transaction.TransactionDefinition;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Refreshes a grant's access token, at most once at a time per grant:
@@ -26,17 +31,30 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public final class TokenRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(TokenRefresher.class);
+    private static final Duration SLOT_WAIT = Duration.ofSeconds(10);
     private final ConcurrentHashMap<UUID, CompletableFuture<StoredTokens>> inFlight = new ConcurrentHashMap<>();
     private final TokenStore store;
     private final SentryTokenClient sentry;
+    /**
+     * Its own transaction, whatever the caller is in: a host application calling {@code SentryApi} from inside a
+     * transaction of its own must not be able to roll back a rotated refresh token, or hold the row lock for long.
+     */
+    private static final TransactionDefinition OWN_TRANSACTION = TransactionDefinition.of(TransactionDefinition.Propagation.REQUIRES_NEW);
     private final TransactionOperations<Connection> transactions;
     private final MeterRegistry metrics;
+    /**
+     * Each refresh holds a pooled connection and a row lock while Sentry answers: bound how many run at once, so that
+     * a slow token endpoint cannot take every connection from calls whose tokens are still good.
+     */
+    private final Semaphore slots;
 
-    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, MeterRegistry metrics) {
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, MeterRegistry metrics,
+                   @Value("${sentry-connect.refresh.max-concurrent:8}") int maxConcurrent) {
         this.store = store;
         this.sentry = sentry;
         this.transactions = transactions;
         this.metrics = metrics;
+        this.slots = new Semaphore(maxConcurrent);
     }
 
     /**
@@ -52,7 +70,7 @@ public final class TokenRefresher {
             return await(running);
         }
         try {
-            StoredTokens result = refreshLocked(grantId, seenVersion);
+            StoredTokens result = withSlot(() -> refreshLocked(grantId, seenVersion));
             mine.complete(result);
             return result;
         } catch (RuntimeException e) {
@@ -68,7 +86,7 @@ public final class TokenRefresher {
      * {@code usedVersion} (another refresh rotated them under us), in which case the newer tokens come back.
      */
     public StoredTokens rejectUnlessChanged(UUID grantId, long usedVersion, String reason) {
-        StoredTokens result = transactions.executeWrite(status -> {
+        StoredTokens result = transactions.execute(OWN_TRANSACTION, status -> {
             StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
             if (current.version() != usedVersion || !current.active()) {
                 return current;
@@ -79,8 +97,27 @@ public final class TokenRefresher {
         return requireActive(result);
     }
 
+    private StoredTokens withSlot(java.util.function.Supplier<StoredTokens> refresh) {
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            acquired = false;
+        }
+        if (!acquired) {
+            metrics.counter("sentry_connect.refreshes", "outcome", "failed_busy").increment();
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "too many refreshes in progress");
+        }
+        try {
+            return refresh.get();
+        } finally {
+            slots.release();
+        }
+    }
+
     private StoredTokens refreshLocked(UUID grantId, long seenVersion) {
-        StoredTokens result = transactions.executeWrite(status -> {
+        StoredTokens result = transactions.execute(OWN_TRANSACTION, status -> {
             StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
             if (!current.active() || current.version() != seenVersion) {
                 return current;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,12 +54,42 @@ class ProductionConfigurationTest {
             Http http = new Http();
             assertEquals(404, http.postJson(base + "/dev/token", "{\"tenant\":\"t\",\"user\":\"u\"}").statusCode(), "no dev token endpoint");
             assertEquals(404, http.get(base + "/demo").statusCode(), "no demo page");
-            assertEquals(200, http.get(base + "/health").statusCode());
+            HttpResponse<String> health = http.get(base + "/health");
+            assertEquals(200, health.statusCode());
+            assertTrue(health.body().contains("\"status\":\"UP\""), health.body());
+            assertFalse(health.body().contains("jdbc:"), "anonymous callers see no connection details: " + health.body());
             String unsigned = new PlainJWT(new JWTClaimsSet.Builder().issuer("platform").audience("sentry-connect")
                     .subject("u1").claim("tenant", "t1").expirationTime(Date.from(Instant.now().plusSeconds(300))).build()).serialize();
             HttpResponse<String> me = http.get(base + "/api/v1/me", Http.bearer(unsigned));
             assertEquals(401, me.statusCode(), me.body());
             assertTrue(me.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void aJwksUrlAloneIsEnoughToStartAndVerify() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("k1").generate();
+        com.sun.net.httpserver.HttpServer jwks = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK()).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        jwks.createContext("/jwks", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        jwks.start();
+        Map<String, Object> properties = productionProperties();
+        properties.put("micronaut.security.token.jwt.signatures.jwks.platform.url", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+        try (EmbeddedServer server = ApplicationContext.builder().deduceEnvironment(false).properties(properties)
+                .run(EmbeddedServer.class)) {
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.RS256).keyID("k1").build(),
+                    new JWTClaimsSet.Builder().issuer("platform").audience("sentry-connect").subject("u1").claim("tenant", "t1")
+                            .expirationTime(Date.from(Instant.now().plusSeconds(300))).build());
+            jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
+            HttpResponse<String> me = new Http().get("http://localhost:" + server.getPort() + "/api/v1/me", Http.bearer(jwt.serialize()));
+            assertEquals(200, me.statusCode(), me.body());
+        } finally {
+            jwks.stop(0);
         }
     }
 

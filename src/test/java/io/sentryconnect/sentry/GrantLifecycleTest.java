@@ -180,6 +180,29 @@ class GrantLifecycleTest extends IntegrationTest {
         assertFalse(java.util.Arrays.equals(refreshBefore, (byte[]) row.get("refresh_token")), "re-encrypted (and rotated when Sentry rotates)");
     }
 
+    @Inject
+    io.micronaut.transaction.TransactionOperations<java.sql.Connection> transactions;
+
+    @Test
+    void aRefreshInsideAHostTransactionThatRollsBackKeepsTheRotatedTokens() {
+        Linked grant = link("1", "acme");
+        standIn.expire("acme");
+        long versionBefore = (Long) grantRow(grant).get("token_version");
+        PlatformCaller caller = new PlatformCaller(grant.tenant(), "u1", false);
+        RuntimeException hostFailure = new IllegalStateException("the host application's own transaction fails");
+        RuntimeException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () ->
+                transactions.executeWrite(status -> {
+                    assertEquals(200, sentryApi.call(caller, UUID.fromString(grant.grantId()),
+                            SentryRequest.get("organizations/acme/projects/")).status());
+                    throw hostFailure;
+                }));
+        assertEquals(hostFailure, thrown);
+        Map<String, Object> row = grantRow(grant);
+        assertEquals(versionBefore + 1, row.get("token_version"), "the refresh committed on its own");
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "the rotated refresh token was kept");
+        assertEquals("active", grantRow(grant).get("status"));
+    }
+
     @Test
     void aTokenNearExpiryIsRefreshedBeforeTheCall() {
         Linked grant = link("1", "acme");
