@@ -24,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong roundTrips = new AtomicLong();
+    /** The statements clients sent (simple queries and Parse messages), by text: what the round trips were. */
+    private final java.util.Map<String, AtomicLong> statements = new ConcurrentHashMap<>();
     private volatile boolean down;
     private volatile boolean closed;
 
@@ -62,6 +64,13 @@ public final class TcpProxy implements AutoCloseable {
         down = false;
     }
 
+    /** Statement texts sent so far with how often; pgjdbc names a prepared statement once, then only binds it. */
+    public java.util.Map<String, Long> statements() {
+        java.util.Map<String, Long> copy = new java.util.TreeMap<>();
+        statements.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
     /** Database round trips (ReadyForQuery messages) seen so far on all connections. */
     public long roundTrips() {
         return roundTrips.get();
@@ -95,14 +104,12 @@ public final class TcpProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean fromServer) {
         Thread thread = new Thread(() -> {
-            MessageCounter counter = fromServer ? new MessageCounter() : null;
+            MessageCounter counter = new MessageCounter(fromServer);
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
-                    if (counter != null) {
-                        counter.feed(buffer, n);
-                    }
+                    counter.feed(buffer, n);
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -145,27 +152,51 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Frames the backend's messages (type byte, int32 length) and counts ReadyForQuery ('Z'). */
+    /**
+     * Frames protocol messages (type byte, int32 length). From the server it counts ReadyForQuery ('Z'); from the
+     * client it counts statements by text: simple queries ('Q'), unnamed Parse ('P') messages, and Bind ('B') messages
+     * of statements the connection prepared under a name earlier.
+     */
     private final class MessageCounter {
+        private final boolean fromServer;
+        /** The client's first message (StartupMessage) has no type byte; the server's first byte may answer SSLRequest. */
         private boolean first = true;
         private int headerRead;
         private final byte[] header = new byte[5];
         private long remaining;
+        private java.io.ByteArrayOutputStream payload;
+        /** This connection's named prepared statements: a Bind names one, and the text is what it runs. */
+        private final java.util.Map<String, String> prepared = new java.util.HashMap<>();
+
+        MessageCounter(boolean fromServer) {
+            this.fromServer = fromServer;
+        }
 
         void feed(byte[] data, int length) {
             int i = 0;
             if (first && length > 0) {
                 first = false;
-                // A one-byte answer to an SSLRequest ('N': no TLS) comes before the framed messages.
-                if (data[0] == 'N' && length == 1) {
+                if (fromServer && data[0] == 'N' && length == 1) {
                     return;
+                }
+                if (!fromServer) {
+                    // StartupMessage: int32 length, then the body; treat it as a message without type.
+                    int messageLength = ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+                    remaining = messageLength;
                 }
             }
             while (i < length) {
                 if (remaining > 0) {
-                    long skip = Math.min(remaining, length - i);
-                    remaining -= skip;
-                    i += (int) skip;
+                    int take = (int) Math.min(remaining, length - i);
+                    if (payload != null) {
+                        payload.write(data, i, take);
+                    }
+                    remaining -= take;
+                    i += take;
+                    if (remaining == 0 && payload != null) {
+                        record(header[0], payload.toByteArray());
+                        payload = null;
+                    }
                     continue;
                 }
                 header[headerRead++] = data[i++];
@@ -173,11 +204,52 @@ public final class TcpProxy implements AutoCloseable {
                     headerRead = 0;
                     int messageLength = ((header[1] & 0xff) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
                     remaining = messageLength - 4L;
-                    if (header[0] == 'Z') {
+                    if (fromServer && header[0] == 'Z') {
                         roundTrips.incrementAndGet();
+                    }
+                    if (!fromServer && (header[0] == 'Q' || header[0] == 'P' || header[0] == 'B')) {
+                        payload = new java.io.ByteArrayOutputStream();
+                        if (remaining == 0) {
+                            record(header[0], new byte[0]);
+                            payload = null;
+                        }
                     }
                 }
             }
+        }
+
+        private void record(byte type, byte[] body) {
+            String text;
+            if (type == 'Q') {
+                text = cString(body, 0);
+            } else if (type == 'P') {
+                String name = cString(body, 0);
+                text = cString(body, indexOfZero(body, 0) + 1);
+                if (!name.isEmpty()) {
+                    prepared.put(name, text);
+                    return; // counted at each Bind
+                }
+            } else {
+                String statement = cString(body, indexOfZero(body, 0) + 1);
+                if (statement.isEmpty()) {
+                    return; // an unnamed statement: its Parse was counted
+                }
+                text = prepared.getOrDefault(statement, "(prepared " + statement + ")");
+            }
+            statements.computeIfAbsent(text, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        private static int indexOfZero(byte[] body, int from) {
+            for (int k = from; k < body.length; k++) {
+                if (body[k] == 0) {
+                    return k;
+                }
+            }
+            return body.length;
+        }
+
+        private static String cString(byte[] body, int from) {
+            return new String(body, from, Math.max(0, indexOfZero(body, from) - from), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }
