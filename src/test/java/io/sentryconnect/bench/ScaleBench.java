@@ -98,7 +98,7 @@ public final class ScaleBench {
                 + "t.issued, t.issued + interval '30 days', NULL, 1, now() - n * interval '1 second', now(), 2, "
                 + "CASE WHEN s.status = 'active' THEN t.issued + interval '27 days' END "
                 + "FROM generate_series(1, " + GRANTS + ") AS n, "
-                + "LATERAL (SELECT CASE WHEN n % 100 < 3 THEN 'disconnected' WHEN n % 100 < 10 THEN 'revoked' ELSE 'active' END AS status) s, "
+                + "LATERAL (SELECT CASE WHEN abs(hashint4(n)) % 100 < 3 THEN 'disconnected' WHEN abs(hashint4(n)) % 100 < 10 THEN 'revoked' ELSE 'active' END AS status) s, "
                 // token ages spread over 0 … 27.3 days: those older than 27 days (about 1%) are due
                 + "LATERAL (SELECT now() - ((n::bigint * 7919) % 39312) * interval '1 minute' AS issued) t";
     }
