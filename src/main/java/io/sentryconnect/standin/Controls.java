@@ -158,7 +158,8 @@ final class Controls {
                 body.get("delay_ms") == null ? 0 : number(body, "delay_ms").longValue(),
                 body.get("reset") != null && bool(body, "reset"),
                 body.get("malformed") != null && bool(body, "malformed"),
-                body.get("count") == null ? 1 : number(body, "count").intValue());
+                body.get("count") == null ? 1 : number(body, "count").intValue(),
+                body.get("detail") == null ? null : string(body, "detail"));
     }
 
     static Map<String, Object> settingsView(Settings settings) {

@@ -1,12 +1,17 @@
 package io.sentryconnect.standin;
 
+import io.micronaut.core.annotation.Nullable;
+
 /**
  * A failure to play on the next {@code count} requests whose path starts with {@code pathPrefix}: first wait
  * {@code delayMs}, then either drop the connection ({@code reset}), answer {@code status} instead of the real
  * handler, or let the handler run and send its body truncated with status 200 ({@code malformed}).
  * With none of the three, only the delay applies and the request is then served normally.
+ * {@code detail}, with a status only, replaces the status's usual body by {@code {"detail": detail}}: some Sentry
+ * endpoints answer 429 that way instead of with the bare JSON string.
  */
-public record Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count) {
+public record Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count,
+                    @Nullable String detail) {
 
     public Fault {
         if (pathPrefix == null || !pathPrefix.startsWith("/")) {
@@ -28,6 +33,18 @@ public record Fault(String pathPrefix, int status, long delayMs, boolean reset, 
         if (outcomes == 0 && delayMs == 0) {
             throw new IllegalArgumentException("a fault needs a status, reset, malformed or a delay");
         }
+        if (detail != null && status == 0) {
+            throw new IllegalArgumentException("detail needs a status");
+        }
+    }
+
+    public Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count) {
+        this(pathPrefix, status, delayMs, reset, malformed, count, null);
+    }
+
+    /** {@code status} answered with the body {@code {"detail": detail}}. */
+    public static Fault statusWithDetail(String pathPrefix, int status, String detail, int count) {
+        return new Fault(pathPrefix, status, 0, false, false, count, detail);
     }
 
     public static Fault status(String pathPrefix, int status, int count) {

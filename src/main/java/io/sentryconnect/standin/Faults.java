@@ -54,6 +54,9 @@ final class Faults {
             m.put("reset", a.fault.reset());
             m.put("malformed", a.fault.malformed());
             m.put("count", a.fault.count());
+            if (a.fault.detail() != null) {
+                m.put("detail", a.fault.detail());
+            }
             m.put("remaining", a.remaining);
             out.add(m);
         }

@@ -76,7 +76,8 @@ final class OriginHandler implements HttpHandler {
         }
         StandInResponse response;
         if (fault.isPresent() && fault.get().status() != 0) {
-            response = faultResponse(fault.get().status(), request);
+            response = fault.get().detail() == null ? faultResponse(fault.get().status(), request)
+                    : detailResponse(fault.get().status(), fault.get().detail(), request);
         } else {
             response = serve(request);
             if (fault.isPresent() && fault.get().malformed()) {
@@ -154,6 +155,16 @@ final class OriginHandler implements HttpHandler {
             body.put("detail", "Stand-in fault: HTTP " + status);
         }
         return StandInResponse.json(status, json.write(body));
+    }
+
+    /** The same status with {@code {"detail": …}} as its body; a 429 on the API keeps its exhausted rate-limit headers. */
+    private StandInResponse detailResponse(int status, String detail, StandInRequest request) {
+        StandInResponse response = StandInResponse.json(status, json.write(Map.of("detail", detail)));
+        if (status == 429 && request.path().startsWith("/api/")) {
+            int limit = state.settings().rateLimitPerMinute() > 0 ? state.settings().rateLimitPerMinute() : 40;
+            return response.withHeaders(RateLimiter.exhaustedHeaders(limit, state.now()));
+        }
+        return response;
     }
 
     /** Status 200 with the first half of the real body: never valid JSON, whatever the handler produced. */

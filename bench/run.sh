@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs one benchmark (or all) against loopback only: builds the test classes, then starts the Sentry stand-in and the
+# service as processes of their own. Each benchmark stops by itself and prints its figures.
+#   bench/run.sh proxy     # 1 proxy overhead, and 5 footprint (start-up time, RSS under that load)
+#   bench/run.sh storm     # 2 refresh storm on two instances
+#   bench/run.sh linking   # 3 link flows per second
+#   bench/run.sh scale     # 4 one million grants
+#   bench/run.sh all
+# MVN_FLAGS=-o runs Maven offline; BENCH_OPTS passes -Dbench.* sizes (see each class). The database is chosen as for the tests (README, "The database"), in a throw-away
+# schema dropped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-all}"
+./mvnw -q -B ${MVN_FLAGS:-} test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
+run() { java -Xmx1g ${BENCH_OPTS:-} -cp "$cp" "io.sentryconnect.bench.$1"; }
+case "$which" in
+  proxy|footprint) run ProxyOverheadBench ;;
+  storm) run RefreshStormBench ;;
+  linking) run LinkingBench ;;
+  scale) run ScaleBench ;;
+  all) run ProxyOverheadBench; run RefreshStormBench; run LinkingBench; run ScaleBench ;;
+  *) echo "usage: bench/run.sh proxy|storm|linking|scale|all" >&2; exit 2 ;;
+esac
