@@ -23,7 +23,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -371,17 +370,6 @@ class FaultMatrixTest extends IntegrationTest {
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        io.sentryconnect.support.Await.until(condition, what, java.time.Duration.ofSeconds(15));
     }
 }

@@ -430,10 +430,8 @@ class GrantLifecycleTest extends IntegrationTest {
         assertEquals(504, response.statusCode(), response.body());
         // The stand-in finishes the three delayed requests after we gave up on them: let them land in its log
         // here, not in the next test's.
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (standIn.requests("/api/0/organizations/acme/projects/").size() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        io.sentryconnect.support.Await.until(() -> standIn.requests("/api/0/organizations/acme/projects/").size() >= 3,
+                "the delayed requests in the stand-in's log", Duration.ofSeconds(10));
         assertEquals(3, standIn.requests("/api/0/organizations/acme/projects/").size(), "three attempts, then 504");
         assertIntact(grant);
     }
