@@ -53,7 +53,10 @@ public class GrantRepository implements TokenStore {
         this.clock = clock;
     }
 
-    /** A grant with its decrypted tokens: what a call to Sentry needs, read in one round trip. */
+    /**
+     * A grant with its decrypted access token: what a call to Sentry needs, read in one round trip. The refresh
+     * token is not read here ({@code tokens.refreshToken()} is null): a refresh reads it under the row lock.
+     */
     public record GrantWithTokens(Grant grant, StoredTokens tokens) {
     }
 
@@ -75,7 +78,7 @@ public class GrantRepository implements TokenStore {
      */
     @Connectable
     public Optional<GrantWithTokens> findWithTokens(String tenantId, UUID id) {
-        return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS
+        return jdbc.prepareStatement("SELECT " + COLUMNS + ", token_version, access_token, token_issued_at"
                 + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
             ps.setObject(1, id);
             ps.setString(2, tenantId);
@@ -84,7 +87,7 @@ public class GrantRepository implements TokenStore {
                     return Optional.empty();
                 }
                 Grant grant = grant(rs);
-                return Optional.of(new GrantWithTokens(grant, tokens(rs, grant)));
+                return Optional.of(new GrantWithTokens(grant, tokens(rs, grant, false)));
             }
         });
     }
@@ -196,7 +199,7 @@ public class GrantRepository implements TokenStore {
         return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS + " FROM sentry_grant WHERE id = ? FOR UPDATE", ps -> {
             ps.setObject(1, grantId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(tokens(rs, grant(rs))) : Optional.empty();
+                return rs.next() ? Optional.of(tokens(rs, grant(rs), true)) : Optional.empty();
             }
         });
     }
@@ -410,9 +413,9 @@ public class GrantRepository implements TokenStore {
                 instant(rs, "last_refreshed_at"));
     }
 
-    private StoredTokens tokens(ResultSet rs, Grant grant) throws SQLException {
+    private StoredTokens tokens(ResultSet rs, Grant grant, boolean withRefresh) throws SQLException {
         byte[] access = rs.getBytes("access_token");
-        byte[] refresh = rs.getBytes("refresh_token");
+        byte[] refresh = withRefresh ? rs.getBytes("refresh_token") : null;
         return new StoredTokens(grant.id(), grant.tenantId(), grant.status(), grant.statusReason(), rs.getLong("token_version"),
                 access == null ? null : cipher.decrypt(access, ad(grant.tenantId(), grant.id(), "access")),
                 refresh == null ? null : cipher.decrypt(refresh, ad(grant.tenantId(), grant.id(), "refresh")),

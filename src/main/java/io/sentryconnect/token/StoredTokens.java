@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param statusReason why it is not active, if it is not
  * @param version      bumped by every token write; a refresh re-checks it under the row lock
  * @param accessToken  null once disconnected
- * @param refreshToken null for grants without one (provisioned) and once disconnected
+ * @param refreshToken null for grants without one (provisioned), once disconnected, and in the proxy's read, which
+ *                     never needs it (a refresh reads it under the row lock)
  * @param issuedAt     when the access token was received
  * @param expiresAt    when the access token expires
  */
