@@ -205,7 +205,32 @@ public class GrantRepository implements TokenStore {
     }
 
     @Override
+    public Optional<Long> unfinishedRefresh(UUID grantId) {
+        return jdbc.prepareStatement("SELECT token_version FROM refresh_attempt WHERE grant_id = ?", ps -> {
+            ps.setObject(1, grantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void recordRefreshAttempt(UUID grantId, long version) {
+        jdbc.prepareStatement("INSERT INTO refresh_attempt (grant_id, token_version, started_at) VALUES (?, ?, ?) "
+                + "ON CONFLICT (grant_id) DO UPDATE SET token_version = EXCLUDED.token_version, started_at = EXCLUDED.started_at", ps -> {
+            ps.setObject(1, grantId);
+            ps.setLong(2, version);
+            ps.setTimestamp(3, Timestamp.from(clock.instant()));
+            return ps.executeUpdate();
+        });
+    }
+
+    @Override
     public StoredTokens saveRefreshed(StoredTokens before, SentryTokens fresh) {
+        jdbc.prepareStatement("DELETE FROM refresh_attempt WHERE grant_id = ?", ps -> {
+            ps.setObject(1, before.grantId());
+            return ps.executeUpdate();
+        });
         Secret refresh = fresh.refreshToken() != null ? fresh.refreshToken() : before.refreshToken();
         Instant now = clock.instant();
         jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, token_issued_at = ?, "

@@ -126,6 +126,13 @@ public final class TokenRefresher {
                 LOG.info("Grant {} revoked: its token was refused and it has no refresh token", grantId);
                 return revoke(current, "unauthorized");
             }
+            // A refresh of this very token that never came back may have been served by Sentry: its answer, and the
+            // only copy of the rotated refresh token, were lost. Then a rejection now is no revocation by the user.
+            boolean earlierAnswerLost = store.unfinishedRefresh(grantId).filter(v -> v == current.version()).isPresent();
+            transactions.execute(OWN_TRANSACTION, s -> {
+                store.recordRefreshAttempt(grantId, current.version());
+                return null;
+            });
             try {
                 SentryTokens fresh = sentry.refresh(current.refreshToken());
                 LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);
@@ -135,7 +142,7 @@ public final class TokenRefresher {
                 if (e.grantRejected()) {
                     LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
                     metrics.counter("sentry_connect.refreshes", "outcome", "rejected").increment();
-                    return revoke(current, "refresh_rejected");
+                    return revoke(current, earlierAnswerLost ? "refresh_lost" : "refresh_rejected");
                 }
                 LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
                 metrics.counter("sentry_connect.refreshes", "outcome", "failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();

@@ -13,7 +13,13 @@ public interface TokenStore {
     /** The grant's tokens, read with {@code SELECT … FOR UPDATE}: other refreshers wait until we commit. */
     Optional<StoredTokens> lockForRefresh(UUID grantId);
 
-    /** Writes a refresh's result; when Sentry sent no refresh token (reuse), the stored one is kept. */
+    /** The token version of a refresh that started and never recorded its result, if any. */
+    Optional<Long> unfinishedRefresh(UUID grantId);
+
+    /** Records that a refresh of {@code version} is about to ask Sentry (the caller commits it on its own). */
+    void recordRefreshAttempt(UUID grantId, long version);
+
+    /** Writes a refresh's result (and clears its attempt); when Sentry sent no refresh token (reuse), the stored one is kept. */
     StoredTokens saveRefreshed(StoredTokens before, SentryTokens fresh);
 
     /** Marks the grant revoked: Sentry rejected it for good. Tokens stay (encrypted) until disconnect. */

@@ -109,7 +109,7 @@ class KillDuringRefreshTest {
         assertEquals(409, revoked.statusCode(), revoked.body());
         assertEquals("grant_revoked", driver.map(revoked.body()).get("code"));
         assertEquals("revoked", row(lost).get("status"));
-        assertEquals("refresh_rejected", row(lost).get("status_reason"));
+        assertEquals("refresh_lost", row(lost).get("status_reason"), "reported as a lost refresh, not a revocation by the user");
         assertEquals(List.of("grant.connected", "grant.revoked"), TestDatabase.query(
                 "SELECT type FROM grant_event WHERE grant_id = ?::uuid ORDER BY id", lost.id()).stream().map(r -> r.get("type")).toList());
 
