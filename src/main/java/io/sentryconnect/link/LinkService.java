@@ -212,7 +212,7 @@ public class LinkService {
         try {
             granted = tokens.exchangeCode(code, redirectUri(), verifier);
         } catch (TokenRequestFailed e) {
-            boolean unavailable = e.kind() == TokenRequestFailed.Kind.UNAVAILABLE || e.kind() == TokenRequestFailed.Kind.TIMEOUT;
+            boolean unavailable = e.transientFailure();
             LOG.warn("Link for tenant {}: token exchange failed ({}{})", request.tenantId(), e.kind(),
                     e.oauthError() == null ? "" : " " + e.oauthError());
             return back(request, unavailable ? "sentry_unavailable" : "token_exchange_failed", cookie);

@@ -96,6 +96,9 @@ public class SentryApi {
             throw revoked(grantId, e);
         } catch (TokenRequestFailed e) {
             LOG.warn("Call for grant {}: refresh failed ({}), grant unchanged", grantId, e.kind());
+            if (e.kind() == TokenRequestFailed.Kind.RATE_LIMITED) {
+                throw ApiProblem.sentryRateLimited(e.retryAfterSeconds());
+            }
             throw ApiProblem.sentryUnavailable(e.kind() == TokenRequestFailed.Kind.TIMEOUT,
                     "Sentry's token endpoint did not answer; the grant is unchanged. Try again later.");
         } catch (SentryHttp.SentryServerError e) {

@@ -75,9 +75,21 @@ public final class SentryTokenClient {
         return tokens(response);
     }
 
-    private static TokenRequestFailed classify(HttpClientResponseException e) {
+    private TokenRequestFailed classify(HttpClientResponseException e) {
         int status = e.code();
-        if (status >= 500 || status == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+        if (status == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+            // Sentry sends no Retry-After; its rate-limit reset (epoch seconds) says when to come back.
+            long retryAfter = e.getResponse().getHeaders().getFirst("X-Sentry-Rate-Limit-Reset")
+                    .map(reset -> {
+                        try {
+                            return Math.max(1, Long.parseLong(reset.trim()) - clock.instant().getEpochSecond());
+                        } catch (NumberFormatException malformed) {
+                            return 60L;
+                        }
+                    }).orElse(60L);
+            return new TokenRequestFailed(TokenRequestFailed.Kind.RATE_LIMITED, null, "Sentry's token endpoint answered 429", retryAfter);
+        }
+        if (status >= 500) {
             return new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "Sentry's token endpoint answered " + status);
         }
         if (status >= 200 && status < 300) {

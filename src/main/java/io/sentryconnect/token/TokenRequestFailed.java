@@ -11,8 +11,10 @@ public final class TokenRequestFailed extends RuntimeException {
     public enum Kind {
         /** Sentry answered with an OAuth error: {@link #oauthError()} says which. */
         REJECTED,
-        /** A 5xx, a 429, a connection failure. */
+        /** A 5xx, a connection failure. */
         UNAVAILABLE,
+        /** A 429: Sentry asks us to slow down; {@link #retryAfterSeconds()} says for how long. */
+        RATE_LIMITED,
         /** No answer within the read timeout. */
         TIMEOUT,
         /** A 2xx whose body is not a usable token response. */
@@ -21,11 +23,27 @@ public final class TokenRequestFailed extends RuntimeException {
 
     private final Kind kind;
     private final String oauthError;
+    private final long retryAfterSeconds;
 
     TokenRequestFailed(Kind kind, @Nullable String oauthError, String message) {
+        this(kind, oauthError, message, 0);
+    }
+
+    TokenRequestFailed(Kind kind, @Nullable String oauthError, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.kind = kind;
         this.oauthError = oauthError;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** For {@link Kind#RATE_LIMITED}: seconds until Sentry's rate-limit window resets. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** Sentry could not or would not answer now; nothing is known about the grant. */
+    public boolean transientFailure() {
+        return kind == Kind.UNAVAILABLE || kind == Kind.TIMEOUT || kind == Kind.RATE_LIMITED;
     }
 
     public Kind kind() {

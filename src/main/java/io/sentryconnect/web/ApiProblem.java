@@ -73,6 +73,13 @@ public final class ApiProblem extends AbstractThrowableProblem {
                 timeout ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY, detail, Map.of());
     }
 
+    /** Sentry's token endpoint rate-limited a needed refresh; {@code retry_after} (and the Retry-After header) says when to retry. */
+    public static ApiProblem sentryRateLimited(long retryAfterSeconds) {
+        return new ApiProblem("sentry_rate_limited", "Sentry rate limit", HttpStatus.TOO_MANY_REQUESTS,
+                "Sentry's token endpoint asked us to slow down; the grant is unchanged. Retry after the given seconds.",
+                Map.of("retry_after", retryAfterSeconds));
+    }
+
     /** Something broke on our side; the detail says what, without internals. */
     public static ApiProblem internal(String detail) {
         return new ApiProblem("internal_error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR, detail, Map.of());

@@ -1,8 +1,10 @@
 package io.sentryconnect.web;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.problem.ProblemErrorResponseProcessor;
 import jakarta.inject.Singleton;
@@ -17,15 +19,21 @@ import java.util.Map;
 @Singleton
 final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpResponse<Map<String, Object>>> {
     @Override
-    public HttpResponse<Map<String, Object>> handle(HttpRequest request, ApiProblem problem) {
+    public MutableHttpResponse<Map<String, Object>> handle(HttpRequest request, ApiProblem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus().getStatusCode());
         body.put("detail", problem.getDetail());
         body.putAll(problem.getParameters());
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(problem.getStatus().getStatusCode()))
+        MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(
+                        HttpStatus.valueOf(problem.getStatus().getStatusCode()))
                 .contentType(ProblemErrorResponseProcessor.APPLICATION_PROBLEM_JSON)
                 .body(body);
+        Object retryAfter = problem.getParameters().get("retry_after");
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+        }
+        return response;
     }
 }

@@ -48,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * token exchange         back with sentry_unavailable     sentry_unavailable      sentry_unavailable     token_exchange_failed
  * org discovery          back with sentry_unavailable     sentry_unavailable      sentry_unavailable     org_discovery_failed
  * refresh                502 sentry_unavailable, kept     504 sentry_timeout (*)  502, kept              502 (*)
+ *                        (a 429 answers 429 sentry_rate_limited with Retry-After, tokens kept)
  * proxied call (GET)     5xx: 3 tries, 502; 429 passed    3 tries, 504            3 tries, 502           200 passed through
  *                        through once with Retry-After
  * webhook delivery       attempt recorded, retried, delivered later (at least once)
@@ -196,7 +197,13 @@ class FaultMatrixTest extends IntegrationTest {
 
         HttpResponse<String> failed = proxy(grant);
 
-        assertProblem(failed, fault == SentryFault.TIMEOUT ? 504 : 502, fault == SentryFault.TIMEOUT ? "sentry_timeout" : "sentry_unavailable");
+        if (fault.rateLimited()) {
+            assertProblem(failed, 429, "sentry_rate_limited");
+            long retryAfter = Long.parseLong(failed.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After from Sentry's rate-limit reset: " + retryAfter);
+        } else {
+            assertProblem(failed, fault == SentryFault.TIMEOUT ? 504 : 502, fault == SentryFault.TIMEOUT ? "sentry_timeout" : "sentry_unavailable");
+        }
         assertEquals(before, grantRow(grant), "the grant row, tokens and version are exactly as before");
         assertEquals(List.of("grant.connected"), events(grant.tenant()));
         awaitRefreshRequests(refreshesBefore + 1);
