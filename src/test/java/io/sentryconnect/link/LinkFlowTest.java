@@ -226,9 +226,7 @@ class LinkFlowTest extends IntegrationTest {
     void anExpiredStateGoesBackWithStateExpired() {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         clock.advance(Duration.ofMinutes(11));
         assertBackWith(browser.get(callback), "state_expired");
         assertEquals(List.of(), grants(tenant));
@@ -238,9 +236,7 @@ class LinkFlowTest extends IntegrationTest {
     void aReplayedStateGoesBackWithStateInvalidAndChangesNothing() {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         HttpCookie binding = browser.cookies().getCookieStore().getCookies().get(0);
         assertConnected(browser.get(callback));
         List<Map<String, Object>> before = grants(tenant);
@@ -254,9 +250,7 @@ class LinkFlowTest extends IntegrationTest {
     void aCallbackWithoutTheBindingCookieGoesBackWithStateInvalid() {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         assertBackWith(new Http().get(callback), "state_invalid");
         assertEquals(List.of(), grants(tenant));
         // The state was not burnt by the foreign browser: the browser that started the flow still completes it.
@@ -315,9 +309,7 @@ class LinkFlowTest extends IntegrationTest {
     void anInvalidGrantGoesBackWithTokenExchangeFailed() {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         String forgedCode = callback.replaceAll("code=[^&]+", "code=0123456789abcdef");
         assertBackWith(browser.get(forgedCode), "token_exchange_failed");
         assertEquals(List.of(), grants(tenant));
@@ -381,9 +373,7 @@ class LinkFlowTest extends IntegrationTest {
     void twoConcurrentCallbacksWithOneStateMakeOneGrant() throws Exception {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         List<HttpResponse<String>> results = Concurrently.run(2, i -> browser.get(callback));
         List<String> outcomes = results.stream().map(r -> query(location(r)).get("sentry_connect")).sorted().toList();
         assertEquals(List.of("connected", "error"), outcomes);
@@ -411,12 +401,17 @@ class LinkFlowTest extends IntegrationTest {
         assertEquals(1, grants(tenant).size());
     }
 
+    /** Starts a link in {@code browser} and has Sentry user 1 approve acme: the callback URL the browser would open. */
+    private String approvedCallback(Http browser, String tenant) {
+        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        standIn.approveNext("1", "acme");
+        return location(browser.get(location(toSentry)));
+    }
+
     private void assertFailsAtCallback(Fault fault, String code) {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
-        standIn.approveNext("1", "acme");
-        String callback = location(browser.get(location(toSentry)));
+        String callback = approvedCallback(browser, tenant);
         secretsSeen.add(query(callback).get("code"));
         standIn.addFault(fault);
         assertBackWith(browser.get(callback), code);
