@@ -1,6 +1,5 @@
 package io.sentryconnect.events;
 
-import io.micronaut.core.type.Argument;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Singleton;
@@ -46,7 +45,7 @@ public final class EventOutbox {
     }
 
     /**
-     * @param grant the grant as the API shows it (a serializable value without tokens)
+     * @param grant the grant as the API shows it (a {@code @Serdeable} value without tokens)
      */
     public void append(Type type, String tenantId, String userId, UUID grantId, Object grant) {
         UUID eventId = UUID.randomUUID();
@@ -56,7 +55,7 @@ public final class EventOutbox {
         payload.put("type", type.wireName());
         payload.put("created_at", now.toString());
         payload.put("tenant_id", tenantId);
-        payload.put("data", Map.of("grant", tree(grant)));
+        payload.put("data", Map.of("grant", grant));
         String body;
         try {
             body = json.writeValueAsString(payload);
@@ -75,13 +74,5 @@ public final class EventOutbox {
             ps.setTimestamp(8, Timestamp.from(now));
             return ps.executeUpdate();
         });
-    }
-
-    private Object tree(Object value) {
-        try {
-            return json.readValue(json.writeValueAsBytes(value), Argument.of(Object.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

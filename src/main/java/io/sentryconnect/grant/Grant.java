@@ -1,6 +1,7 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
+import io.sentryconnect.web.ApiProblem;
 
 import java.time.Instant;
 import java.util.List;
@@ -37,5 +38,14 @@ public record Grant(UUID id, String tenantId, String userId, String kind, String
 
     public boolean active() {
         return "active".equals(status);
+    }
+
+    /** A grant id from a URL; a malformed one cannot name a visible grant, so it is the same 404 as an unknown one. */
+    public static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.grantNotFound();
+        }
     }
 }

@@ -107,14 +107,6 @@ class GrantController {
     }
 
     private Grant visible(PlatformCaller caller, String id) {
-        UUID grantId;
-        try {
-            grantId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.grantNotFound();
-        }
-        return grants.find(caller.tenantId(), grantId)
-                .filter(g -> caller.mayAccess(g.tenantId(), g.userId()))
-                .orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, Grant.parseId(id)).orElseThrow(ApiProblem::grantNotFound);
     }
 }

@@ -5,6 +5,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.events.EventOutbox;
+import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.RefreshPolicy;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.SentryTokens;
@@ -58,6 +59,19 @@ public class GrantRepository implements TokenStore {
      * token is not read here ({@code tokens.refreshToken()} is null): a refresh reads it under the row lock.
      */
     public record GrantWithTokens(Grant grant, StoredTokens tokens) {
+    }
+
+    /**
+     * A grant the caller may see: in its tenant, and its own unless it is a tenant admin. Anything else is empty,
+     * exactly like a grant that does not exist.
+     */
+    public Optional<Grant> findVisible(PlatformCaller caller, UUID id) {
+        return find(caller.tenantId(), id).filter(g -> caller.mayAccess(g.tenantId(), g.userId()));
+    }
+
+    /** {@link #findVisible} with the grant's access token: the proxy's single database round trip. */
+    public Optional<GrantWithTokens> findVisibleWithTokens(PlatformCaller caller, UUID id) {
+        return findWithTokens(caller.tenantId(), id).filter(g -> caller.mayAccess(g.grant().tenantId(), g.grant().userId()));
     }
 
     /** One grant of a tenant (callers apply the per-user visibility rule). */

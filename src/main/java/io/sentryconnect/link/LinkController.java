@@ -11,12 +11,11 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /** The API half of linking: mint a link for the caller, or a reconnect link bound to one of their grants. */
 @Controller("/api/v1")
@@ -46,17 +45,9 @@ class LinkController {
     @Post("/grants/{id}/reconnect")
     HttpResponse<LinkJson> reconnect(PlatformCaller caller, @PathVariable String id, @Body @Nullable LinkRequestJson body) {
         LinkRequestJson request = body == null ? new LinkRequestJson(null, null) : body;
-        return created(links.createReconnectLink(caller, parseId(id), request.scopes(), request.returnTo()));
+        return created(links.createReconnectLink(caller, Grant.parseId(id), request.scopes(), request.returnTo()));
     }
 
-    /** A malformed id cannot name a visible grant: the same 404 as an unknown one. */
-    static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.grantNotFound();
-        }
-    }
 
     private static HttpResponse<LinkJson> created(LinkService.CreatedLink link) {
         return HttpResponse.created(new LinkJson(link.linkUrl().toString(), link.expiresAt()));

@@ -96,9 +96,7 @@ public class LinkService {
     /** {@code POST /api/v1/grants/{id}/reconnect}: a ticket bound to a grant the caller may see, for its owner. */
     public CreatedLink createReconnectLink(PlatformCaller caller, UUID grantId, @Nullable List<String> scopes,
                                            @Nullable String returnTo) {
-        Grant grant = grants.find(caller.tenantId(), grantId)
-                .filter(g -> caller.mayAccess(g.tenantId(), g.userId()))
-                .orElseThrow(ApiProblem::grantNotFound);
+        Grant grant = grants.findVisible(caller, grantId).orElseThrow(ApiProblem::grantNotFound);
         List<String> wanted = scopes;
         if (wanted == null || wanted.isEmpty()) {
             // Incremental authorization: by default ask again for what was granted, at least the default set. Only

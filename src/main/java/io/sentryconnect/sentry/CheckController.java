@@ -7,6 +7,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantJson;
 import io.sentryconnect.grant.GrantRepository;
 import io.sentryconnect.platform.PlatformCaller;
@@ -33,7 +34,7 @@ class CheckController {
 
     @Post
     GrantJson check(PlatformCaller caller, @PathVariable String id) {
-        UUID grantId = ProxyController.parseId(id);
+        UUID grantId = Grant.parseId(id);
         try {
             sentry.call(caller, grantId, SentryRequest.get(""));
         } catch (ApiProblem problem) {

@@ -17,6 +17,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
 
@@ -59,7 +60,7 @@ class ProxyController {
 
     private MutableHttpResponse<byte[]> forward(PlatformCaller caller, String id, HttpRequest<?> request, HttpMethod method,
                                                 byte @Nullable [] body) {
-        UUID grantId = parseId(id);
+        UUID grantId = Grant.parseId(id);
         String rawPath = request.getUri().getRawPath();
         String prefix = "/api/v1/grants/" + id + "/sentry/";
         if (!rawPath.startsWith(prefix)) {
@@ -73,11 +74,4 @@ class ProxyController {
         return result;
     }
 
-    static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.grantNotFound();
-        }
-    }
 }

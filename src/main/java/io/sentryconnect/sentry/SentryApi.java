@@ -81,8 +81,7 @@ public class SentryApi {
     }
 
     private SentryResponse send(PlatformCaller caller, UUID grantId, SentryRequest request) {
-        GrantRepository.GrantWithTokens found = grants.findWithTokens(caller.tenantId(), grantId)
-                .filter(g -> caller.mayAccess(g.grant().tenantId(), g.grant().userId()))
+        GrantRepository.GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
                 .orElseThrow(ApiProblem::grantNotFound);
         Grant grant = found.grant();
         if ("disconnected".equals(grant.status())) {
