@@ -16,8 +16,9 @@ import io.sentryconnect.web.ApiProblem;
 import java.util.UUID;
 
 /**
- * {@code POST /api/v1/grants/{id}/check}: asks Sentry who the grant's token is ({@code GET /api/0/}), refreshing or
- * revoking on the way as any call would, and answers the grant as it now stands (status may have turned revoked).
+ * {@code POST /api/v1/grants/{id}/check}: calls the grant's own organization ({@code GET organizations/{org}/}: the API
+ * index answers 401 to an org-scoped token), refreshing only on a token-failure 401 and revoking only on the token
+ * endpoint's verdict, and answers the grant as it now stands (status may have turned revoked).
  * It lives here, not in the grant package, because it calls Sentry.
  */
 @Controller("/api/v1/grants/{id}/check")
@@ -36,7 +37,7 @@ class CheckController {
     GrantJson check(PlatformCaller caller, @PathVariable String id) {
         UUID grantId = Grant.parseId(id);
         try {
-            sentry.call(caller, grantId, SentryRequest.get(""));
+            sentry.checkOrganization(caller, grantId);
         } catch (ApiProblem problem) {
             if (!problem.code().equals("grant_revoked") && !problem.code().equals("grant_disconnected")) {
                 throw problem;

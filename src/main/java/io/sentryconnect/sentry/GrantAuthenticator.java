@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.token.GrantRejectedException;
@@ -8,55 +9,114 @@ import io.sentryconnect.token.StoredTokens;
 import io.sentryconnect.token.TokenRefresher;
 import io.sentryconnect.token.TokenRequestFailed;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 
 /**
- * The token's part of every call, in one place (as OkHttp's {@code Authenticator}): refresh before the token
- * expires; on a 401, refresh and retry once; a 401 with a token fresh from a refresh revokes the grant.
- * Callers never look at a 401 themselves.
+ * The token's part of every call, in one place (as OkHttp's {@code Authenticator}). Callers never look at a 401.
+ * <ul>
+ *   <li>Before the call: refresh a token that is due (unless the caller asks not to).</li>
+ *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#requestScope}) says nothing
+ *       about the token: no refresh, no revocation, {@link OrganizationScopeRefused}.</li>
+ *   <li>A token-failure 401 on a token fresh from an exchange or refresh is first retried with the same token after
+ *       short waits: Sentry's regions check tokens against an asynchronously replicated copy.</li>
+ *   <li>Then the token endpoint decides: a refresh (at most two per call). Only its {@code invalid_grant} revokes a
+ *       linked grant; a provisioned grant (no refresh token) is revoked by {@link TokenRefresher} when a token-failure
+ *       401 persisted through the wait. If Sentry keeps refusing freshly refreshed tokens that its token endpoint
+ *       still issues, the call fails with {@link TokenStillRefused} and the grant stays as it is.</li>
+ * </ul>
  */
 @Singleton
 final class GrantAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantAuthenticator.class);
+    private static final Duration FIRST_WAIT = Duration.ofMillis(50);
+    private static final int MAX_REFRESHES_PER_CALL = 2;
+
     private final TokenRefresher refresher;
     private final RefreshPolicy policy;
+    private final Unauthorized unauthorized;
     private final Clock clock;
+    private final Duration replicaLag;
 
-    GrantAuthenticator(TokenRefresher refresher, RefreshPolicy policy, Clock clock) {
+    GrantAuthenticator(TokenRefresher refresher, RefreshPolicy policy, Unauthorized unauthorized, Clock clock,
+                       @Value("${sentry-connect.sentry.replica-lag:2s}") Duration replicaLag) {
         this.refresher = refresher;
         this.policy = policy;
+        this.unauthorized = unauthorized;
         this.clock = clock;
+        this.replicaLag = replicaLag;
+    }
+
+    /** How a call treats the token before and after Sentry's answer. */
+    record Options(boolean refreshWhenDue, boolean provisioned) {
     }
 
     /**
      * Sends {@code exchange} (a request built around an access token) with the grant's token, handling the token.
      *
-     * @throws GrantRejectedException the grant is, or just became, revoked or disconnected
-     * @throws TokenRequestFailed     a needed refresh could not be done (Sentry down); nothing changed
+     * @throws GrantRejectedException   the grant is, or just became, revoked or disconnected
+     * @throws TokenRequestFailed       a needed refresh could not be done (Sentry down); nothing changed
+     * @throws OrganizationScopeRefused Sentry refused the URL for the token's organization; nothing changed
+     * @throws TokenStillRefused        Sentry refused fresh tokens that its token endpoint still issues; nothing changed
      */
-    HttpResponse<byte[]> send(StoredTokens tokens, Function<String, HttpResponse<byte[]>> exchange) {
+    HttpResponse<byte[]> send(StoredTokens tokens, Options options, Function<String, HttpResponse<byte[]>> exchange) {
         if (!tokens.active()) {
             throw new GrantRejectedException(tokens.grantId(), tokens.status(), tokens.statusReason());
         }
         StoredTokens current = tokens;
-        if (policy.due(current, clock.instant())) {
+        if (options.refreshWhenDue() && policy.due(current, clock.instant())) {
             current = refreshBeforeExpiry(current);
         }
-        HttpResponse<byte[]> response = exchange.apply(current.accessToken().reveal());
-        if (response.code() != 401) {
-            return response;
+        HttpResponse<byte[]> response = attempt(current, exchange, options.provisioned());
+        // Past attempt(), a 401 is a token failure: a request-scope 401 has been thrown as OrganizationScopeRefused.
+        for (int refreshes = 0; response.code() == 401 && refreshes < MAX_REFRESHES_PER_CALL; refreshes++) {
+            // A token failure that outlived the replication wait: ask the token endpoint, whose word is final.
+            current = refresher.refresh(current.grantId(), current.version());
+            response = attempt(current, exchange, options.provisioned());
         }
-        StoredTokens refreshed = refresher.refresh(current.grantId(), current.version());
-        response = exchange.apply(refreshed.accessToken().reveal());
-        if (response.code() != 401) {
-            return response;
-        }
-        // A fresh token refused: revoked, unless another refresh rotated the tokens meanwhile (then try that one).
-        StoredTokens newer = refresher.rejectUnlessChanged(refreshed.grantId(), refreshed.version(), "unauthorized");
-        response = exchange.apply(newer.accessToken().reveal());
         if (response.code() == 401) {
-            refresher.rejectUnlessChanged(newer.grantId(), newer.version(), "unauthorized");
+            LOG.warn("Grant {}: Sentry refused a freshly refreshed token ({}); grant unchanged", current.grantId(),
+                    unauthorized.message(response));
+            throw new TokenStillRefused(current.grantId());
+        }
+        return response;
+    }
+
+    /**
+     * One call with {@code tokens}, repeated with the same token while an {@code Invalid token} 401 may be replication
+     * lag: the token is younger than {@code sentry-connect.sentry.replica-lag} (for a provisioned grant, whose 401
+     * would revoke it, at least once after a short wait).
+     *
+     * @throws OrganizationScopeRefused a 401 that refuses the URL, not the token
+     */
+    private HttpResponse<byte[]> attempt(StoredTokens tokens, Function<String, HttpResponse<byte[]>> exchange,
+                                         boolean provisioned) {
+        HttpResponse<byte[]> response = exchange.apply(tokens.accessToken().reveal());
+        if (response.code() != 401 || !unauthorized.unknownToken(response)) {
+            return response;
+        }
+        Instant now = clock.instant();
+        Instant freshUntil = tokens.issuedAt() == null ? now : tokens.issuedAt().plus(replicaLag);
+        if (provisioned && freshUntil.isBefore(now.plus(FIRST_WAIT))) {
+            freshUntil = now.plus(FIRST_WAIT);
+        }
+        // Real time for the waits (the injected clock may be offset by tests); bounded by the lag setting.
+        long deadline = System.nanoTime() + Math.min(Duration.between(now, freshUntil).toNanos(), replicaLag.toNanos());
+        Duration wait = FIRST_WAIT;
+        while (System.nanoTime() < deadline) {
+            if (!sleep(Duration.ofNanos(Math.min(wait.toNanos(), Math.max(0, deadline - System.nanoTime()))))) {
+                return response;
+            }
+            response = exchange.apply(tokens.accessToken().reveal());
+            if (response.code() != 401 || !unauthorized.unknownToken(response)) {
+                return response;
+            }
+            wait = wait.multipliedBy(2);
         }
         return response;
     }
@@ -70,6 +130,17 @@ final class GrantAuthenticator {
                 return tokens;
             }
             throw e;
+        }
+    }
+
+    /** False when interrupted: the caller then stops waiting and goes on with the answer it has. */
+    private static boolean sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

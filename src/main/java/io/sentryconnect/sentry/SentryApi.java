@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -62,13 +63,28 @@ public class SentryApi {
      * Sends {@code request} with the grant's token to the grant's region.
      *
      * @throws ApiProblem 404 for a grant the caller may not see, 409 for a revoked or disconnected one, 400 for a
-     *                    path outside {@code /api/0/}, 502/504 when Sentry fails after retries
+     *                    path outside {@code /api/0/} or outside the grant's organization (nothing is sent), 403 when
+     *                    Sentry refuses the URL for the grant's organization, 502/504 when Sentry fails after retries
      */
     public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
+        return timed(request, () -> send(caller, grantId, grant -> request, true));
+    }
+
+    /**
+     * {@code GET organizations/{org}/} of the grant's own organization: how Check looks at a grant. It never refreshes
+     * a token because it is due, only on a token-failure 401, so a healthy grant costs Sentry one API call.
+     */
+    SentryResponse checkOrganization(PlatformCaller caller, UUID grantId) {
+        SentryRequest nominal = SentryRequest.get("organizations/{org}/");
+        return timed(nominal, () -> send(caller, grantId,
+                grant -> SentryRequest.get("organizations/" + grant.organization().slug() + "/"), false));
+    }
+
+    private SentryResponse timed(SentryRequest request, Supplier<SentryResponse> call) {
         long start = System.nanoTime();
         String outcome = "error";
         try {
-            SentryResponse response = send(caller, grantId, request);
+            SentryResponse response = call.get();
             outcome = String.valueOf(response.status());
             return response;
         } catch (ApiProblem problem) {
@@ -80,19 +96,33 @@ public class SentryApi {
         }
     }
 
-    private SentryResponse send(PlatformCaller caller, UUID grantId, SentryRequest request) {
+    private SentryResponse send(PlatformCaller caller, UUID grantId, Function<Grant, SentryRequest> requestFor,
+                                boolean refreshWhenDue) {
         GrantRepository.GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
                 .orElseThrow(ApiProblem::grantNotFound);
         Grant grant = found.grant();
         if ("disconnected".equals(grant.status())) {
             throw ApiProblem.grantDisconnected(grantId.toString());
         }
-        URI target = SentryPath.resolve(grant.organization().regionUrl(), request.path(), request.rawQuery());
+        SentryRequest request = requestFor.apply(grant);
+        Grant.Organization org = grant.organization();
+        // Checked before anything is sent: plain segments under /api/0/, then the grant's own organization.
+        SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
+        String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
+        URI target = SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
+        GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, "provisioned".equals(grant.kind()));
         try {
-            HttpResponse<byte[]> response = authenticator.send(found.tokens(), token -> exchange(request, target, token));
+            HttpResponse<byte[]> response = authenticator.send(found.tokens(), options, token -> exchange(request, target, token));
             return passThrough(response);
         } catch (GrantRejectedException e) {
             throw revoked(grantId, e);
+        } catch (OrganizationScopeRefused e) {
+            LOG.warn("Call for grant {}: Sentry refused {} {} for organization {} ({}); grant unchanged", grantId,
+                    request.method(), target.getRawPath(), org.slug(), e.sentryMessage());
+            throw ApiProblem.organizationScopeRefused(org.slug(), e.sentryMessage());
+        } catch (TokenStillRefused e) {
+            throw ApiProblem.sentryUnauthorized("Sentry refused the grant's token even after a refresh, while its token "
+                    + "endpoint still accepts the grant; the grant is unchanged. Try again later.");
         } catch (TokenRequestFailed e) {
             LOG.warn("Call for grant {}: refresh failed ({}), grant unchanged", grantId, e.kind());
             if (e.kind() == TokenRequestFailed.Kind.RATE_LIMITED) {

@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -16,6 +17,7 @@ import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -34,11 +36,15 @@ public final class SentryTokenClient {
     private final TokenEndpointClient tokenEndpoint;
     private final OauthClientConfiguration client;
     private final Clock clock;
+    /** Sentry's token endpoint is a plain view: a 429 there (from a proxy in front) carries no reset to wait for. */
+    private final long rateLimitedRetryAfterSeconds;
 
-    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, Clock clock) {
+    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, Clock clock,
+                      @Value("${sentry-connect.refresh.rate-limited-retry-after:60s}") Duration rateLimitedRetryAfter) {
         this.tokenEndpoint = tokenEndpoint;
         this.client = client;
         this.clock = clock;
+        this.rateLimitedRetryAfterSeconds = Math.max(1, rateLimitedRetryAfter.toSeconds());
     }
 
     /** {@code grant_type=authorization_code} with the exact redirect URI and the PKCE verifier. */
@@ -78,15 +84,15 @@ public final class SentryTokenClient {
     private TokenRequestFailed classify(HttpClientResponseException e) {
         int status = e.code();
         if (status == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
-            // Sentry sends no Retry-After; its rate-limit reset (epoch seconds) says when to come back.
+            // A reset (epoch seconds), if whatever answered sent one, says when to come back; else the configured fallback.
             long retryAfter = e.getResponse().getHeaders().getFirst("X-Sentry-Rate-Limit-Reset")
                     .map(reset -> {
                         try {
                             return Math.max(1, Long.parseLong(reset.trim()) - clock.instant().getEpochSecond());
                         } catch (NumberFormatException malformed) {
-                            return 60L;
+                            return rateLimitedRetryAfterSeconds;
                         }
-                    }).orElse(60L);
+                    }).orElse(rateLimitedRetryAfterSeconds);
             return new TokenRequestFailed(TokenRequestFailed.Kind.RATE_LIMITED, null, "Sentry's token endpoint answered 429", retryAfter);
         }
         if (status >= 500) {

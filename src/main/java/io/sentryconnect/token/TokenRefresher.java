@@ -81,22 +81,6 @@ public final class TokenRefresher {
         }
     }
 
-    /**
-     * Sentry refused a token that was just refreshed: the grant is revoked, unless the tokens changed since
-     * {@code usedVersion} (another refresh rotated them under us), in which case the newer tokens come back.
-     */
-    public StoredTokens rejectUnlessChanged(UUID grantId, long usedVersion, String reason) {
-        StoredTokens result = transactions.execute(OWN_TRANSACTION, status -> {
-            StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
-            if (current.version() != usedVersion || !current.active()) {
-                return current;
-            }
-            LOG.info("Grant {} revoked: {}", grantId, reason);
-            return revoke(current, reason);
-        });
-        return requireActive(result);
-    }
-
     private StoredTokens withSlot(java.util.function.Supplier<StoredTokens> refresh) {
         boolean acquired;
         try {

@@ -66,6 +66,33 @@ public final class ApiProblem extends AbstractThrowableProblem {
                 "This grant was disconnected; link the organization again.", Map.of("grant_id", grantId));
     }
 
+    /**
+     * The path names another organization, or none: the grant's org-scoped token would get a 401 from Sentry there.
+     * Nothing was sent; the detail says what to call instead.
+     */
+    public static ApiProblem outsideGrantOrganization(String orgSlug, String detail) {
+        return new ApiProblem("outside_grant_organization", "Outside the grant's organization", HttpStatus.BAD_REQUEST,
+                detail, Map.of("field", "path", "organization", orgSlug));
+    }
+
+    /**
+     * Sentry refused the URL for the grant's org-scoped token ("Unauthorized organization access.", "This token access
+     * is limited to organization endpoints."). That says nothing about the token: the grant is unchanged.
+     */
+    public static ApiProblem organizationScopeRefused(String orgSlug, String sentryMessage) {
+        return new ApiProblem("organization_scope_refused", "Refused for the grant's organization", HttpStatus.FORBIDDEN,
+                "Sentry refused this URL for the token of organization '" + orgSlug + "' (\"" + sentryMessage
+                        + "\"); the grant is unchanged. Call a URL of that organization.", Map.of("organization", orgSlug));
+    }
+
+    /**
+     * Sentry kept refusing the grant's token (a token-failure 401) after waiting for replication and refreshing, while
+     * its token endpoint still accepts the grant: the grant is unchanged, and a later call may succeed.
+     */
+    public static ApiProblem sentryUnauthorized(String detail) {
+        return new ApiProblem("sentry_unauthorized", "Sentry refused the token", HttpStatus.BAD_GATEWAY, detail, Map.of());
+    }
+
     /** Sentry answered with a server error or did not answer in time. */
     public static ApiProblem sentryUnavailable(boolean timeout, String detail) {
         return new ApiProblem(timeout ? "sentry_timeout" : "sentry_unavailable",

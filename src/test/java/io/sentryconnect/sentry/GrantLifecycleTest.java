@@ -322,7 +322,7 @@ class GrantLifecycleTest extends IntegrationTest {
                     http.postJson(base + "/reconnect", driver.toJson(Map.of("return_to", LinkDriver.RETURN_TO)), Http.bearer(jwt)),
                     http.postJson(base + "/check", "{}", Http.bearer(jwt)),
                     http.get(base + "/sentry/organizations/acme/projects/", Http.bearer(jwt)),
-                    http.putJson(base + "/sentry/issues/90001/", "{\"status\":\"resolved\"}", Http.bearer(jwt)));
+                    http.putJson(base + "/sentry/organizations/acme/issues/90001/", "{\"status\":\"resolved\"}", Http.bearer(jwt)));
             HttpResponse<String> unknown = http.get(serviceUrl() + "/api/v1/grants/" + UUID.randomUUID(), Http.bearer(jwt));
             for (HttpResponse<String> response : responses) {
                 assertEquals(404, response.statusCode(), response.request().method() + " " + response.request().uri());
@@ -384,7 +384,7 @@ class GrantLifecycleTest extends IntegrationTest {
     @Test
     void aMissingScopeIs403PassedThroughAndTheGrantStaysActive() {
         Linked grant = link("1", "acme");
-        HttpResponse<String> response = new Http().putJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/issues/90001/",
+        HttpResponse<String> response = new Http().putJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/organizations/acme/issues/90001/",
                 "{\"status\":\"resolved\"}", Http.bearer(grant.jwt()));
         assertEquals(403, response.statusCode(), response.body());
         assertTrue(response.body().contains("You do not have permission"), response.body());
