@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.standin.Fixtures;
 import io.sentryconnect.standin.SentryStandIn;
 
@@ -34,19 +35,19 @@ class DemoConfigController {
         this.standIn = standIn;
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record DemoConfig(String publicUrl, String demoUrl, @Nullable StandInInfo standin) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record StandInInfo(String url, Map<String, String> regions, List<Account> accounts) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record Account(String id, String name, String email, List<Organization> organizations) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record Organization(String slug, String name, String region) {
     }
 

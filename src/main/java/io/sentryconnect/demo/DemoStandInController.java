@@ -7,6 +7,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.standin.SentryStandIn;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -29,11 +30,11 @@ class DemoStandInController {
     }
 
     /** A Sentry user id and an organization slug, as the grant JSON names them. */
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record RevokeRequest(@NotBlank String userId, @NotBlank String orgSlug) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record RevokeResult(int revokedTokens) {
     }
 

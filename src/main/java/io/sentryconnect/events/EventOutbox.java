@@ -1,7 +1,9 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.json.JsonMapper;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -38,7 +40,7 @@ public final class EventOutbox {
     private final JsonMapper json;
     private final Clock clock;
 
-    EventOutbox(JdbcOperations jdbc, JsonMapper json, Clock clock) {
+    EventOutbox(JdbcOperations jdbc, JsonMapper json, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;

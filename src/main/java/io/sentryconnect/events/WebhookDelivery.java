@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;
@@ -11,6 +12,7 @@ import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,7 @@ public class WebhookDelivery {
     private final MeterRegistry metrics;
 
     WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, @Client(id = "webhook") HttpClient http,
-                    WebhookProperties properties, Clock clock, MeterRegistry metrics) {
+                    WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, MeterRegistry metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.http = http;

@@ -3,6 +3,7 @@ package io.sentryconnect.grant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.time.Instant;
 import java.util.List;
@@ -11,19 +12,19 @@ import java.util.List;
  * The grant JSON of api.md; {@code reconnect_required} is true for revoked grants. Never any token. Every field is
  * always present (null or {@code []} when empty), as api.md shows it, so that clients need not guess.
  */
-@Serdeable
+@Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record GrantJson(String id, String tenantId, String userId, String kind, String status,
                         @Nullable String statusReason, OrganizationJson organization, @Nullable SentryUserJson sentryUser,
                         List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
                         @Nullable Instant lastRefreshedAt, boolean reconnectRequired) {
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record OrganizationJson(String id, String slug, String name, String regionUrl) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SentryUserJson(String id, @Nullable String name, @Nullable String email) {
     }

@@ -1,5 +1,6 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.data.connection.annotation.Connectable;
@@ -12,6 +13,7 @@ import io.sentryconnect.token.SentryTokens;
 import io.sentryconnect.token.StoredTokens;
 import io.sentryconnect.token.TokenCipher;
 import io.sentryconnect.token.TokenStore;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -46,7 +48,7 @@ public class GrantRepository implements TokenStore {
     private final EventOutbox outbox;
     private final Clock clock;
 
-    GrantRepository(JdbcOperations jdbc, TokenCipher cipher, RefreshPolicy refreshPolicy, EventOutbox outbox, Clock clock) {
+    GrantRepository(JdbcOperations jdbc, TokenCipher cipher, RefreshPolicy refreshPolicy, EventOutbox outbox, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.refreshPolicy = refreshPolicy;

@@ -11,6 +11,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
 
@@ -28,11 +29,11 @@ class LinkController {
         this.links = links;
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record LinkRequestJson(@Nullable List<String> scopes, @Nullable String returnTo) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record LinkJson(String linkUrl, Instant expiresAt) {
     }
 

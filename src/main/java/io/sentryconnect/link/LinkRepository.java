@@ -1,9 +1,11 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.ReadOnly;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -24,7 +26,7 @@ class LinkRepository {
     private final JdbcOperations jdbc;
     private final Clock clock;
 
-    LinkRepository(JdbcOperations jdbc, Clock clock) {
+    LinkRepository(JdbcOperations jdbc, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }

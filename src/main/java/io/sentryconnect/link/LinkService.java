@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.uri.UriBuilder;
@@ -68,7 +69,7 @@ public class LinkService {
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 @Named("sentry") OauthClientConfiguration client, S256PkceGenerator pkce, TokenCipher cipher,
-                SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, Clock clock,
+                SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
                 @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
         this.links = links;
         this.properties = properties;

@@ -1,5 +1,7 @@
 package io.sentryconnect.platform;
 
+import io.sentryconnect.ClockFactory;
+import jakarta.inject.Named;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
@@ -9,6 +11,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.web.ApiProblem;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,17 +35,17 @@ class DevTokenController {
     private final PlatformProperties properties;
     private final Clock clock;
 
-    DevTokenController(JwtTokenGenerator generator, PlatformProperties properties, Clock clock) {
+    DevTokenController(JwtTokenGenerator generator, PlatformProperties properties, @Named(ClockFactory.NAME) Clock clock) {
         this.generator = generator;
         this.properties = properties;
         this.clock = clock;
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record DevTokenRequest(@NotBlank String tenant, @NotBlank String user, @Nullable List<String> roles) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record DevTokenResponse(String token) {
     }
 
@@ -50,8 +53,12 @@ class DevTokenController {
     DevTokenResponse mint(@Valid @Body DevTokenRequest request) {
         long now = clock.instant().getEpochSecond();
         Map<String, Object> claims = new HashMap<>();
-        claims.put("iss", properties.getIssuer());
-        claims.put("aud", properties.getAudience());
+        if (properties.getIssuer() != null) {
+            claims.put("iss", properties.getIssuer());
+        }
+        if (properties.getAudience() != null) {
+            claims.put("aud", properties.getAudience());
+        }
         claims.put("iat", now);
         claims.put("exp", now + LIFETIME.toSeconds());
         claims.put(properties.getUserClaim(), request.user());

@@ -5,12 +5,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 /** {@code GET /api/v1/me}: who the service takes the caller to be, for platform teams wiring up their JWTs. */
 @Controller("/api/v1/me")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 class MeController {
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record Me(String tenantId, String userId, boolean tenantAdmin) {
     }
 

@@ -6,20 +6,21 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.SecurityFilter;
+import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Singleton;
 
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
-/** Lets a controller method take a {@link PlatformCaller} argument, read from the verified JWT's claims. */
+/**
+ * Lets a controller method take a {@link PlatformCaller} argument, read through {@link PlatformIdentity} from the
+ * authenticated principal. Only the plugin's controllers take that argument, so its rules apply to their routes only.
+ */
 @Singleton
 final class PlatformCallerBinder implements TypedRequestArgumentBinder<PlatformCaller> {
-    private final PlatformProperties properties;
+    private final PlatformIdentity identity;
 
-    PlatformCallerBinder(PlatformProperties properties) {
-        this.properties = properties;
+    PlatformCallerBinder(PlatformIdentity identity) {
+        this.identity = identity;
     }
 
     @Override
@@ -32,25 +33,11 @@ final class PlatformCallerBinder implements TypedRequestArgumentBinder<PlatformC
         if (!request.getAttributes().contains(SecurityFilter.KEY)) {
             return BindingResult.unsatisfied();
         }
-        Optional<PlatformCaller> caller = request.getUserPrincipal(Authentication.class).map(this::caller);
-        return () -> caller;
-    }
-
-    private PlatformCaller caller(Authentication authentication) {
-        var attributes = authentication.getAttributes();
-        String tenant = String.valueOf(attributes.get(properties.getTenantClaim()));
-        Object user = attributes.get(properties.getUserClaim());
-        return PlatformCaller.of(tenant, user == null ? authentication.getName() : String.valueOf(user),
-                roles(attributes.get(properties.getRolesClaim())), properties.getTenantAdminRole());
-    }
-
-    private static Set<String> roles(Object claim) {
-        Set<String> roles = new HashSet<>();
-        if (claim instanceof Collection<?> values) {
-            values.forEach(v -> roles.add(String.valueOf(v)));
-        } else if (claim instanceof String value) {
-            roles.add(value);
+        Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
+        if (authentication.isEmpty()) {
+            return BindingResult.unsatisfied();
         }
-        return roles;
+        PlatformCaller caller = identity.caller(authentication.get()).orElseThrow(ApiProblem::identityRejected);
+        return () -> Optional.of(caller);
     }
 }

@@ -1,15 +1,18 @@
 package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
-/** How the host platform's JWT is read: {@code sentry-connect.platform.*}. */
+/** How {@link ClaimsPlatformIdentity} reads the caller from the host's authentication: {@code sentry-connect.platform.*}. */
 @ConfigurationProperties("sentry-connect.platform")
 public interface PlatformProperties {
-    /** Expected {@code iss}; checked by micronaut-security-jwt's issuer validator. */
+    /** Expected {@code iss}; unset: not checked by the plugin (the host's own JWT rules may check it). */
+    @Nullable
     String getIssuer();
 
-    /** Expected {@code aud}; checked by micronaut-security-jwt's audience validator. */
+    /** Expected {@code aud} (one of the token's audiences); unset: not checked by the plugin. */
+    @Nullable
     String getAudience();
 
     @Bindable(defaultValue = "tenant")
@@ -24,4 +27,8 @@ public interface PlatformProperties {
     /** A caller with this role sees every grant of its tenant. */
     @Bindable(defaultValue = "tenant-admin")
     String getTenantAdminRole();
+
+    /** Refuse, on the plugin's routes, an authentication without an {@code exp} claim. */
+    @Bindable(defaultValue = "true")
+    boolean isRequireExpiry();
 }

@@ -1,6 +1,8 @@
 package io.sentryconnect.provisioning;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.sql.ResultSet;
@@ -20,7 +22,7 @@ class ProvisionedProjectRepository {
     private final JdbcOperations jdbc;
     private final Clock clock;
 
-    ProvisionedProjectRepository(JdbcOperations jdbc, Clock clock) {
+    ProvisionedProjectRepository(JdbcOperations jdbc, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }

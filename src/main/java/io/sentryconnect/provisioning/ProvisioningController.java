@@ -12,6 +12,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.GrantJson;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
@@ -37,7 +38,7 @@ class ProvisioningController {
     }
 
     /** The grant JSON of api.md, plus the projects with their DSNs; never a token. */
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProvisionedGrantJson(@JsonUnwrapped GrantJson grant, List<ProjectJson> projects) {
         static ProvisionedGrantJson of(ProvisioningStore.ProvisionedGrant provisioned) {
             return new ProvisionedGrantJson(GrantJson.of(provisioned.grant()), provisioned.projects().stream()
@@ -45,7 +46,7 @@ class ProvisioningController {
         }
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProjectJson(String id, String slug, String name, @Nullable String platform, String dsn) {
     }
 

@@ -2,6 +2,7 @@ package io.sentryconnect.provisioning;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.platform.PlatformCaller;
@@ -45,13 +46,13 @@ class ProvisioningService {
     }
 
     /** The request body, as the API reads it (every field optional here, so that we name what is missing). */
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProvisioningRequest(@Nullable String email, @Nullable String organizationName,
                                @Nullable List<ProjectRequest> projects, @Nullable String region,
                                @Nullable Boolean hasAgreedTerms) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProjectRequest(@Nullable String name, @Nullable String platform) {
     }
 

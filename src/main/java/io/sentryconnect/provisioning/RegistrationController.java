@@ -6,6 +6,7 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.sentry.SentryProperties;
 import io.sentryconnect.web.ApiProblem;
@@ -29,7 +30,7 @@ class RegistrationController {
         this.sentry = sentry;
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record RegistrationJson(@Nullable String clientName, List<String> redirectUris, List<String> allowedOrigins,
                             @Nullable String homePageUrl, @Nullable String privacyPolicyUrl, @Nullable String termsUrl,
                             List<String> requiredScopes) {

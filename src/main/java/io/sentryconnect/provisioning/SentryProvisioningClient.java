@@ -1,5 +1,6 @@
 package io.sentryconnect.provisioning;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
@@ -8,10 +9,12 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.sentry.SentryHttp;
 import io.sentryconnect.sentry.SentryProperties;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.web.ApiProblem;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +56,7 @@ class SentryProvisioningClient {
     private final SentryProperties sentry;
     private final Clock clock;
 
-    SentryProvisioningClient(SentryHttp http, JsonMapper json, PartnerProperties partner, SentryProperties sentry, Clock clock) {
+    SentryProvisioningClient(SentryHttp http, JsonMapper json, PartnerProperties partner, SentryProperties sentry, @Named(ClockFactory.NAME) Clock clock) {
         this.http = http;
         this.json = json;
         this.partner = partner;
@@ -74,7 +77,7 @@ class SentryProvisioningClient {
                               List<ProvisionedProject> projects, Secret integrationToken) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record AccountResponse(@Nullable OrganizationJson organization, @Nullable List<ProjectEntryJson> projects,
                            @Nullable String integrationApiToken) {
         @Override
@@ -83,15 +86,15 @@ class SentryProvisioningClient {
         }
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record OrganizationJson(@Nullable String id, @Nullable String slug, @Nullable String name) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProjectEntryJson(@Nullable String dsn, @Nullable ProjectJson project) {
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record ProjectJson(@Nullable String id, @Nullable String slug, @Nullable String name, @Nullable String platform) {
     }
 

@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
@@ -8,6 +9,7 @@ import io.sentryconnect.token.RefreshPolicy;
 import io.sentryconnect.token.StoredTokens;
 import io.sentryconnect.token.TokenRefresher;
 import io.sentryconnect.token.TokenRequestFailed;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ final class GrantAuthenticator {
     private final Clock clock;
     private final Duration replicaLag;
 
-    GrantAuthenticator(TokenRefresher refresher, RefreshPolicy policy, Unauthorized unauthorized, Clock clock,
+    GrantAuthenticator(TokenRefresher refresher, RefreshPolicy policy, Unauthorized unauthorized, @Named(ClockFactory.NAME) Clock clock,
                        @Value("${sentry-connect.sentry.replica-lag:2s}") Duration replicaLag) {
         this.refresher = refresher;
         this.policy = policy;

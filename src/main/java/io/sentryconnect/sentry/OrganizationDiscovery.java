@@ -9,6 +9,7 @@ import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.token.Secret;
 import jakarta.inject.Singleton;
@@ -30,7 +31,7 @@ public final class OrganizationDiscovery {
         this.sentry = sentry;
     }
 
-    @Serdeable
+    @Serdeable(naming = SnakeCaseStrategy.class)
     record OrganizationJson(String id, String slug, String name, @Nullable Map<String, String> links) {
     }
 

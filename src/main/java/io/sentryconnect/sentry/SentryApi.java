@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -12,6 +13,7 @@ import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,7 @@ public class SentryApi {
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
-    SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, Clock clock,
+    SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
               @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
         this.grants = grants;
         this.authenticator = authenticator;

@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
@@ -39,7 +40,7 @@ public final class SentryTokenClient {
     /** Sentry's token endpoint is a plain view: a 429 there (from a proxy in front) carries no reset to wait for. */
     private final long rateLimitedRetryAfterSeconds;
 
-    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, Clock clock,
+    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, @Named(ClockFactory.NAME) Clock clock,
                       @Value("${sentry-connect.refresh.rate-limited-retry-after:60s}") Duration rateLimitedRetryAfter) {
         this.tokenEndpoint = tokenEndpoint;
         this.client = client;

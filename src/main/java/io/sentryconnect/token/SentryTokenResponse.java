@@ -2,13 +2,14 @@ package io.sentryconnect.token;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.micronaut.security.oauth2.endpoint.token.response.TokenResponse;
 
 /**
  * Sentry's token response: the standard fields of {@link TokenResponse} plus the ones Sentry adds for an
  * org-level application ({@code user}, {@code organization_id}, {@code expires_at}).
  */
-@Serdeable
+@Serdeable(naming = SnakeCaseStrategy.class)
 public class SentryTokenResponse extends TokenResponse {
     @Nullable
     private SentryUser user;

@@ -43,6 +43,13 @@ public final class ApiProblem extends AbstractThrowableProblem {
                 "No grant with this id is visible to the caller.", Map.of());
     }
 
+    /** The caller is authenticated, but its identity names no tenant or user this plugin accepts. */
+    public static ApiProblem identityRejected() {
+        return new ApiProblem("unauthenticated", "Unauthenticated", HttpStatus.UNAUTHORIZED,
+                "The caller's identity names no tenant and user this service accepts (a platform JWT needs the tenant, "
+                        + "user and expiry claims, and the configured issuer and audience).", Map.of());
+    }
+
     /** The caller lacks a role this endpoint needs. */
     public static ApiProblem forbidden(String detail) {
         return new ApiProblem("forbidden", "Forbidden", HttpStatus.FORBIDDEN, detail, Map.of());

@@ -2,6 +2,8 @@ package io.sentryconnect.support;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Replaces;
+import io.sentryconnect.ClockFactory;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -41,7 +43,8 @@ public final class TestClock extends Clock {
     @Factory
     static class TestClockFactory {
         @Singleton
-        @Replaces(Clock.class)
+        @Named(ClockFactory.NAME)
+        @Replaces(bean = Clock.class, named = ClockFactory.NAME)
         TestClock clock() {
             return new TestClock();
         }
