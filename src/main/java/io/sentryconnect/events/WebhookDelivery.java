@@ -7,7 +7,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
+import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.TransactionOperations;
@@ -50,11 +50,11 @@ public class WebhookDelivery {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, @Client(id = "webhook") HttpClient http,
+    WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
                     WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, MeterRegistry metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.http = http;
+        this.http = clients.webhook();
         this.properties = properties;
         this.clock = clock;
         this.metrics = metrics;

@@ -14,8 +14,9 @@ import io.sentryconnect.grant.LinkedAuthorization;
 import io.sentryconnect.grant.OrgMismatchException;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.sentry.OrganizationDiscovery;
-import io.sentryconnect.sentry.SentryProperties;
+import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.SentryClientRegistration;
 import io.sentryconnect.token.SentryTokenClient;
 import io.sentryconnect.token.SentryTokens;
 import io.sentryconnect.token.TokenCipher;
@@ -68,13 +69,13 @@ public class LinkService {
     private final MeterRegistry metrics;
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
-                @Named("sentry") OauthClientConfiguration client, S256PkceGenerator pkce, TokenCipher cipher,
+                SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
                 @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
-        this.client = client;
+        this.client = client.configuration();
         this.pkce = pkce;
         this.cipher = cipher;
         this.tokens = tokens;

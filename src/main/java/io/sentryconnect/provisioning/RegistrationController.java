@@ -8,7 +8,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.sentry.SentryProperties;
+import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.web.ApiProblem;
 
 import java.net.URI;

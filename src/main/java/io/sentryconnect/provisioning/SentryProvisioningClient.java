@@ -11,7 +11,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.sentry.SentryHttp;
-import io.sentryconnect.sentry.SentryProperties;
+import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Named;

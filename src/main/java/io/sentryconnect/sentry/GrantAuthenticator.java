@@ -1,11 +1,11 @@
 package io.sentryconnect.sentry;
 
 import io.sentryconnect.ClockFactory;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.RefreshPolicy;
+import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.StoredTokens;
 import io.sentryconnect.token.TokenRefresher;
 import io.sentryconnect.token.TokenRequestFailed;
@@ -46,12 +46,12 @@ final class GrantAuthenticator {
     private final Duration replicaLag;
 
     GrantAuthenticator(TokenRefresher refresher, RefreshPolicy policy, Unauthorized unauthorized, @Named(ClockFactory.NAME) Clock clock,
-                       @Value("${sentry-connect.sentry.replica-lag:2s}") Duration replicaLag) {
+                       SentryProperties sentry) {
         this.refresher = refresher;
         this.policy = policy;
         this.unauthorized = unauthorized;
         this.clock = clock;
-        this.replicaLag = replicaLag;
+        this.replicaLag = sentry.replicaLag();
     }
 
     /** How a call treats the token before and after Sentry's answer. */

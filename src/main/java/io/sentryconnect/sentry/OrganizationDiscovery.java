@@ -1,10 +1,11 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.http.PluginHttpClients;
+import io.sentryconnect.token.SentryProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
@@ -12,6 +13,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.token.Secret;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -26,7 +28,12 @@ public final class OrganizationDiscovery {
     private final HttpClient http;
     private final SentryProperties sentry;
 
-    OrganizationDiscovery(@Client(id = "sentry") HttpClient http, SentryProperties sentry) {
+    @Inject
+    OrganizationDiscovery(PluginHttpClients clients, SentryProperties sentry) {
+        this(clients.discovery(), sentry);
+    }
+
+    OrganizationDiscovery(HttpClient http, SentryProperties sentry) {
         this.http = http;
         this.sentry = sentry;
     }
@@ -67,7 +74,7 @@ public final class OrganizationDiscovery {
     public Grant.Organization discover(Secret accessToken, @Nullable String organizationId) {
         List<OrganizationJson> orgs;
         try {
-            orgs = http.toBlocking().retrieve(HttpRequest.GET("/api/0/organizations/")
+            orgs = http.toBlocking().retrieve(HttpRequest.GET(sentry.baseUrl().resolve("/api/0/organizations/").toString())
                     .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
         } catch (HttpClientResponseException e) {
             if (e.code() >= 500 || e.code() == 429) {

@@ -6,11 +6,11 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.retry.annotation.Retryable;
+import io.sentryconnect.http.PluginHttpClients;
 import jakarta.inject.Singleton;
 
 import java.util.function.Supplier;
@@ -19,14 +19,14 @@ import java.util.function.Supplier;
  * One exchange with Sentry's API, and the retry policy around it (micronaut-retry): idempotent calls that meet a
  * 5xx, a timeout or a dropped connection are repeated with exponential backoff and jitter, up to
  * {@code sentry-connect.retry.max-retries} times; then {@link SentryServerError} says what the last attempt met.
- * The client is {@code micronaut.http.services.sentry-api}; Sentry's 4xx answers are passed through.
+ * The client is the plugin's own ({@code sentry-connect.http.api-*}); Sentry's 4xx answers are passed through.
  */
 @Singleton
 public class SentryHttp {
     private final HttpClient http;
 
-    SentryHttp(@Client(id = "sentry-api") HttpClient http) {
-        this.http = http;
+    SentryHttp(PluginHttpClients clients) {
+        this.http = clients.api();
     }
 
     /** The last failure of a retried call: Sentry's 5xx response, or a timeout, or no connection. */

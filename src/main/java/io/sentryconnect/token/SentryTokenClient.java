@@ -1,7 +1,11 @@
 package io.sentryconnect.token;
 
 import io.sentryconnect.ClockFactory;
+import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.http.client.DefaultHttpClientConfiguration;
+import io.micronaut.http.client.HttpClient;
+import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -9,6 +13,7 @@ import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
+import io.micronaut.security.oauth2.endpoint.token.request.DefaultTokenEndpointClient;
 import io.micronaut.security.oauth2.endpoint.token.request.TokenEndpointClient;
 import io.micronaut.security.oauth2.endpoint.token.request.context.AbstractTokenRequestContext;
 import io.micronaut.security.oauth2.endpoint.token.response.TokenErrorResponse;
@@ -26,9 +31,9 @@ import java.util.List;
 
 /**
  * The two calls to Sentry's {@code /oauth/token/}: exchanging a code (with the PKCE verifier) and refreshing.
- * Both go through micronaut-security-oauth2's {@link TokenEndpointClient}, which adds the client authentication
- * of {@code micronaut.security.oauth2.clients.sentry.token.auth-method} and uses the HTTP client named
- * {@code sentry} ({@code micronaut.http.services.sentry.*}: timeouts).
+ * Both go through micronaut-security-oauth2's {@link DefaultTokenEndpointClient}, which adds the client authentication
+ * of {@code sentry-connect.sentry.token-auth-method}; our instance of it (not the module's bean) sends through the
+ * plugin's own token HTTP client ({@code sentry-connect.http.token-read-timeout}).
  * Neither call is retried here: a code is single use, and a refresh whose answer was lost may already have
  * rotated the refresh token, so repeating it blindly could turn a timeout into a false revocation.
  */
@@ -40,10 +45,17 @@ public final class SentryTokenClient {
     /** Sentry's token endpoint is a plain view: a 429 there (from a proxy in front) carries no reset to wait for. */
     private final long rateLimitedRetryAfterSeconds;
 
-    SentryTokenClient(TokenEndpointClient tokenEndpoint, @Named("sentry") OauthClientConfiguration client, @Named(ClockFactory.NAME) Clock clock,
+    SentryTokenClient(BeanContext context, PluginHttpClients clients, SentryClientRegistration registration,
+                      @Named(ClockFactory.NAME) Clock clock,
                       @Value("${sentry-connect.refresh.rate-limited-retry-after:60s}") Duration rateLimitedRetryAfter) {
-        this.tokenEndpoint = tokenEndpoint;
-        this.client = client;
+        HttpClient http = clients.token();
+        this.tokenEndpoint = new DefaultTokenEndpointClient(context, new DefaultHttpClientConfiguration()) {
+            @Override
+            protected HttpClient getClient(String providerName) {
+                return http;
+            }
+        };
+        this.client = registration.configuration();
         this.clock = clock;
         this.rateLimitedRetryAfterSeconds = Math.max(1, rateLimitedRetryAfter.toSeconds());
     }

@@ -114,7 +114,7 @@ class FaultMatrixTest extends IntegrationTest {
                 "sentry-connect.webhook.secret", WEBHOOK_SECRET,
                 "sentry-connect.webhook.poll-initial-delay", "1h",
                 "sentry-connect.webhook.max-attempts", "5",
-                "micronaut.http.services.webhook.read-timeout", "1s");
+                "sentry-connect.http.webhook-read-timeout", "1s");
     }
 
     @BeforeAll

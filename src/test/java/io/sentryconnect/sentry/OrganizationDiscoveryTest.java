@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.token.SentryProperties;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.http.client.HttpClient;
 import io.sentryconnect.grant.Grant;
@@ -49,7 +50,7 @@ class OrganizationDiscoveryTest {
         sentry.start();
         URI base = URI.create("http://127.0.0.1:" + sentry.getAddress().getPort());
         http = HttpClient.create(new URL(base.toString()));
-        return new OrganizationDiscovery(http, new SentryProperties(base, List.of(), List.of()));
+        return new OrganizationDiscovery(http, new SentryProperties(base, "client", null, "client_secret_basic", List.of(), List.of(), java.time.Duration.ofSeconds(2)));
     }
 
     private static String org(String id, String regionUrl) {
