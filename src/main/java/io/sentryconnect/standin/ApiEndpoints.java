@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -16,15 +17,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The {@code /api/0/} endpoints the service uses, with Sentry's checks in Sentry's order: authentication (401),
- * rate limit (429), scope (403), object lookup (404), the token's organization (403). The main origin answers only
- * the control-silo endpoints; organization data is served by the organization's own region origin, and asking a
- * region for an organization it does not hold is a 404, as a region silo answers.
+ * The {@code /api/0/} endpoints the service uses, with Sentry's checks in Sentry's order: rate limit (429, the
+ * middleware runs before the view), authentication (401, including the org-scoped token rule), scope (403), object
+ * lookup (404), the token's organization (403). The main origin answers only the control-silo endpoints;
+ * organization data is served by the organization's own region origin, and asking a region for an organization it
+ * does not hold is a 404, as a region silo answers. Which URL is which lives in {@link ApiRoutes}.
  */
 final class ApiEndpoints {
 
     static final String NOT_FOUND = "The requested resource does not exist";
     static final String FORBIDDEN = "You do not have permission to perform this action.";
+    /** {@code QuietBasicAuthentication.authenticate_header} in {@code src/sentry/api/authentication.py}. */
+    static final String WWW_AUTHENTICATE = "xBasic realm=\"api\"";
+    static final String UNAUTHORIZED_ORGANIZATION = "Unauthorized organization access.";
+    static final String ORGANIZATION_ENDPOINTS_ONLY = "This token access is limited to organization endpoints.";
+    /** Sentry's last URL pattern, {@code CatchallEndpoint}: what an unknown path resolves to. */
+    private static final String CATCHALL = "sentry-api-catchall";
     private static final int MAX_PER_PAGE = 100;
     private static final Pattern CURSOR = Pattern.compile("^(-?\\d+):(\\d+):([01])$");
     private static final Set<String> ISSUE_STATUSES = Set.of("resolved", "unresolved", "ignored", "resolvedInNextRelease");
@@ -55,49 +63,71 @@ final class ApiEndpoints {
     }
 
     StandInResponse handle(StandInRequest request) {
+        Optional<ApiRoutes.Match> match = ApiRoutes.resolve(request.path());
         String bearer = bearerToken(request);
-        StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer);
-        // Sentry limits per caller; a known token (even expired) is its own caller, anything else counts per address.
-        String key = lookup != null && lookup.token() != null ? "token:" + bearer : "ip:" + request.remoteAddress();
-        RateLimiter.Window window = rateLimiter.hit(key, state.settings().rateLimitPerMinute(), state.now());
+        StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer, request.origin());
+        StandInState.ApiToken token = null;
+        Refusal authFailure = null;
         try {
-            StandInResponse response = window.limited()
-                    ? StandInResponse.json(429, json.write(RateLimiter.tooFrequentMessage(window.limit())))
-                    : route(request, lookup);
+            token = authenticated(lookup, match);
+        } catch (Refusal refusal) {
+            authFailure = refusal;
+        }
+        // src/sentry/middleware/auth.py: a token that fails authentication leaves the caller anonymous, so it is
+        // limited by address; src/sentry/ratelimits/utils.py: OAuth tokens by their user, integration tokens by
+        // their organization.
+        String key;
+        if (token == null) {
+            key = RateLimiter.key("ip", request.remoteAddress(), view(match), request.method());
+        } else if (token.orgScoped()) {
+            key = RateLimiter.key("user", token.userId(), view(match), request.method());
+        } else {
+            key = RateLimiter.key("org", token.orgId(), view(match), request.method());
+        }
+        Settings settings = state.settings();
+        RateLimiter.Window window = rateLimiter.hit(key, settings.rateLimit(), settings.rateLimitWindowSeconds(),
+                state.now());
+        try {
+            StandInResponse response;
+            if (window.limited()) {
+                response = json(429, RateLimiter.tooFrequentBody(settings.rateLimitBody(), window.limit(),
+                        window.windowSeconds()));
+            } else if (authFailure != null) {
+                response = authFailure.response;
+            } else {
+                response = route(request, match, token);
+            }
             return response.withHeaders(window.headers());
         } finally {
             rateLimiter.finish(key);
         }
     }
 
-    private StandInResponse route(StandInRequest request, @Nullable StandInState.TokenLookup lookup) {
+    private static String view(Optional<ApiRoutes.Match> match) {
+        return match.map(m -> m.route().name()).orElse(CATCHALL);
+    }
+
+    private StandInResponse route(StandInRequest request, Optional<ApiRoutes.Match> found,
+                                  @Nullable StandInState.ApiToken token) {
         try {
-            StandInState.ApiToken token = authenticated(lookup);
-            List<String> path = segments(request.path());
-            if (path.isEmpty()) {
-                return index(request, token);
+            if (found.isEmpty() || !found.get().route().servedAt(request.origin())) {
+                return detail(404, NOT_FOUND);
             }
-            if (path.equals(List.of("organizations"))) {
-                return organizations(request, token);
-            }
-            if (path.equals(List.of("users", "me", "regions")) && request.origin().isMain()) {
-                return regions(request, token);
-            }
-            if (!request.origin().isMain()) {
-                if (path.size() == 2 && path.get(0).equals("organizations")) {
-                    return organization(request, token, path.get(1));
-                }
-                if (path.size() == 3 && path.get(0).equals("organizations") && path.get(2).equals("projects")) {
-                    return projects(request, token, path.get(1));
-                }
-                if (path.size() == 4 && path.get(0).equals("projects") && path.get(3).equals("issues")) {
-                    return projectIssues(request, token, path.get(1), path.get(2));
-                }
-                if (path.size() == 2 && path.get(0).equals("issues")) {
-                    return issue(request, token, path.get(1));
-                }
-            }
-            return detail(404, NOT_FOUND);
+            ApiRoutes.Match match = found.get();
+            return switch (match.route().name()) {
+                case "sentry-api-index" -> index(request, token);
+                case ApiRoutes.ORGANIZATIONS -> organizations(request, token);
+                case "sentry-api-0-user-regions" -> "me".equals(match.group("user"))
+                        ? regions(request, token) : detail(404, NOT_FOUND);
+                case "sentry-api-0-organization-details" -> organization(request, token, match.organization());
+                case "sentry-api-0-organization-projects" -> projects(request, token, match.organization());
+                case "sentry-api-0-project-group-index" ->
+                        projectIssues(request, token, match.organization(), match.group("project"));
+                case "sentry-api-0-organization-group-group-details" ->
+                        issue(request, token, match.organization(), match.group("issue"));
+                case "sentry-api-0-group-details" -> issue(request, token, null, match.group("issue"));
+                default -> detail(404, NOT_FOUND);
+            };
         } catch (Refusal refusal) {
             return refusal.response;
         }
@@ -180,8 +210,12 @@ final class ApiEndpoints {
                 this::issueJson);
     }
 
-    private StandInResponse issue(StandInRequest request, @Nullable StandInState.ApiToken token, String id)
-            throws Refusal {
+    /**
+     * {@code GroupDetailsEndpoint}, mounted both bare ({@code issues/{id}/}) and under
+     * {@code organizations/{org}/issues/{id}/}; under an organization, an issue of another one is not found.
+     */
+    private StandInResponse issue(StandInRequest request, @Nullable StandInState.ApiToken token,
+                                  @Nullable String orgSlug, String id) throws Refusal {
         allowMethods(request, "GET", "PUT");
         StandInState.ApiToken t = requireToken(token);
         boolean write = request.method().equals("PUT");
@@ -192,7 +226,7 @@ final class ApiEndpoints {
         }
         Fixtures.Issue issue = state.issue(id).orElseThrow(() -> new Refusal(detail(404, NOT_FOUND)));
         Fixtures.Organization org = organizationOf(issue);
-        if (!org.region().equals(request.origin().region())) {
+        if (!org.region().equals(request.origin().region()) || (orgSlug != null && !org.slug().equals(orgSlug))) {
             throw new Refusal(detail(404, NOT_FOUND));
         }
         requireOwnOrganization(t, org);
@@ -223,21 +257,44 @@ final class ApiEndpoints {
 
     // --- checks -------------------------------------------------------------------------------------------------
 
+    /**
+     * {@code UserAuthTokenAuthentication.authenticate_token} in {@code src/sentry/api/authentication.py}: the token's
+     * own health first ({@code Invalid token}, {@code Token expired}), then, for a token with a scoping
+     * organization, the URL: one naming an organization ({@code organization_id_or_slug}) must name the token's
+     * organization by its slug (Sentry compares the integer id with the URL's string, so an id never matches, not
+     * even the token's own); one naming none must be the organizations list. Sentry's tests:
+     * {@code tests/sentry/api/test_authentication.py}, {@code TestOrgScopedAppTokenAuthentication}.
+     */
     @Nullable
-    private StandInState.ApiToken authenticated(@Nullable StandInState.TokenLookup lookup) throws Refusal {
+    private StandInState.ApiToken authenticated(@Nullable StandInState.TokenLookup lookup,
+                                                Optional<ApiRoutes.Match> match) throws Refusal {
         if (lookup == null) {
             return null;
         }
-        return switch (lookup.status()) {
+        StandInState.ApiToken token = switch (lookup.status()) {
             case VALID -> lookup.token();
-            case EXPIRED -> throw new Refusal(detail(401, "Token expired"));
-            case UNKNOWN -> throw new Refusal(detail(401, "Invalid token"));
+            case EXPIRED -> throw new Refusal(unauthorized("Token expired"));
+            case UNKNOWN -> throw new Refusal(unauthorized("Invalid token"));
         };
+        if (!token.orgScoped()) {
+            return token;
+        }
+        Fixtures.Organization org = directory.organizationById(token.orgId())
+                .orElseThrow(() -> new Refusal(unauthorized("Cannot resolve organization from token.")));
+        String named = match.map(ApiRoutes.Match::organization).orElse(null);
+        if (named != null) {
+            if (!org.slug().equals(named)) {
+                throw new Refusal(unauthorized(UNAUTHORIZED_ORGANIZATION));
+            }
+        } else if (match.isEmpty() || !match.get().route().name().equals(ApiRoutes.ORGANIZATIONS)) {
+            throw new Refusal(unauthorized(ORGANIZATION_ENDPOINTS_ONLY));
+        }
+        return token;
     }
 
     private StandInState.ApiToken requireToken(@Nullable StandInState.ApiToken token) throws Refusal {
         if (token == null) {
-            throw new Refusal(detail(401, "Authentication credentials were not provided."));
+            throw new Refusal(unauthorized("Authentication credentials were not provided."));
         }
         return token;
     }
@@ -450,11 +507,6 @@ final class ApiEndpoints {
         return header.substring(6).trim();
     }
 
-    private static List<String> segments(String path) {
-        String rest = path.length() <= "/api/0".length() ? "" : path.substring("/api/0".length());
-        return Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty()).toList();
-    }
-
     private StandInResponse ok(Object body) {
         return json(200, body);
     }
@@ -465,5 +517,10 @@ final class ApiEndpoints {
 
     private StandInResponse detail(int status, String message) {
         return json(status, Map.of("detail", message));
+    }
+
+    /** Every API 401 names the scheme DRF's first authenticator offers. */
+    private StandInResponse unauthorized(String message) {
+        return detail(401, message).withHeader("WWW-Authenticate", WWW_AUTHENTICATE);
     }
 }

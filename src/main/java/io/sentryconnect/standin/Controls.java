@@ -145,8 +145,14 @@ final class Controls {
                 body.containsKey("access_token_lifetime_s") ? number(body, "access_token_lifetime_s").longValue()
                         : current.accessTokenLifetimeSeconds(),
                 body.containsKey("refresh_rotation") ? bool(body, "refresh_rotation") : current.refreshRotation(),
-                body.containsKey("rate_limit_per_minute") ? number(body, "rate_limit_per_minute").intValue()
-                        : current.rateLimitPerMinute());
+                body.containsKey("rate_limit") ? number(body, "rate_limit").intValue() : current.rateLimit(),
+                body.containsKey("rate_limit_window_s") ? number(body, "rate_limit_window_s").intValue()
+                        : current.rateLimitWindowSeconds(),
+                body.containsKey("rate_limit_body")
+                        ? Settings.RateLimitBody.fromJsonName(String.valueOf(body.get("rate_limit_body")))
+                        : current.rateLimitBody(),
+                body.containsKey("region_replica_lag_ms") ? number(body, "region_replica_lag_ms").longValue()
+                        : current.regionReplicaLagMs());
         state.settings(next);
         return next;
     }
@@ -166,7 +172,10 @@ final class Controls {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("access_token_lifetime_s", settings.accessTokenLifetimeSeconds());
         m.put("refresh_rotation", settings.refreshRotation());
-        m.put("rate_limit_per_minute", settings.rateLimitPerMinute());
+        m.put("rate_limit", settings.rateLimit());
+        m.put("rate_limit_window_s", settings.rateLimitWindowSeconds());
+        m.put("rate_limit_body", settings.rateLimitBody().jsonName());
+        m.put("region_replica_lag_ms", settings.regionReplicaLagMs());
         return m;
     }
 

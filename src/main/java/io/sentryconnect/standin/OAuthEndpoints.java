@@ -154,11 +154,24 @@ final class OAuthEndpoints {
 
     // --- /oauth/token/ ------------------------------------------------------------------------------------------
 
+    /**
+     * {@code OAuthTokenView.post} in {@code src/sentry/web/frontend/oauth_token.py}, in its order: {@code grant_type}
+     * first (missing: {@code invalid_request}, unknown: {@code unsupported_grant_type}, whatever the credentials),
+     * then the client's credentials (both methods at once: {@code invalid_request}; none, malformed or wrong:
+     * {@code invalid_client}), then the grant. Sentry's tests: {@code tests/sentry/web/frontend/test_oauth_token.py}.
+     */
     StandInResponse token(StandInRequest request) {
         if (!"POST".equals(request.method())) {
             return StandInResponse.empty(405).withHeader("Allow", "POST");
         }
         Map<String, List<String>> form = request.form();
+        String grantType = first(form, "grant_type");
+        if (blank(grantType)) {
+            return tokenError(400, "invalid_request");
+        }
+        if (!grantType.equals("authorization_code") && !grantType.equals("refresh_token")) {
+            return tokenError(400, "unsupported_grant_type");
+        }
         String clientId;
         String clientSecret;
         String authorization = request.header("Authorization");
@@ -183,13 +196,6 @@ final class OAuthEndpoints {
         }
         if (blank(clientId) || blank(clientSecret)) {
             return tokenError(401, "invalid_client");
-        }
-        String grantType = first(form, "grant_type");
-        if (blank(grantType)) {
-            return tokenError(400, "invalid_request");
-        }
-        if (!grantType.equals("authorization_code") && !grantType.equals("refresh_token")) {
-            return tokenError(400, "unsupported_grant_type");
         }
         Optional<Fixtures.OAuthClient> client = directory.client(clientId);
         if (client.isEmpty() || !constantTimeEquals(client.get().clientSecret(), clientSecret)) {
@@ -223,6 +229,7 @@ final class OAuthEndpoints {
         body.put("expires_in", Math.max(0, Duration.between(state.now(), token.expiresAt()).getSeconds()));
         body.put("expires_at", Times.format(token.expiresAt()));
         body.put("token_type", "Bearer");
+        // The token's scopes, which carry the hierarchy added when it was saved (Scopes.withHierarchy).
         body.put("scope", String.join(" ", token.scopes()));
         body.put("user", userJson);
         body.put("organization_id", token.orgId());

@@ -124,10 +124,12 @@ final class OriginHandler implements HttpHandler {
     private StandInResponse faultResponse(int status, StandInRequest request) {
         boolean tokenEndpoint = request.path().startsWith("/oauth/token");
         if (status == 429) {
-            int limit = state.settings().rateLimitPerMinute() > 0 ? state.settings().rateLimitPerMinute() : 40;
-            StandInResponse response = StandInResponse.json(429, json.write(RateLimiter.tooFrequentMessage(limit)));
+            Settings settings = state.settings();
+            int limit = faultedLimit(settings);
+            StandInResponse response = StandInResponse.json(429, json.write(
+                    RateLimiter.tooFrequentBody(settings.rateLimitBody(), limit, settings.rateLimitWindowSeconds())));
             return request.path().startsWith("/api/")
-                    ? response.withHeaders(RateLimiter.exhaustedHeaders(limit, state.now()))
+                    ? response.withHeaders(RateLimiter.exhaustedHeaders(limit, settings.rateLimitWindowSeconds(), state.now()))
                     : response;
         }
         if (status >= 502 && status <= 504) {
@@ -146,7 +148,9 @@ final class OriginHandler implements HttpHandler {
             // Deliberately not invalid_grant: a fault should not look like a revocation unless a test asks for one.
             body.put("error", "invalid_request");
         } else if (status == 401) {
-            body.put("detail", "Invalid token");
+            StandInResponse response = StandInResponse.json(401, json.write(Map.of("detail", "Invalid token")));
+            return request.path().startsWith("/api/")
+                    ? response.withHeader("WWW-Authenticate", ApiEndpoints.WWW_AUTHENTICATE) : response;
         } else if (status == 403) {
             body.put("detail", ApiEndpoints.FORBIDDEN);
         } else if (status == 404) {
@@ -161,10 +165,19 @@ final class OriginHandler implements HttpHandler {
     private StandInResponse detailResponse(int status, String detail, StandInRequest request) {
         StandInResponse response = StandInResponse.json(status, json.write(Map.of("detail", detail)));
         if (status == 429 && request.path().startsWith("/api/")) {
-            int limit = state.settings().rateLimitPerMinute() > 0 ? state.settings().rateLimitPerMinute() : 40;
-            return response.withHeaders(RateLimiter.exhaustedHeaders(limit, state.now()));
+            Settings settings = state.settings();
+            return response.withHeaders(RateLimiter.exhaustedHeaders(faultedLimit(settings),
+                    settings.rateLimitWindowSeconds(), state.now()));
+        }
+        if (status == 401 && request.path().startsWith("/api/")) {
+            return response.withHeader("WWW-Authenticate", ApiEndpoints.WWW_AUTHENTICATE);
         }
         return response;
+    }
+
+    /** The limit a faulted 429 names: the configured one, or a plausible one when none is set. */
+    private static int faultedLimit(Settings settings) {
+        return settings.rateLimit() > 0 ? settings.rateLimit() : 40;
     }
 
     /** Status 200 with the first half of the real body: never valid JSON, whatever the handler produced. */

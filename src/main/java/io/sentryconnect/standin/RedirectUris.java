@@ -8,9 +8,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Redirect URI matching: exact after path normalisation, except that loopback URIs match on any port (RFC 8252
- * §7.3), so tests on random ports can use the registered {@code http://localhost:8080/…} URI.
- * Real Sentry ignores the port only when the registered loopback URI has none; the stand-in is laxer there on purpose.
+ * Redirect URI matching as {@code ApiApplication.is_valid_redirect_uri} ({@code src/sentry/models/apiapplication.py})
+ * does it; Sentry's tests: {@code tests/sentry/models/test_apiapplication.py}. First an exact match after path
+ * normalisation; then, for an {@code http} loopback URI (127.0.0.1, localhost, ::1), any port, but only when the
+ * registered URI has no port (RFC 8252 §7.3); a registered URI with a port matches only that port.
  */
 final class RedirectUris {
 
@@ -36,7 +37,11 @@ final class RedirectUris {
         if (!sameBase) {
             return false;
         }
-        return LOOPBACK.contains(host(c)) || port(c) == port(r);
+        // Sentry compares the normalised strings, so an explicit default port is not the same URI as none.
+        if (c.getPort() == r.getPort()) {
+            return true;
+        }
+        return "http".equalsIgnoreCase(c.getScheme()) && LOOPBACK.contains(host(c)) && r.getPort() < 0;
     }
 
     private static URI parse(String value) {
@@ -49,13 +54,6 @@ final class RedirectUris {
 
     private static String host(URI uri) {
         return uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() >= 0) {
-            return uri.getPort();
-        }
-        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** Like Sentry's {@code os.path.normpath}: resolves dot segments, keeps a trailing slash that was there. */

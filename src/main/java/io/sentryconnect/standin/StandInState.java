@@ -37,11 +37,17 @@ final class StandInState {
     /**
      * Sentry's {@code ApiToken}: one row holds the access and the refresh token of one authorization. An
      * integration token (Account Provisioning API) has neither a refresh token nor an expiry.
+     *
+     * @param orgScoped     whether the token has a scoping organization ({@code scoping_organization_id}), which
+     *                      every token of the org-level OAuth app has and integration tokens do not
+     * @param issuedAtNanos {@link System#nanoTime()} when the row was written, for the region replica lag: real
+     *                      elapsed time, not the stand-in's clock, which tests may hold still
      */
     record ApiToken(String accessToken, @Nullable String refreshToken, String clientId, String userId, String orgId,
-                    List<String> scopes, @Nullable Instant expiresAt) {
+                    List<String> scopes, @Nullable Instant expiresAt, boolean orgScoped, long issuedAtNanos) {
         ApiToken withExpiresAt(Instant instant) {
-            return new ApiToken(accessToken, refreshToken, clientId, userId, orgId, scopes, instant);
+            return new ApiToken(accessToken, refreshToken, clientId, userId, orgId, scopes, instant, orgScoped,
+                    issuedAtNanos);
         }
 
         @Override
@@ -159,9 +165,15 @@ final class StandInState {
         return new TokenOutcome.Issued(store(newToken(old.clientId(), old.userId(), old.orgId(), old.scopes(), nextRefresh)));
     }
 
+    /**
+     * An OAuth token: org-scoped, like every token of an org-level application
+     * ({@code src/sentry/web/frontend/oauth_token.py} creates it with {@code scoping_organization_id}), with the
+     * scope hierarchy added ({@link Scopes#withHierarchy}).
+     */
     private ApiToken newToken(String clientId, String userId, String orgId, List<String> scopes, String refreshToken) {
         Instant expiresAt = now().plusSeconds(settings.accessTokenLifetimeSeconds());
-        return new ApiToken(Secrets.token(), refreshToken, clientId, userId, orgId, scopes, expiresAt);
+        return new ApiToken(Secrets.token(), refreshToken, clientId, userId, orgId, Scopes.withHierarchy(scopes),
+                expiresAt, true, System.nanoTime());
     }
 
     private synchronized ApiToken store(ApiToken token) {
@@ -174,15 +186,34 @@ final class StandInState {
 
     /**
      * A new integration token of a provisioned organization: it belongs to the integration's proxy user, never
-     * expires and has no refresh token, so only a revocation ends it.
+     * expires and has no refresh token, so only a revocation ends it. Not org-scoped: Sentry creates
+     * integration-platform tokens without {@code scoping_organization_id}
+     * ({@code src/sentry/sentry_apps/installations.py}, {@code SentryAppInstallationTokenCreator._create_api_token};
+     * {@code src/sentry/sentry_apps/token_exchange/grant_exchanger.py}, {@code GrantExchanger._create_token}); the
+     * proxy user's membership alone confines it to its organization.
      */
     ApiToken issueIntegrationToken(String clientId, String proxyUserId, String orgId, List<String> scopes) {
-        return store(new ApiToken(Secrets.token(), null, clientId, proxyUserId, orgId, List.copyOf(scopes), null));
+        return store(new ApiToken(Secrets.token(), null, clientId, proxyUserId, orgId, Scopes.withHierarchy(scopes),
+                null, false, System.nanoTime()));
     }
 
+    /** The token as the main origin (the control silo) sees it. */
     TokenLookup authenticate(String accessToken) {
+        return authenticate(accessToken, Origin.MAIN);
+    }
+
+    /**
+     * The token as {@code origin} sees it. A region reads a replica ({@code ApiTokenReplica} in
+     * {@code src/sentry/api/authentication.py}, {@code _find_or_update_token_by_hash}) that learns of new and
+     * refreshed tokens only after {@code region_replica_lag_ms}; until then the token is unknown there.
+     */
+    TokenLookup authenticate(String accessToken, Origin origin) {
         ApiToken token = byAccess.get(accessToken);
         if (token == null) {
+            return new TokenLookup(TokenStatus.UNKNOWN, null);
+        }
+        long lagNanos = settings.regionReplicaLagMs() * 1_000_000L;
+        if (!origin.isMain() && lagNanos > 0 && System.nanoTime() - token.issuedAtNanos() < lagNanos) {
             return new TokenLookup(TokenStatus.UNKNOWN, null);
         }
         if (token.expiresAt() != null && !now().isBefore(token.expiresAt())) {

@@ -251,6 +251,10 @@ class FaultMatrixTest extends IntegrationTest {
         Linked grant = link("1", "acme");
         Map<String, Object> before = grantRow(grant);
         int sentBefore = standIn.requests(PROJECTS).size();
+        if (fault == SentryFault.HTTP_429_STRING) {
+            // The bare JSON string of older Sentry versions; the stand-in's default is today's {"detail": …}.
+            standIn.updateSettings(Settings.DEFAULTS.withRateLimit(0, 1, Settings.RateLimitBody.STRING));
+        }
         // Every attempt meets the fault: three for a GET (two retries), unless the first answer is final.
         standIn.addFault(fault.on(PROJECTS, 3, API_TIMEOUT_DELAY_MS));
 

@@ -144,7 +144,7 @@ class LinkFlowTest extends IntegrationTest {
         assertEquals(standIn.regionUrl("de").toString().replaceAll("/$", ""), row.get("region_url"));
         assertEquals("1", row.get("sentry_user_id"));
         assertEquals("Ada Lovelace", row.get("sentry_user_name"));
-        assertEquals("org:read project:read event:read", row.get("scopes"), "the granted scopes, not the requested ones");
+        assertEquals("event:read org:read project:read", row.get("scopes"), "the granted scopes as Sentry answers them, not the requested ones");
         Instant expires = ((Timestamp) row.get("expires_at")).toInstant();
         assertTrue(expires.isAfter(Instant.now().plus(Duration.ofDays(29))), "expiry from Sentry's answer: " + expires);
 
@@ -154,7 +154,7 @@ class LinkFlowTest extends IntegrationTest {
         assertFalse(new String(bytes(row.get("access_token")), StandardCharsets.ISO_8859_1).contains(access.reveal()),
                 "the column holds ciphertext, not the token");
         assertEquals(2, TokenCipher.keyIdOf(bytes(row.get("access_token"))), "written with the primary key");
-        HttpResponse<String> whoami = new Http().get(standIn.baseUrl() + "/api/0/", Http.bearer(access.reveal()));
+        HttpResponse<String> whoami = new Http().get(standIn.baseUrl() + "/api/0/organizations/", Http.bearer(access.reveal()));
         assertEquals(200, whoami.statusCode(), "the stored token is the one Sentry issued");
         assertFalse(refresh.reveal().isBlank());
         HttpResponse<String> expired = new Http().get(callback.replace("code=", "code=x"));

@@ -162,6 +162,12 @@ class GrantLifecycleTest extends IntegrationTest {
         assertOneRefreshUnderLoad();
     }
 
+    @Test
+    void withHalfASecondOfRegionReplicaLagAfterARefreshEveryCallSucceedsWithExactlyOneTokenRequest() throws Exception {
+        standIn.updateSettings(Settings.DEFAULTS.withRegionReplicaLagMs(500));
+        assertOneRefreshUnderLoad();
+    }
+
     private void assertOneRefreshUnderLoad() throws Exception {
         Linked grant = link("1", "acme");
         byte[] refreshBefore = (byte[]) grantRow(grant).get("refresh_token");
@@ -267,7 +273,7 @@ class GrantLifecycleTest extends IntegrationTest {
         Map<String, Object> row = grantRow(grant);
         assertEquals("active", row.get("status"));
         assertNull(row.get("status_reason"));
-        assertEquals("org:read project:read event:read event:write", row.get("scopes"));
+        assertEquals("event:read event:write org:read project:read", row.get("scopes"), "as Sentry answers: hierarchy added, sorted");
         assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
         assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", grant.tenant()).size());
     }
@@ -394,13 +400,14 @@ class GrantLifecycleTest extends IntegrationTest {
     @Test
     void aRateLimitIs429WithRetryAfterAndNeverRevokes() {
         Linked grant = link("1", "acme");
-        standIn.updateSettings(new Settings(Settings.DEFAULTS.accessTokenLifetimeSeconds(), true, 2));
+        // A 60-second window, so that the three calls cannot straddle a window boundary (Sentry's default is 1 second).
+        standIn.updateSettings(Settings.DEFAULTS.withRateLimit(2, 60, Settings.RateLimitBody.DETAIL));
         proxy(grant, "organizations/acme/projects/");
         proxy(grant, "organizations/acme/projects/");
         int sent = standIn.requests(null).size();
         HttpResponse<String> limited = proxy(grant, "organizations/acme/projects/");
         assertEquals(429, limited.statusCode(), limited.body());
-        assertTrue(limited.body().startsWith("\"You are attempting to use this endpoint too frequently"), limited.body());
+        assertTrue(limited.body().startsWith("{\"detail\":\"You are attempting to use this endpoint too frequently. Limit is 2 requests in 60 seconds"), limited.body());
         long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After from X-Sentry-Rate-Limit-Reset: " + retryAfter);
         assertEquals("0", limited.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());

@@ -30,6 +30,9 @@ class AuthorizeEndpointTest {
         h.close();
     }
 
+    /** What the fixture client registers: a loopback URI without a port. */
+    private static final String REGISTERED = "http://localhost/connect/sentry/callback";
+
     private Map<String, String> redirectQuery(HttpResponse<String> response) {
         assertEquals(302, response.statusCode(), response.body());
         String location = response.headers().firstValue("Location").orElseThrow();
@@ -89,18 +92,59 @@ class AuthorizeEndpointTest {
         h.standIn.denyNext();
         Map<String, String> params = authorizeParams(READ_SCOPES);
         params.remove("redirect_uri");
-        assertEquals("access_denied", redirectQuery(h.authorize(params)).get("error"));
+        HttpResponse<String> response = h.authorize(params);
+        assertEquals(302, response.statusCode(), response.body());
+        assertEquals(REGISTERED + "?error=access_denied&state=state-123",
+                response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void loopbackRedirectUriRegisteredWithAPortMatchesOnlyThatPort(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        String withPort = "http://127.0.0.1:8080/connect/sentry/callback";
+        try (StandInHarness custom = withRegistered(dir, "\"" + withPort + "\"")) {
+            custom.standIn.denyNext();
+            Map<String, String> params = authorizeParams(READ_SCOPES);
+            params.put("redirect_uri", withPort);
+            assertEquals(302, custom.authorize(params).statusCode(), "the registered port");
+            for (String other : List.of("http://127.0.0.1:53127/connect/sentry/callback",
+                    "http://127.0.0.1/connect/sentry/callback", "http://localhost:8080/connect/sentry/callback")) {
+                params.put("redirect_uri", other);
+                assertErrorPageWithoutRedirect(custom.authorize(params), "redirect_uri");
+            }
+        }
+    }
+
+    @Test
+    void loopbackRedirectUriRegisteredWithoutAPortMatchesAnyPortOfTheSameHostOverHttpOnly(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        try (StandInHarness custom = withRegistered(dir, "\"http://[::1]/cb\", \"https://localhost/secure\"")) {
+            Map<String, String> params = authorizeParams(READ_SCOPES);
+            custom.standIn.denyNext();
+            params.put("redirect_uri", "http://[::1]:40123/cb");
+            assertEquals(302, custom.authorize(params).statusCode(), "::1 on any port");
+            for (String refused : List.of("http://127.0.0.1:40123/cb", "https://localhost:8443/secure")) {
+                params.put("redirect_uri", refused);
+                assertErrorPageWithoutRedirect(custom.authorize(params), "redirect_uri");
+            }
+        }
+    }
+
+    /** A stand-in whose client has these redirect URIs (a JSON list body) registered instead. */
+    private static StandInHarness withRegistered(Path dir, String uris) throws IOException {
+        String original = new String(AuthorizeEndpointTest.class.getClassLoader()
+                .getResourceAsStream("standin/fixtures.json").readAllBytes());
+        String changed = original.replace("\"redirect_uris\": [\"" + REGISTERED + "\"]", "\"redirect_uris\": [" + uris + "]");
+        assertTrue(!changed.equals(original), "the fixture still registers " + REGISTERED);
+        Path file = dir.resolve("fixtures.json");
+        Files.writeString(file, changed);
+        return new StandInHarness(StandInConfiguration.ephemeral().withFixtures("file:" + file));
     }
 
     @Test
     void missingRedirectUriIsAnErrorPageWhenSeveralAreRegistered(@org.junit.jupiter.api.io.TempDir Path dir)
             throws IOException {
-        String original = new String(getClass().getClassLoader().getResourceAsStream("standin/fixtures.json").readAllBytes());
-        String twoUris = original.replace("\"redirect_uris\": [\"http://localhost:8080/connect/sentry/callback\"]",
-                "\"redirect_uris\": [\"http://localhost:8080/connect/sentry/callback\", \"https://app.example/callback\"]");
-        Path file = dir.resolve("fixtures.json");
-        Files.writeString(file, twoUris);
-        try (StandInHarness custom = new StandInHarness(StandInConfiguration.ephemeral().withFixtures("file:" + file))) {
+        try (StandInHarness custom = withRegistered(dir, "\"" + REGISTERED + "\", \"https://app.example/callback\"")) {
             Map<String, String> params = authorizeParams(READ_SCOPES);
             params.remove("redirect_uri");
             assertErrorPageWithoutRedirect(custom.authorize(params), "redirect_uri");
@@ -194,7 +238,7 @@ class AuthorizeEndpointTest {
         h.standIn.approveNext("1", "acme", List.of("org:read", "event:read", "project:releases"));
         String code = redirectQuery(h.authorize(authorizeParams(READ_SCOPES))).get("code");
         Map<String, Object> tokens = h.object(h.exchange(code));
-        assertEquals("org:read event:read", tokens.get("scope"));
+        assertEquals("event:read org:read", tokens.get("scope"));
     }
 
     @Test
@@ -253,7 +297,7 @@ class AuthorizeEndpointTest {
         assertEquals("state-123", query.get("state"));
         Map<String, Object> tokens = h.object(h.exchange(query.get("code")));
         assertEquals("2001", tokens.get("organization_id"), "the picked organization");
-        assertEquals(READ_SCOPES, tokens.get("scope"));
+        assertEquals(StandInHarness.READ_SCOPES_GRANTED, tokens.get("scope"));
     }
 
     @Test

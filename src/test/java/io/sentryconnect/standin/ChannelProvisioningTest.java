@@ -107,8 +107,26 @@ class ChannelProvisioningTest {
         assertEquals(404, h.apiGet(h.us("/api/0/organizations/customer-co-gmbh/"), token).statusCode(), "not in us");
         @SuppressWarnings("unchecked")
         List<String> scopes = (List<String>) objectAt(h.object(h.apiGet(h.main("/api/0/"), token)), "auth").get("scopes");
-        assertEquals(ChannelProvisioning.INTEGRATION_SCOPES, scopes);
+        assertEquals(List.of("event:read", "event:write", "member:read", "org:read", "project:read", "project:releases",
+                "project:write", "team:read"), scopes, "the scope hierarchy added and sorted, as for every token");
         assertEquals(403, h.apiGet(h.us("/api/0/organizations/acme/"), token).statusCode(), "other organizations refused");
+    }
+
+    @Test
+    void integrationTokensAreNotOrgScopedSoTheIndexAndUserEndpointsAnswerThem() {
+        Map<String, Object> result = h.object(provision(body("tenant-9", "de", List.of())));
+        String token = (String) result.get("integration_api_token");
+
+        HttpResponse<String> index = h.apiGet(h.main("/api/0/"), token);
+        assertEquals(200, index.statusCode(), index.body());
+        assertEquals(h.standIn.provisioned().get(0).get("integration_user_id"), objectAt(h.object(index), "user").get("id"),
+                "the integration's proxy user");
+        HttpResponse<String> regions = h.apiGet(h.main("/api/0/users/me/regions/"), token);
+        assertEquals(200, regions.statusCode(), regions.body());
+        assertEquals(List.of(Map.of("name", "de", "url", h.standIn.regionUrl("de").toString())),
+                h.object(regions).get("regions"));
+        HttpResponse<String> otherOrg = h.apiGet(h.us("/api/0/organizations/acme/"), token);
+        assertEquals(403, otherOrg.statusCode(), "membership, not the org-scoped rule, keeps it out: " + otherOrg.body());
     }
 
     @Test

@@ -49,7 +49,8 @@ class ControlsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> client = (Map<String, Object>) body.get("oauth_client");
         assertEquals("sentry-connect-dev", client.get("client_id"));
-        assertEquals(List.of("http://localhost:8080/connect/sentry/callback"), client.get("redirect_uris"));
+        assertEquals(List.of("http://localhost/connect/sentry/callback"), client.get("redirect_uris"),
+                "a loopback URI registered without a port, so the service may run on any port");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> users = (List<Map<String, Object>>) body.get("users");
         assertEquals(List.of("acme", "globex", "initech"), users.get(0).get("organizations"));
@@ -106,20 +107,42 @@ class ControlsTest {
     void faultsMatchByPathPrefixOnEveryOrigin() {
         String token = h.accessToken("1", "acme", READ_SCOPES);
         fault("{\"path_prefix\":\"/api/0/organizations/acme/\",\"status\":500}");
-        assertEquals(200, h.apiGet(h.us("/api/0/"), token).statusCode(), "other paths unaffected");
+        assertEquals(200, h.apiGet(h.us("/api/0/organizations/"), token).statusCode(), "other paths unaffected");
         HttpResponse<String> failed = h.apiGet(h.us("/api/0/organizations/acme/projects/"), token);
         assertEquals(500, failed.statusCode());
         assertEquals("Internal Error", h.object(failed).get("detail"));
     }
 
     @Test
-    void faulted429IsABareStringWithRateLimitHeadersAndNoRetryAfter() {
+    void faulted429UsesTheRateLimitBodySettingWithExhaustedHeadersAndNoRetryAfter() {
         fault("{\"path_prefix\":\"/api/\",\"status\":429}");
-        HttpResponse<String> response = h.get(h.us("/api/0/"));
-        assertEquals(429, response.statusCode());
-        assertTrue(h.value(response.body()) instanceof String);
-        assertFalse(response.headers().firstValue("Retry-After").isPresent());
-        assertEquals("0", response.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        HttpResponse<String> detail = h.get(h.us("/api/0/"));
+        assertEquals(429, detail.statusCode());
+        assertEquals("{\"detail\":\"You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds\"}",
+                detail.body(), "Sentry's current body, by default");
+        assertFalse(detail.headers().firstValue("Retry-After").isPresent());
+        assertEquals("0", detail.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        assertEquals(Long.toString(h.clock.instant().getEpochSecond() + 1),
+                detail.headers().firstValue("X-Sentry-Rate-Limit-Reset").orElseThrow(), "the end of the 1-second window");
+
+        control("PUT", "settings", "{\"rate_limit\":5,\"rate_limit_window_s\":60,\"rate_limit_body\":\"string\"}");
+        fault("{\"path_prefix\":\"/api/\",\"status\":429}");
+        HttpResponse<String> string = h.get(h.us("/api/0/"));
+        assertEquals("\"You are attempting to use this endpoint too frequently. Limit is 5 requests in 60 seconds\"",
+                string.body());
+        assertEquals("5", string.headers().firstValue("X-Sentry-Rate-Limit-Limit").orElseThrow());
+    }
+
+    @Test
+    void faulted401OnTheApiCarriesWwwAuthenticate() {
+        fault("{\"path_prefix\":\"/api/\",\"status\":401}");
+        HttpResponse<String> response = h.get(h.us("/api/0/organizations/"));
+        assertEquals(401, response.statusCode());
+        assertEquals("{\"detail\":\"Invalid token\"}", response.body());
+        assertEquals("xBasic realm=\"api\"", response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        fault("{\"path_prefix\":\"/api/\",\"status\":401,\"detail\":\"Token expired\"}");
+        assertEquals("xBasic realm=\"api\"", h.get(h.us("/api/0/organizations/")).headers()
+                .firstValue("WWW-Authenticate").orElseThrow());
     }
 
     @Test
@@ -227,34 +250,41 @@ class ControlsTest {
 
     @Test
     void settingsArePartiallyUpdatedAndReturned() {
-        assertEquals(Map.of("access_token_lifetime_s", 2591999, "refresh_rotation", true, "rate_limit_per_minute", 0),
-                h.object(h.get(h.main("/_standin/settings"))));
+        Map<String, Object> defaults = Map.of("access_token_lifetime_s", 2591999, "refresh_rotation", true,
+                "rate_limit", 0, "rate_limit_window_s", 1, "rate_limit_body", "detail", "region_replica_lag_ms", 0);
+        assertEquals(defaults, h.object(h.get(h.main("/_standin/settings"))));
         HttpResponse<String> response = control("PUT", "settings", "{\"refresh_rotation\":false}");
-        assertEquals(Map.of("access_token_lifetime_s", 2591999, "refresh_rotation", false, "rate_limit_per_minute", 0),
-                h.object(response));
-        control("PUT", "settings", "{\"access_token_lifetime_s\":120,\"rate_limit_per_minute\":10}");
-        assertEquals(new Settings(120, false, 10), h.standIn.settings());
-        assertEquals(400, control("PUT", "settings", "{\"rate_limit_per_minute\":-1}").statusCode());
-        assertEquals(400, control("PUT", "settings", "{\"refresh_rotation\":\"no\"}").statusCode());
-        assertEquals(new Settings(120, false, 10), h.standIn.settings(), "a refused update changes nothing");
+        Map<String, Object> noRotation = new java.util.HashMap<>(defaults);
+        noRotation.put("refresh_rotation", false);
+        assertEquals(noRotation, h.object(response));
+        control("PUT", "settings", "{\"access_token_lifetime_s\":120,\"rate_limit\":10,\"rate_limit_window_s\":60,"
+                + "\"rate_limit_body\":\"string\",\"region_replica_lag_ms\":250}");
+        Settings expected = new Settings(120, false, 10, 60, Settings.RateLimitBody.STRING, 250);
+        assertEquals(expected, h.standIn.settings());
+        for (String bad : List.of("{\"rate_limit\":-1}", "{\"rate_limit_window_s\":0}", "{\"rate_limit_body\":\"html\"}",
+                "{\"region_replica_lag_ms\":-5}", "{\"refresh_rotation\":\"no\"}")) {
+            assertEquals(400, control("PUT", "settings", bad).statusCode(), bad);
+        }
+        assertEquals(expected, h.standIn.settings(), "a refused update changes nothing");
     }
 
     @Test
     void resetRestoresTheInitialState() {
         String token = h.accessToken("1", "acme", READ_SCOPES + " event:write");
-        h.send("PUT", h.us("/api/0/issues/90001/"), "{\"status\":\"resolved\"}", "Authorization", "Bearer " + token);
+        h.send("PUT", h.us("/api/0/organizations/acme/issues/90001/"), "{\"status\":\"resolved\"}", "Authorization", "Bearer " + token);
         control("PUT", "settings", "{\"refresh_rotation\":false}");
         fault("{\"path_prefix\":\"/oauth/\",\"status\":500,\"count\":5}");
         h.standIn.approveNext("1", "acme");
 
         assertEquals(Map.of("reset", true), h.object(control("POST", "reset", "")));
 
-        assertEquals(401, h.apiGet(h.main("/api/0/"), token).statusCode(), "tokens are gone");
+        assertEquals("{\"detail\":\"Invalid token\"}", h.apiGet(h.main("/api/0/organizations/"), token).body(),
+                "tokens are gone");
         assertEquals(Settings.DEFAULTS, h.standIn.settings());
         assertEquals(200, h.authorize(StandInHarness.authorizeParams(READ_SCOPES)).statusCode(), "no fault, no queued decision");
-        assertEquals(List.of("/api/0/", "/oauth/authorize/"),
+        assertEquals(List.of("/api/0/organizations/", "/oauth/authorize/"),
                 h.standIn.requests(null).stream().map(RequestLogEntry::path).toList(), "the log restarted");
         String fresh = h.accessToken("1", "acme", READ_SCOPES);
-        assertEquals("unresolved", h.object(h.apiGet(h.us("/api/0/issues/90001/"), fresh)).get("status"));
+        assertEquals("unresolved", h.object(h.apiGet(h.us("/api/0/organizations/acme/issues/90001/"), fresh)).get("status"));
     }
 }

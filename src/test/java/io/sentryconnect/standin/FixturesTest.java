@@ -24,7 +24,7 @@ class FixturesTest {
         Fixtures.OAuthClient client = fixtures.defaultClient();
         assertEquals("sentry-connect-dev", client.clientId());
         assertEquals("standin-dev-secret-not-for-production", client.clientSecret());
-        assertEquals(List.of("http://localhost:8080/connect/sentry/callback"), client.redirectUris());
+        assertEquals(List.of("http://localhost/connect/sentry/callback"), client.redirectUris());
         assertEquals(List.of("org:read", "project:read", "team:read", "member:read", "event:read", "event:write",
                 "project:releases"), client.allowedScopes());
     }

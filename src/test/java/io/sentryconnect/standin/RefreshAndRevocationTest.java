@@ -35,7 +35,7 @@ class RefreshAndRevocationTest {
     }
 
     private void assertUnauthorized(String accessToken, String detail) {
-        HttpResponse<String> response = h.apiGet(h.main("/api/0/"), accessToken);
+        HttpResponse<String> response = h.apiGet(h.main("/api/0/organizations/"), accessToken);
         assertEquals(401, response.statusCode());
         assertEquals(Map.of("detail", detail), h.object(response));
     }
@@ -57,14 +57,14 @@ class RefreshAndRevocationTest {
         Map<String, Object> second = h.object(response);
         assertNotEquals(access(first), access(second));
         assertNotEquals(refreshToken(first), refreshToken(second));
-        assertEquals(READ_SCOPES, second.get("scope"));
+        assertEquals(StandInHarness.READ_SCOPES_GRANTED, second.get("scope"));
         assertEquals("1001", second.get("organization_id"));
         assertEquals(2591999, ((Number) second.get("expires_in")).intValue());
         assertEquals("2025-02-14T10:59:59.000000Z", second.get("expires_at"));
 
         assertUnauthorized(access(first), "Invalid token");
         assertInvalidGrant(h.refresh(refreshToken(first)));
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access(second)).statusCode());
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access(second)).statusCode());
     }
 
     @Test
@@ -110,7 +110,7 @@ class RefreshAndRevocationTest {
         assertUnauthorized(access(tokens), "Token expired");
         HttpResponse<String> refreshed = h.refresh(refreshToken(tokens));
         assertEquals(200, refreshed.statusCode());
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access(h.object(refreshed))).statusCode());
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access(h.object(refreshed))).statusCode());
     }
 
     @Test
@@ -121,7 +121,7 @@ class RefreshAndRevocationTest {
         assertEquals(200, response.statusCode());
         assertEquals(Map.of("expired_tokens", 1), h.object(response));
         assertUnauthorized(access(acme), "Token expired");
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access(globex)).statusCode());
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access(globex)).statusCode());
         assertEquals(200, h.refresh(refreshToken(acme)).statusCode(), "an expired token's refresh token works");
     }
 
@@ -139,8 +139,8 @@ class RefreshAndRevocationTest {
         assertUnauthorized(access(acme), "Invalid token");
         assertUnauthorized(access(acmeAgain), "Invalid token");
         assertInvalidGrant(h.refresh(refreshToken(acme)));
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access(globex)).statusCode(), "other orgs untouched");
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access(grace)).statusCode(), "other users untouched");
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access(globex)).statusCode(), "other orgs untouched");
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access(grace)).statusCode(), "other users untouched");
     }
 
     @Test

@@ -31,6 +31,8 @@ final class StandInHarness implements AutoCloseable {
     static final String CLIENT_SECRET = "standin-dev-secret-not-for-production";
     static final String REDIRECT_URI = "http://localhost:8080/connect/sentry/callback";
     static final String READ_SCOPES = "org:read project:read team:read member:read event:read";
+    /** {@link #READ_SCOPES} as a token response names them: sorted (none of them brings another). */
+    static final String READ_SCOPES_GRANTED = "event:read member:read org:read project:read team:read";
     /** RFC 7636 appendix B. */
     static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     static final String CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -57,7 +58,7 @@ class TokenEndpointTest {
         // 2025-01-15T10:00:00Z + 2591999 s, written with microseconds and Z.
         assertEquals("2025-02-14T09:59:59.000000Z", body.get("expires_at"));
         assertEquals("Bearer", body.get("token_type"));
-        assertEquals(READ_SCOPES, body.get("scope"));
+        assertEquals(StandInHarness.READ_SCOPES_GRANTED, body.get("scope"), "sorted, as Sentry saves it");
         assertEquals(Map.of("id", "1", "name", "Ada Lovelace", "email", "ada@example.com"), body.get("user"));
         assertEquals("1001", body.get("organization_id"));
     }
@@ -117,10 +118,10 @@ class TokenEndpointTest {
     }
 
     @Test
-    void jsonBodyIsNotReadSoTheClientIsMissing() {
+    void jsonBodyIsNotReadSoTheGrantTypeIsMissing() {
         HttpResponse<String> response = h.json("POST", h.main("/oauth/token/"),
                 "{\"grant_type\":\"authorization_code\",\"client_id\":\"" + CLIENT_ID + "\",\"client_secret\":\"" + CLIENT_SECRET + "\"}");
-        assertTokenError(response, 401, "invalid_client");
+        assertTokenError(response, 400, "invalid_request");
     }
 
     @Test
@@ -132,6 +133,34 @@ class TokenEndpointTest {
         assertTokenError(token(form), 400, "unsupported_grant_type");
         form.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
         assertTokenError(token(form), 400, "unsupported_grant_type");
+    }
+
+    @Test
+    void grantTypeIsCheckedBeforeTheClientIsAuthenticated() {
+        Map<String, String> noClient = new LinkedHashMap<>(Map.of("code", "x"));
+        assertTokenError(token(noClient), 400, "invalid_request", "missing grant_type, no credentials");
+        noClient.put("grant_type", "password");
+        assertTokenError(token(noClient), 400, "unsupported_grant_type", "unknown grant_type, no credentials");
+
+        Map<String, String> wrongSecret = tokenForm("x");
+        wrongSecret.put("client_secret", "wrong");
+        wrongSecret.remove("grant_type");
+        assertTokenError(token(wrongSecret), 400, "invalid_request", "missing grant_type, wrong secret");
+        wrongSecret.put("grant_type", "client_credentials");
+        assertTokenError(token(wrongSecret), 400, "unsupported_grant_type", "unknown grant_type, wrong secret");
+        assertTokenError(h.postForm(h.main("/oauth/token/"), Map.of("grant_type", "implicit"),
+                "Authorization", "Basic !!!"), 400, "unsupported_grant_type", "unknown grant_type, malformed Basic");
+
+        wrongSecret.put("grant_type", "authorization_code");
+        assertTokenError(token(wrongSecret), 401, "invalid_client", "a known grant_type, then the client");
+    }
+
+    @Test
+    void grantedScopeHasTheHierarchyAddedAndSorted() {
+        Map<String, Object> body = h.link("1", "acme", "org:read event:write");
+        assertEquals("event:read event:write org:read", body.get("scope"), "event:write brings event:read");
+        Map<String, Object> refreshed = h.object(h.refresh((String) body.get("refresh_token")));
+        assertEquals("event:read event:write org:read", refreshed.get("scope"));
     }
 
     @Test
@@ -148,7 +177,7 @@ class TokenEndpointTest {
         assertEquals(200, first.statusCode());
         assertTokenError(h.exchange(code), 400, "invalid_grant");
         String access = (String) h.object(first).get("access_token");
-        assertEquals(200, h.apiGet(h.main("/api/0/"), access).statusCode());
+        assertEquals(200, h.apiGet(h.main("/api/0/organizations/"), access).statusCode());
     }
 
     @Test
