@@ -1,7 +1,7 @@
 package io.sentryconnect.demo;
 
+import io.sentryconnect.SentryConnectProperties;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
@@ -20,8 +20,8 @@ class DemoAnnouncement implements ApplicationEventListener<ServerStartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoAnnouncement.class);
     private final URI publicUrl;
 
-    DemoAnnouncement(@Value("${sentry-connect.public-url}") URI publicUrl) {
-        this.publicUrl = publicUrl;
+    DemoAnnouncement(SentryConnectProperties plugin) {
+        this.publicUrl = plugin.publicUrl();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sentryconnect.demo;
 
+import io.sentryconnect.SentryConnectProperties;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -30,8 +30,8 @@ class DemoConfigController {
     private final URI publicUrl;
     private final Optional<SentryStandIn> standIn;
 
-    DemoConfigController(@Value("${sentry-connect.public-url}") URI publicUrl, Optional<SentryStandIn> standIn) {
-        this.publicUrl = publicUrl;
+    DemoConfigController(SentryConnectProperties plugin, Optional<SentryStandIn> standIn) {
+        this.publicUrl = plugin.publicUrl();
         this.standIn = standIn;
     }
 

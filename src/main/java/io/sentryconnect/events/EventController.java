@@ -1,5 +1,7 @@
 package io.sentryconnect.events;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpResponse;
@@ -30,7 +32,8 @@ import java.util.Map;
  * poll instead of (or besides) receiving webhooks. A platform user sees the events of their own grants; a tenant
  * admin sees all of the tenant's. The cursor is the {@code cursor} of the last event seen.
  */
-@Controller("/api/v1/events")
+@Controller(Endpoints.EVENTS_PATH)
+@Requires(property = Endpoints.EVENTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {

@@ -1,6 +1,7 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.context.annotation.Value;
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
@@ -28,7 +29,8 @@ import java.util.UUID;
  * {@code /api/v1/grants}: list, read and disconnect. A platform user sees their own grants; a tenant admin sees all
  * of its tenant's. Anything else is 404, exactly like a grant that does not exist.
  */
-@Controller("/api/v1/grants")
+@Controller(Endpoints.GRANTS_PATH)
+@Requires(property = Endpoints.GRANTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GrantController {
@@ -37,11 +39,11 @@ class GrantController {
     private static final int MAX_LIMIT = 100;
 
     private final GrantRepository grants;
-    private final URI publicUrl;
+    private final Endpoints endpoints;
 
-    GrantController(GrantRepository grants, @Value("${sentry-connect.public-url}") URI publicUrl) {
+    GrantController(GrantRepository grants, Endpoints endpoints) {
         this.grants = grants;
-        this.publicUrl = publicUrl;
+        this.endpoints = endpoints;
     }
 
     @Get
@@ -74,7 +76,7 @@ class GrantController {
         List<Grant> page = grants.list(caller.tenantId(), owner, status, orgSlug, after, pageSize);
         MutableHttpResponse<List<GrantJson>> response = HttpResponse.ok(page.stream().map(GrantJson::of).toList());
         if (page.size() == pageSize) {
-            UriBuilder next = UriBuilder.of(publicUrl).path("/api/v1/grants")
+            UriBuilder next = UriBuilder.of(endpoints.url("grants", ""))
                     .queryParam("limit", pageSize)
                     .queryParam("cursor", page.get(page.size() - 1).id().toString());
             if (userId != null) {

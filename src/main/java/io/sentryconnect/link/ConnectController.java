@@ -1,5 +1,7 @@
 package io.sentryconnect.link;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -25,7 +27,8 @@ import java.util.Optional;
  * carries no platform JWT; the ticket, the state and the binding cookie are its credentials. Responses are never
  * cached and send no referrer, since these URLs carry tickets, states and codes.
  */
-@Controller("/connect/sentry")
+@Controller(Endpoints.CONNECT_PATH)
+@Requires(property = Endpoints.CONNECT_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ConnectController {

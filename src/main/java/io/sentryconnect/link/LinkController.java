@@ -1,5 +1,7 @@
 package io.sentryconnect.link;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -18,8 +20,9 @@ import io.sentryconnect.platform.PlatformCaller;
 import java.time.Instant;
 import java.util.List;
 
-/** The API half of linking: mint a link for the caller, or a reconnect link bound to one of their grants. */
-@Controller("/api/v1")
+/** The API half of linking: mint a link for the caller ({@code POST /api/v1/links}). */
+@Controller
+@Requires(property = Endpoints.LINKS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class LinkController {
@@ -37,20 +40,13 @@ class LinkController {
     record LinkJson(String linkUrl, Instant expiresAt) {
     }
 
-    @Post("/links")
+    @Post(Endpoints.LINKS_PATH)
     HttpResponse<LinkJson> create(PlatformCaller caller, @Body @Nullable LinkRequestJson body) {
         LinkRequestJson request = body == null ? new LinkRequestJson(null, null) : body;
         return created(links.createLink(caller, request.scopes(), request.returnTo()));
     }
 
-    @Post("/grants/{id}/reconnect")
-    HttpResponse<LinkJson> reconnect(PlatformCaller caller, @PathVariable String id, @Body @Nullable LinkRequestJson body) {
-        LinkRequestJson request = body == null ? new LinkRequestJson(null, null) : body;
-        return created(links.createReconnectLink(caller, Grant.parseId(id), request.scopes(), request.returnTo()));
-    }
-
-
-    private static HttpResponse<LinkJson> created(LinkService.CreatedLink link) {
+    static HttpResponse<LinkJson> created(LinkService.CreatedLink link) {
         return HttpResponse.created(new LinkJson(link.linkUrl().toString(), link.expiresAt()));
     }
 }

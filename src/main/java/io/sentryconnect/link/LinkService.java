@@ -1,7 +1,7 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.uri.UriBuilder;
 import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
@@ -51,7 +51,6 @@ import java.util.function.Function;
  */
 @Singleton
 public class LinkService {
-    static final String CALLBACK_PATH = "/connect/sentry/callback";
     private static final String COOKIE_PREFIX = "sc_link_";
     private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
 
@@ -65,13 +64,13 @@ public class LinkService {
     private final OrganizationDiscovery discovery;
     private final GrantRepository grants;
     private final Clock clock;
-    private final URI publicUrl;
+    private final Endpoints endpoints;
     private final MeterRegistry metrics;
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
-                @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
+                Endpoints endpoints, MeterRegistry metrics) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -82,7 +81,7 @@ public class LinkService {
         this.discovery = discovery;
         this.grants = grants;
         this.clock = clock;
-        this.publicUrl = publicUrl;
+        this.endpoints = endpoints;
         this.metrics = metrics;
     }
 
@@ -117,7 +116,7 @@ public class LinkService {
         Secret ticket = Randoms.token();
         Instant expiresAt = clock.instant().plus(properties.ticketTtl());
         links.insertTicket(Randoms.sha256(ticket), new LinkRepository.LinkRequest(tenantId, userId, granted, target, grantId), expiresAt);
-        URI url = UriBuilder.of(publicUrl).path("/connect/sentry/start").queryParam("ticket", ticket.reveal()).build();
+        URI url = UriBuilder.of(endpoints.url("connect", "/start")).queryParam("ticket", ticket.reveal()).build();
         return new CreatedLink(url, expiresAt);
     }
 
@@ -305,7 +304,7 @@ public class LinkService {
      * (public-url's path + {@code /connect/sentry/callback}) is also the binding cookie's path.
      */
     String redirectUri() {
-        return UriBuilder.of(publicUrl).path(CALLBACK_PATH).build().toString();
+        return endpoints.url("connect", "/callback");
     }
 
     /** The binding cookie is named after its state, so that links started in two tabs do not overwrite each other. */

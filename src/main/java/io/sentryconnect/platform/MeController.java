@@ -1,5 +1,7 @@
 package io.sentryconnect.platform;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
@@ -8,7 +10,8 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 /** {@code GET /api/v1/me}: who the service takes the caller to be, for platform teams wiring up their JWTs. */
-@Controller("/api/v1/me")
+@Controller(Endpoints.ME_PATH)
+@Requires(property = Endpoints.ME_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 class MeController {
     @Serdeable(naming = SnakeCaseStrategy.class)

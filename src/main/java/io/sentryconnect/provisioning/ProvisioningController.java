@@ -1,5 +1,7 @@
 package io.sentryconnect.provisioning;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -25,16 +27,20 @@ import java.util.List;
  * organization and answers its grant with the projects and their DSNs (201, also on a repeat, which reuses the
  * grant); {@code GET} answers the same for the tenant's existing provisioned grant.
  */
-@Controller("/api/v1/provisioning")
+@Controller(Endpoints.PROVISIONING_PATH)
+@Requires(property = Endpoints.PROVISIONING_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProvisioningController {
     private final ProvisioningService provisioning;
     private final ProvisioningStore store;
 
-    ProvisioningController(ProvisioningService provisioning, ProvisioningStore store) {
+    private final Endpoints endpoints;
+
+    ProvisioningController(ProvisioningService provisioning, ProvisioningStore store, Endpoints endpoints) {
         this.provisioning = provisioning;
         this.store = store;
+        this.endpoints = endpoints;
     }
 
     /** The grant JSON of api.md, plus the projects with their DSNs; never a token. */
@@ -55,7 +61,7 @@ class ProvisioningController {
         ProvisioningStore.ProvisionedGrant provisioned = provisioning.provision(caller,
                 body == null ? new ProvisioningService.ProvisioningRequest(null, null, null, null, null) : body);
         return HttpResponse.created(ProvisionedGrantJson.of(provisioned),
-                URI.create("/api/v1/grants/" + provisioned.grant().id()));
+                URI.create(endpoints.path("grants") + "/" + provisioned.grant().id()));
     }
 
     @Get

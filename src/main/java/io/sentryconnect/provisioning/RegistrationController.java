@@ -1,5 +1,8 @@
 package io.sentryconnect.provisioning;
 
+import io.sentryconnect.SentryConnectProperties;
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -19,15 +22,20 @@ import java.util.List;
  * our OAuth client, straight from configuration ({@code sentry-connect.partner.*}). The required scopes default to
  * the scopes links may ask for ({@code sentry-connect.sentry.allowed-scopes}), so the two cannot drift apart.
  */
-@Controller("/api/v1/partner/registration")
+@Controller(Endpoints.PARTNER_PATH)
+@Requires(property = Endpoints.PARTNER_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 class RegistrationController {
     private final PartnerProperties partner;
     private final SentryProperties sentry;
+    private final Endpoints endpoints;
+    private final SentryConnectProperties plugin;
 
-    RegistrationController(PartnerProperties partner, SentryProperties sentry) {
+    RegistrationController(PartnerProperties partner, SentryProperties sentry, Endpoints endpoints, SentryConnectProperties plugin) {
         this.partner = partner;
         this.sentry = sentry;
+        this.endpoints = endpoints;
+        this.plugin = plugin;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -41,7 +49,11 @@ class RegistrationController {
         if (!caller.tenantAdmin()) {
             throw ApiProblem.forbidden("The partner registration sheet needs the tenant-admin role.");
         }
-        return new RegistrationJson(partner.clientName(), strings(partner.redirectUris()), strings(partner.allowedOrigins()),
+        // Unless configured otherwise: the one callback URL this service sends, and its own origin.
+        List<String> redirectUris = partner.redirectUris().isEmpty() ? List.of(endpoints.url("connect", "/callback"))
+                : strings(partner.redirectUris());
+        List<String> origins = partner.allowedOrigins().isEmpty() ? List.of(plugin.base()) : strings(partner.allowedOrigins());
+        return new RegistrationJson(partner.clientName(), redirectUris, origins,
                 string(partner.homePageUrl()), string(partner.privacyPolicyUrl()), string(partner.termsUrl()),
                 partner.requiredScopes().isEmpty() ? List.copyOf(sentry.allowedScopes()) : partner.requiredScopes());
     }

@@ -1,5 +1,7 @@
 package io.sentryconnect.sentry;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -21,7 +23,8 @@ import java.util.UUID;
  * endpoint's verdict, and answers the grant as it now stands (status may have turned revoked).
  * It lives here, not in the grant package, because it calls Sentry.
  */
-@Controller("/api/v1/grants/{id}/check")
+@Controller(Endpoints.GRANTS_PATH + "/{id}/check")
+@Requires(property = Endpoints.GRANTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class CheckController {

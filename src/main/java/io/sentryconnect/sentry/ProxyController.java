@@ -1,5 +1,7 @@
 package io.sentryconnect.sentry;
 
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
@@ -28,14 +30,17 @@ import java.util.UUID;
  * raw from the request URI (not the router's decoded {@code path} variable, which is bound only because the route
  * declares it), so that encoded traversal cannot hide in it.
  */
-@Controller("/api/v1/grants/{id}/sentry")
+@Controller(Endpoints.GRANTS_PATH + "/{id}/sentry")
+@Requires(property = Endpoints.GRANTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProxyController {
     private final SentryApi sentry;
+    private final Endpoints endpoints;
 
-    ProxyController(SentryApi sentry) {
+    ProxyController(SentryApi sentry, Endpoints endpoints) {
         this.sentry = sentry;
+        this.endpoints = endpoints;
     }
 
     @Get("/{+path}")
@@ -62,7 +67,7 @@ class ProxyController {
                                                 byte @Nullable [] body) {
         UUID grantId = Grant.parseId(id);
         String rawPath = request.getUri().getRawPath();
-        String prefix = "/api/v1/grants/" + id + "/sentry/";
+        String prefix = endpoints.path("grants") + "/" + id + "/sentry/";
         if (!rawPath.startsWith(prefix)) {
             throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }

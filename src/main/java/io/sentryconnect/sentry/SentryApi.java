@@ -1,7 +1,7 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -45,18 +45,18 @@ public class SentryApi {
     private final GrantAuthenticator authenticator;
     private final SentryHttp http;
     private final Clock clock;
-    private final URI publicUrl;
+    private final Endpoints endpoints;
     private final MeterRegistry metrics;
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
     SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
-              @Value("${sentry-connect.public-url}") URI publicUrl, MeterRegistry metrics) {
+              Endpoints endpoints, MeterRegistry metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
         this.http = http;
         this.clock = clock;
-        this.publicUrl = publicUrl;
+        this.endpoints = endpoints;
         this.metrics = metrics;
         metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
     }
@@ -144,7 +144,7 @@ public class SentryApi {
         if ("disconnected".equals(e.status())) {
             return ApiProblem.grantDisconnected(grantId.toString());
         }
-        return ApiProblem.grantRevoked(grantId.toString(), e.reason(), publicUrl + "/api/v1/grants/" + grantId + "/reconnect");
+        return ApiProblem.grantRevoked(grantId.toString(), e.reason(), endpoints.url("grants", "/" + grantId + "/reconnect"));
     }
 
     private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token) {

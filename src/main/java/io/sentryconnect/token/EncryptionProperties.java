@@ -1,6 +1,7 @@
 package io.sentryconnect.token;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  * @param keys         key id → base64 key
  */
 @ConfigurationProperties("sentry-connect.encryption")
-public record EncryptionProperties(int primaryKeyId, Map<String, String> keys) {
+public record EncryptionProperties(@Nullable Integer primaryKeyId, @Nullable Map<String, String> keys) {
     /** The key ids only: the key material must never reach a log line or an error message. */
     @Override
     public String toString() {

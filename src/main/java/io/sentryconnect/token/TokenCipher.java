@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import jakarta.inject.Singleton;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -9,7 +10,6 @@ import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.AesGcmParameters;
 import com.google.crypto.tink.util.SecretBytes;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.micronaut.context.annotation.Context;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,7 +21,7 @@ import java.util.Map;
  * names its key id, so decryption picks the right key after rotation. The associated data binds a ciphertext to
  * its row (tenant, grant and column): copied to another row, it does not decrypt.
  */
-@Context // built at start-up, so that missing or malformed keys stop the service before it serves anything
+@Singleton // checked at start-up by RequiredSettings, so that unusable keys stop the service before it serves anything
 public final class TokenCipher {
     private final Aead aead;
     private final int primaryKeyId;
@@ -39,7 +39,12 @@ public final class TokenCipher {
     private static KeysetHandle keyset(EncryptionProperties properties) throws GeneralSecurityException {
         Map<String, String> keys = properties.keys();
         if (keys == null || keys.isEmpty()) {
-            throw new ConfigurationException("sentry-connect.encryption.keys is empty: configure at least one key");
+            throw new ConfigurationException("sentry-connect.encryption.keys is not set: set it to a map of key id to a "
+                    + "base64 AES-256 key (32 random bytes), e.g. sentry-connect.encryption.keys.1, from a secret store.");
+        }
+        if (properties.primaryKeyId() == null) {
+            throw new ConfigurationException("sentry-connect.encryption.primary-key-id is not set: set it to the id of the "
+                    + "key that encrypts new tokens, one of " + keys.keySet() + ".");
         }
         if (!keys.containsKey(String.valueOf(properties.primaryKeyId()))) {
             throw new ConfigurationException("sentry-connect.encryption.primary-key-id names no configured key");

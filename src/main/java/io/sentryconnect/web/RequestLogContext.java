@@ -1,5 +1,6 @@
 package io.sentryconnect.web;
 
+import io.sentryconnect.Endpoints;
 import io.micronaut.context.propagation.slf4j.MdcPropagationContext;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.core.propagation.MutablePropagatedContext;
@@ -22,18 +23,22 @@ import java.util.regex.Pattern;
  * Puts the request id, the caller's tenant and user, and the grant id of {@code /api/v1/grants/{id}/…} into the
  * logging MDC of everything the request does, on whatever thread (Micronaut's propagated context carries it across
  * {@code @ExecuteOn}). The request id comes from a well-formed {@code X-Request-Id} or is made up, and is echoed back.
- * Runs after the security filter, so that the tenant is the verified one.
+ * Runs after the security filter, so that the tenant is the verified one, and only on the plugin's own routes: a host's
+ * requests keep the host's MDC and headers.
  */
 @ServerFilter("/**")
 final class RequestLogContext implements Ordered {
     private static final String HEADER = "X-Request-Id";
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final Pattern GRANT_PATH = Pattern.compile("^/api/v1/grants/([0-9a-fA-F-]{36})(/.*)?$");
     private static final String ATTRIBUTE = RequestLogContext.class.getName() + ".requestId";
     private final PlatformProperties platform;
+    private final Endpoints endpoints;
+    private final Pattern grantPath;
 
-    RequestLogContext(PlatformProperties platform) {
+    RequestLogContext(PlatformProperties platform, Endpoints endpoints) {
         this.platform = platform;
+        this.endpoints = endpoints;
+        this.grantPath = Pattern.compile("^" + Pattern.quote(endpoints.path("grants")) + "/([0-9a-fA-F-]{36})(/.*)?$");
     }
 
     @Override
@@ -43,6 +48,9 @@ final class RequestLogContext implements Ordered {
 
     @RequestFilter
     void enter(HttpRequest<?> request, MutablePropagatedContext context) {
+        if (!endpoints.owns(request.getPath())) {
+            return;
+        }
         String requestId = request.getHeaders().get(HEADER);
         if (requestId == null || !VALID_ID.matcher(requestId).matches()) {
             requestId = UUID.randomUUID().toString();
@@ -57,7 +65,7 @@ final class RequestLogContext implements Ordered {
             }
             mdc.put("user_id", auth.getName());
         });
-        Matcher grant = GRANT_PATH.matcher(request.getPath());
+        Matcher grant = grantPath.matcher(request.getPath());
         if (grant.matches()) {
             mdc.put("grant_id", grant.group(1));
         }

@@ -96,6 +96,8 @@ class ProductionConfigurationTest {
     private static Map<String, Object> productionProperties() {
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         properties.put("micronaut.server.port", IntegrationTest.freePort());
+        properties.put("sentry-connect.sentry.client-id", "production-client");
+        properties.put("sentry-connect.sentry.client-secret", "production-client-secret");
         properties.put("sentry-connect.encryption.primary-key-id", 1);
         properties.put("sentry-connect.encryption.keys.1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         properties.put("sentry-connect.refresh.background.enabled", false);

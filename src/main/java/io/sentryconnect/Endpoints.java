@@ -1,0 +1,92 @@
+package io.sentryconnect;
+
+import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the plugin's endpoint groups are mounted: {@code sentry-connect.endpoints.<group>.path} moves a group,
+ * {@code sentry-connect.endpoints.<group>.enabled: false} removes it. The controllers read the same keys with the
+ * same defaults (the constants below), and everything that builds a URL to one of them asks this bean.
+ */
+@Singleton
+public final class Endpoints {
+    public static final String LINKS = "/api/v1/links";
+    public static final String CONNECT = "/connect/sentry";
+    public static final String GRANTS = "/api/v1/grants";
+    public static final String EVENTS = "/api/v1/events";
+    public static final String PROVISIONING = "/api/v1/provisioning";
+    public static final String PARTNER = "/api/v1/partner/registration";
+    public static final String ME = "/api/v1/me";
+
+    /** The placeholders the controllers use: {@code ${sentry-connect.endpoints.<group>.path:<default>}}. */
+    public static final String LINKS_PATH = "${sentry-connect.endpoints.links.path:" + LINKS + "}";
+    public static final String CONNECT_PATH = "${sentry-connect.endpoints.connect.path:" + CONNECT + "}";
+    public static final String GRANTS_PATH = "${sentry-connect.endpoints.grants.path:" + GRANTS + "}";
+    public static final String EVENTS_PATH = "${sentry-connect.endpoints.events.path:" + EVENTS + "}";
+    public static final String PROVISIONING_PATH = "${sentry-connect.endpoints.provisioning.path:" + PROVISIONING + "}";
+    public static final String PARTNER_PATH = "${sentry-connect.endpoints.partner.path:" + PARTNER + "}";
+    public static final String ME_PATH = "${sentry-connect.endpoints.me.path:" + ME + "}";
+
+    /** The property that switches a group off; {@code @Requires(property = …, notEquals = "false")} on its controllers. */
+    public static final String LINKS_ENABLED = "sentry-connect.endpoints.links.enabled";
+    public static final String CONNECT_ENABLED = "sentry-connect.endpoints.connect.enabled";
+    public static final String GRANTS_ENABLED = "sentry-connect.endpoints.grants.enabled";
+    public static final String EVENTS_ENABLED = "sentry-connect.endpoints.events.enabled";
+    public static final String PROVISIONING_ENABLED = "sentry-connect.endpoints.provisioning.enabled";
+    public static final String PARTNER_ENABLED = "sentry-connect.endpoints.partner.enabled";
+    public static final String ME_ENABLED = "sentry-connect.endpoints.me.enabled";
+
+    private final String base;
+    private final Map<String, String> paths;
+
+    Endpoints(SentryConnectProperties plugin, List<Group> groups) {
+        this.base = plugin.base();
+        Map<String, String> resolved = new java.util.HashMap<>(Map.of("links", LINKS, "connect", CONNECT, "grants", GRANTS,
+                "events", EVENTS, "provisioning", PROVISIONING, "partner", PARTNER, "me", ME));
+        for (Group group : groups) {
+            if (group.path() != null && !group.path().isBlank()) {
+                resolved.put(group.name(), stripTrailingSlash(group.path()));
+            }
+        }
+        this.paths = Map.copyOf(resolved);
+    }
+
+    /** One group's settings, bound from {@code sentry-connect.endpoints.<name>.*}. */
+    @EachProperty("sentry-connect.endpoints")
+    public record Group(@io.micronaut.context.annotation.Parameter String name, @Nullable String path,
+                        @Bindable(defaultValue = "true") boolean enabled) {
+    }
+
+    /** The path of a group, e.g. {@code path("grants")} is {@code /api/v1/grants} unless moved. */
+    public String path(String group) {
+        String path = paths.get(group);
+        if (path == null) {
+            throw new IllegalArgumentException("no endpoint group " + group);
+        }
+        return path;
+    }
+
+    /** The absolute URL of a path under a group: {@code url("grants", "/" + id + "/reconnect")}. */
+    public String url(String group, String rest) {
+        return base + path(group) + rest;
+    }
+
+    /** Whether a request path belongs to one of the plugin's groups (the scope of its error format and log context). */
+    public boolean owns(String requestPath) {
+        for (String path : paths.values()) {
+            if (requestPath.equals(path) || requestPath.startsWith(path + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String stripTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

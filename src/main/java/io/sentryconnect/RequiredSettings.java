@@ -1,0 +1,72 @@
+package io.sentryconnect;
+
+import io.micronaut.context.BeanContext;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.context.exceptions.ConfigurationException;
+import io.sentryconnect.token.EncryptionProperties;
+import io.sentryconnect.token.SentryProperties;
+import io.sentryconnect.token.TokenCipher;
+import jakarta.inject.Singleton;
+
+/**
+ * Stops the start when a setting without a possible default is missing, with one message that names the key and what
+ * to put there, before any request could fail on it later with a less helpful error. It runs on the start-up event
+ * rather than in a bean's constructor, because a failing constructor reaches the operator wrapped in "Error
+ * instantiating bean" lines; an exception from a start-up listener reaches them as it is, key first.
+ */
+@Singleton
+@Requires(property = "sentry-connect.enabled", notEquals = "false")
+final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
+    private final BeanContext context;
+
+    RequiredSettings(BeanContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        check(context.getBean(SentryConnectProperties.class), context.getBean(SentryProperties.class),
+                context.getBean(EncryptionProperties.class));
+        try {
+            context.getBean(TokenCipher.class);
+        } catch (RuntimeException e) {
+            // Unusable key material: TokenCipher says which key and why; pass its message on unwrapped.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ConfigurationException configuration) {
+                    throw new ConfigurationException(configuration.getMessage());
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void check(SentryConnectProperties plugin, SentryProperties sentry, EncryptionProperties encryption) {
+        if (plugin.publicUrl() == null || plugin.publicUrl().toString().isBlank()) {
+            throw missing("sentry-connect.public-url", "the URL where browsers reach this service, e.g. https://platform.example");
+        }
+        if (!plugin.publicUrl().isAbsolute()) {
+            throw new ConfigurationException("sentry-connect.public-url must be an absolute http(s) URL, e.g. https://platform.example");
+        }
+        if (sentry.clientId() == null || sentry.clientId().isBlank()) {
+            throw missing("sentry-connect.sentry.client-id", "the client id of your Sentry OAuth application");
+        }
+        if (sentry.clientSecret() == null || sentry.clientSecret().reveal().isBlank()) {
+            throw missing("sentry-connect.sentry.client-secret", "the client secret of your Sentry OAuth application, "
+                    + "from the environment or a secret store");
+        }
+        if (encryption.keys() == null || encryption.keys().isEmpty()) {
+            throw missing("sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
+                    + "e.g. sentry-connect.encryption.keys.1, from a secret store");
+        }
+        if (encryption.primaryKeyId() == null) {
+            throw missing("sentry-connect.encryption.primary-key-id", "the id of the key that encrypts new tokens, one of "
+                    + encryption.keys().keySet());
+        }
+    }
+
+    private static ConfigurationException missing(String key, String what) {
+        return new ConfigurationException(key + " is not set: set it to " + what + ".");
+    }
+}

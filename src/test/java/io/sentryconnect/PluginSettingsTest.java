@@ -1,0 +1,85 @@
+package io.sentryconnect;
+
+import io.micronaut.context.ApplicationContext;
+import io.sentryconnect.sentry.SentryApi;
+import io.sentryconnect.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The plugin's own switches and its refusal to start without the settings it cannot default. Each context starts
+ * without the standalone service's application.yml (a host never has it: it is not in the plugin's jar), so only the
+ * defaults in code and the properties given here apply.
+ */
+class PluginSettingsTest {
+
+    private static Map<String, Object> complete() {
+        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
+        properties.put("sentry-connect.public-url", "https://platform.example");
+        properties.put("sentry-connect.sentry.client-id", "client");
+        properties.put("sentry-connect.sentry.client-secret", "secret");
+        properties.put("sentry-connect.encryption.primary-key-id", 1);
+        properties.put("sentry-connect.encryption.keys.1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        properties.put("sentry-connect.refresh.background.enabled", false);
+        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "production-like-secret-0123456789abcdef-0123");
+        properties.put("datasources.default.maximum-pool-size", 2);
+        properties.put("datasources.default.minimum-idle", 1);
+        return properties;
+    }
+
+    /** The first line of what a failed start reports, whatever Micronaut wraps around it. */
+    private static String firstLineOfFailure(Map<String, Object> properties) {
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> {
+            try (ApplicationContext ignored = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+                throw new AssertionError("started without a required setting");
+            }
+        });
+        return String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+    }
+
+    @Test
+    void eachMissingRequiredSettingStopsTheStartNamingItsKeyInTheFirstLine() {
+        for (String key : new String[]{"sentry-connect.public-url", "sentry-connect.sentry.client-id",
+                "sentry-connect.sentry.client-secret", "sentry-connect.encryption.primary-key-id"}) {
+            Map<String, Object> properties = complete();
+            properties.remove(key);
+            String line = firstLineOfFailure(properties);
+            assertTrue(line.contains(key), key + " is named in: " + line);
+        }
+        Map<String, Object> noKeys = complete();
+        noKeys.remove("sentry-connect.encryption.keys.1");
+        assertTrue(firstLineOfFailure(noKeys).contains("sentry-connect.encryption.keys"));
+    }
+
+    @Test
+    void switchedOffThePluginHasNoBeansAndNeedsNoSettings() {
+        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
+        properties.put("sentry-connect.enabled", false);
+        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "production-like-secret-0123456789abcdef-0123");
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+            assertFalse(context.containsBean(SentryApi.class));
+            assertFalse(context.containsBean(Endpoints.class));
+        }
+    }
+
+    @Test
+    void endpointGroupsMoveAndTheUrlsTheServiceBuildsFollow() {
+        Map<String, Object> properties = complete();
+        properties.put("sentry-connect.endpoints.grants.path", "/integrations/sentry/grants/");
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+            Endpoints endpoints = context.getBean(Endpoints.class);
+            assertEquals("/integrations/sentry/grants", endpoints.path("grants"));
+            assertEquals("https://platform.example/integrations/sentry/grants/x/reconnect", endpoints.url("grants", "/x/reconnect"));
+            assertEquals("/api/v1/events", endpoints.path("events"));
+            assertTrue(endpoints.owns("/integrations/sentry/grants/x/sentry/organizations/"));
+            assertFalse(endpoints.owns("/api/v1/grantsx"));
+        }
+    }
+}
