@@ -43,9 +43,11 @@ public final class Endpoints {
 
     private final String base;
     private final Map<String, String> paths;
+    private final boolean standalone;
 
     Endpoints(SentryConnectProperties plugin, List<Group> groups) {
         this.base = plugin.base();
+        this.standalone = plugin.standalone();
         Map<String, String> resolved = new java.util.HashMap<>(Map.of("links", LINKS, "connect", CONNECT, "grants", GRANTS,
                 "events", EVENTS, "provisioning", PROVISIONING, "partner", PARTNER, "me", ME));
         for (Group group : groups) {
@@ -76,8 +78,14 @@ public final class Endpoints {
         return base + path(group) + rest;
     }
 
-    /** Whether a request path belongs to one of the plugin's groups (the scope of its error format and log context). */
+    /**
+     * Whether a request path belongs to one of the plugin's groups (the scope of its error format and log context);
+     * in the standalone service every path does.
+     */
     public boolean owns(String requestPath) {
+        if (standalone) {
+            return true;
+        }
         for (String path : paths.values()) {
             if (requestPath.equals(path) || requestPath.startsWith(path + "/")) {
                 return true;

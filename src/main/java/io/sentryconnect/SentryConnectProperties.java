@@ -13,9 +13,12 @@ import java.net.URI;
  * @param enabled   {@code false} switches every bean of the plugin off
  * @param publicUrl where browsers and the host platform reach this service (the host application's own URL when
  *                  embedded); required: link URLs, the OAuth redirect URI and reconnect links are built from it
+ * @param standalone set by the standalone service's own configuration (never by a host): every route is the
+ *                   plugin's, so every error is its problem+json and unexpected failures are logged by it
  */
 @ConfigurationProperties("sentry-connect")
-public record SentryConnectProperties(@Bindable(defaultValue = "true") boolean enabled, @Nullable URI publicUrl) {
+public record SentryConnectProperties(@Bindable(defaultValue = "true") boolean enabled, @Nullable URI publicUrl,
+                                      @Bindable(defaultValue = "false") boolean standalone) {
     /** The public URL without a trailing slash. */
     public String base() {
         String url = publicUrl == null ? "" : publicUrl.toString();

@@ -22,6 +22,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.web.PluginErrorFormat;
 
 import java.util.UUID;
 
@@ -74,7 +75,9 @@ class ProxyController {
         SentryRequest outgoing = new SentryRequest(method, rawPath.substring(prefix.length()), request.getUri().getRawQuery(),
                 request.getContentType().map(Object::toString).orElse(null), body);
         SentryResponse response = sentry.call(caller, grantId, outgoing);
-        MutableHttpResponse<byte[]> result = HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body());
+        // Sentry's answer, errors included, is the caller's to read: never reformatted as ours.
+        MutableHttpResponse<byte[]> result = PluginErrorFormat.asIs(
+                HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body()));
         response.headers().forEach((name, values) -> values.forEach(v -> result.getHeaders().add(name, v)));
         return result;
     }

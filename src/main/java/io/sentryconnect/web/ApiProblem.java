@@ -1,24 +1,59 @@
 package io.sentryconnect.web;
 
 import io.micronaut.core.annotation.Nullable;
-import org.zalando.problem.AbstractThrowableProblem;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.problem.HttpStatusType;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every failure an API caller can act on, as an RFC 9457 problem. micronaut-problem-json renders it as
- * {@code application/problem+json}; {@code code} (and {@code field} for validation errors) are extension members.
+ * Every failure an API caller can act on, as an RFC 9457 problem, rendered as {@code application/problem+json} by
+ * {@link ApiProblemHandler}; {@code code} (and {@code field} for validation errors) are extension members.
  * A detail never carries a token, a code, a secret or a verifier: build it from identifiers only.
+ * Our own type rather than a problem library's: a library's handlers and error processor would take over the host
+ * application's errors too.
  */
-public final class ApiProblem extends AbstractThrowableProblem {
+public final class ApiProblem extends RuntimeException {
     public static final String TYPE_BASE = "https://sentry-connect.io/problems/";
 
+    private final URI type;
+    private final String title;
+    private final HttpStatus status;
+    private final Map<String, Object> parameters;
+
     private ApiProblem(String code, String title, HttpStatus status, String detail, Map<String, Object> extra) {
-        super(URI.create(TYPE_BASE + code.replace('_', '-')), title, new HttpStatusType(status), detail, null, null, withCode(code, extra));
+        super(detail, null, false, false);
+        this.type = URI.create(TYPE_BASE + code.replace('_', '-'));
+        this.title = title;
+        this.status = status;
+        this.parameters = Map.copyOf(withCode(code, extra));
+    }
+
+    /** A problem for a status the framework produced (an unknown route, a refused credential, an unreadable body). */
+    public static ApiProblem ofStatus(HttpStatus status, String code, String detail) {
+        return new ApiProblem(code, status.getReason(), status, detail, Map.of());
+    }
+
+    public URI getType() {
+        return type;
+    }
+
+    public String getTitle() {
+        return title;
+    }
+
+    public HttpStatus getStatus() {
+        return status;
+    }
+
+    public String getDetail() {
+        return getMessage();
+    }
+
+    /** The extension members, {@code code} among them. */
+    public Map<String, Object> getParameters() {
+        return parameters;
     }
 
     private static Map<String, Object> withCode(String code, Map<String, Object> extra) {

@@ -6,7 +6,6 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
-import io.micronaut.problem.ProblemErrorResponseProcessor;
 import jakarta.inject.Singleton;
 
 import java.util.LinkedHashMap;
@@ -14,21 +13,24 @@ import java.util.Map;
 
 /**
  * Renders an {@link ApiProblem} as RFC 9457 JSON with its extension members ({@code code}, {@code field}, …) at the
- * top level, where the RFC puts them; micronaut-problem-json's own handler would nest them under "parameters".
+ * top level, where the RFC puts them. Hand-written: the RFC's shape is five members, and a problem library would
+ * bring handlers that take over the host application's own errors.
  */
 @Singleton
 final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpResponse<Map<String, Object>>> {
+    static final String PROBLEM_JSON = "application/problem+json";
+
     @Override
     public MutableHttpResponse<Map<String, Object>> handle(HttpRequest request, ApiProblem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         body.put("title", problem.getTitle());
-        body.put("status", problem.getStatus().getStatusCode());
+        body.put("status", problem.getStatus().getCode());
         body.put("detail", problem.getDetail());
         body.putAll(problem.getParameters());
         MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(
-                        HttpStatus.valueOf(problem.getStatus().getStatusCode()))
-                .contentType(ProblemErrorResponseProcessor.APPLICATION_PROBLEM_JSON)
+                        problem.getStatus())
+                .contentType(PROBLEM_JSON)
                 .body(body);
         Object retryAfter = problem.getParameters().get("retry_after");
         if (retryAfter != null) {

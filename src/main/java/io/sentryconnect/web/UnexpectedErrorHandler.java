@@ -1,10 +1,10 @@
 package io.sentryconnect.web;
 
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
-import io.micronaut.http.server.exceptions.response.ErrorContext;
-import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,21 +15,14 @@ import org.slf4j.LoggerFactory;
  * vouch for, so neither the body nor the log line carries it; the log keeps the exception type and stack.
  */
 @Singleton
+@Requires(property = "sentry-connect.standalone", value = "true") // a host has its own catch-all; ours would clash
 final class UnexpectedErrorHandler implements ExceptionHandler<Exception, HttpResponse<?>> {
     private static final Logger LOG = LoggerFactory.getLogger(UnexpectedErrorHandler.class);
-    private final ErrorResponseProcessor<?> errors;
-
-    UnexpectedErrorHandler(ErrorResponseProcessor<?> errors) {
-        this.errors = errors;
-    }
 
     @Override
     public HttpResponse<?> handle(HttpRequest request, Exception exception) {
         LOG.error("Unhandled {} on {} {}", exception.getClass().getName(), request.getMethod(), request.getPath(),
                 Redaction.withoutMessages(exception));
-        return errors.processResponse(ErrorContext.builder(request)
-                .cause(exception)
-                .errorMessage("An unexpected error occurred.")
-                .build(), HttpResponse.serverError());
+        return new ApiProblemHandler().handle(request, PluginErrorFormat.problemFor(HttpStatus.INTERNAL_SERVER_ERROR));
     }
 }

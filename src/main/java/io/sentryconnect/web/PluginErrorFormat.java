@@ -1,0 +1,87 @@
+package io.sentryconnect.web;
+
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.sentryconnect.Endpoints;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One error format on the plugin's routes: every error answer there that is not already our problem+json (a refused
+ * credential from the host's security, an unknown route, a wrong method, a body the framework could not read, an
+ * unexpected failure) is replaced by an RFC 9457 problem with a {@code code} and a detail of our own, which never
+ * echoes the request or names a class. A filter on our paths rather than a replaced framework bean
+ * ({@code ErrorResponseProcessor}, the authorization handler): the host application's own errors stay exactly its own.
+ */
+@ServerFilter("/**")
+public final class PluginErrorFormat implements Ordered {
+    /** A response attribute: this error answer is meant as it is (Sentry's own answer passed through, a browser page). */
+    private static final String AS_IS = PluginErrorFormat.class.getName() + ".asIs";
+
+    private final Endpoints endpoints;
+
+    PluginErrorFormat(Endpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public int getOrder() {
+        // Outermost: it sees the answer after every other filter, the security filter's refusals included.
+        return ServerFilterPhase.FIRST.before();
+    }
+
+    @ResponseFilter
+    void format(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        int status = response.code();
+        if (status < 400 || !endpoints.owns(request.getPath()) || response.getAttribute(AS_IS).isPresent()) {
+            return;
+        }
+        boolean ours = response.getContentType().map(type -> type.toString().startsWith(ApiProblemHandler.PROBLEM_JSON))
+                .orElse(false);
+        if (ours) {
+            return;
+        }
+        ApiProblem problem = problemFor(HttpStatus.valueOf(status));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.getType().toString());
+        body.put("title", problem.getTitle());
+        body.put("status", status);
+        body.put("detail", problem.getDetail());
+        body.putAll(problem.getParameters());
+        response.body(body).contentType(ApiProblemHandler.PROBLEM_JSON);
+        if (status == 401 && response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE) == null) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+    }
+
+    /** Marks an error answer that must reach the caller as it is. */
+    public static <T extends MutableHttpResponse<?>> T asIs(T response) {
+        response.setAttribute(AS_IS, Boolean.TRUE);
+        return response;
+    }
+
+    static ApiProblem problemFor(HttpStatus status) {
+        return switch (status.getCode()) {
+            case 400 -> ApiProblem.ofStatus(status, "invalid_request",
+                    "The request could not be read: check its parameters and its JSON body against the API reference.");
+            case 401 -> ApiProblem.ofStatus(status, "unauthenticated", "A valid platform credential is required, e.g. "
+                    + "Authorization: Bearer <JWT> with the expected issuer, audience, expiry, tenant and user claims.");
+            case 403 -> ApiProblem.ofStatus(status, "forbidden", "The caller may not make this request.");
+            case 404 -> ApiProblem.ofStatus(status, "not_found", "There is no such endpoint.");
+            case 405 -> ApiProblem.ofStatus(status, "method_not_allowed", "This endpoint does not accept this method.");
+            case 406 -> ApiProblem.ofStatus(status, "not_acceptable", "This endpoint cannot answer in the requested media type.");
+            case 413 -> ApiProblem.ofStatus(status, "payload_too_large", "The request body is too large.");
+            case 415 -> ApiProblem.ofStatus(status, "unsupported_media_type", "This endpoint does not accept this content type.");
+            default -> status.getCode() >= 500
+                    ? ApiProblem.ofStatus(status, "internal_error", "An unexpected error occurred.")
+                    : ApiProblem.ofStatus(status, "request_failed", "The request failed.");
+        };
+    }
+}
