@@ -42,7 +42,7 @@ class PlatformIdentityTest extends IntegrationTest {
     void startupAppliesTheMigrations() throws Exception {
         try (Connection c = TestDatabase.connection();
              ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'")) {
+                     "SELECT count(*) FROM sentry_connect_schema_history WHERE success AND version = '1'")) {
             assertTrue(rs.next());
             assertEquals(1, rs.getInt(1));
         }
