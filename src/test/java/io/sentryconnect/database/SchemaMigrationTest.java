@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,7 @@ class SchemaMigrationTest {
             assertEquals(ourScripts(), scripts(db, OURS), "ours holds ours only, all of them");
             assertEquals(List.of(), rows(db, "SELECT version FROM " + OURS + " WHERE NOT success"));
             assertNotNull(rows(db, "SELECT to_regclass('account') AS t").get(0).get("t"), "the host's V1 ran");
-            assertNotNull(rows(db, "SELECT to_regclass('link_ticket') AS t").get(0).get("t"), "our V1 ran");
+            assertNotNull(rows(db, "SELECT to_regclass('sentry_connect_link_ticket') AS t").get(0).get("t"), "our V1 ran");
         }
     }
 
@@ -74,19 +75,31 @@ class SchemaMigrationTest {
     }
 
     @Test
-    void anOldLayoutDeploymentIsBaselinedAtV4AndKeepsItsRows() throws Exception {
+    void anOldLayoutDeploymentIsBaselinedAtV4AndKeepsEveryRowUnderTheNewNames() throws Exception {
         DatabaseResolver.Database db = schema();
-        // As micronaut-flyway left it: our V1–V4 in the default history table.
+        // As micronaut-flyway left it: our V1–V4 in the default history table, a row in each of our tables.
         Flyway.configure().dataSource(db.url(), db.username(), db.password()).defaultSchema(db.schema())
                 .locations(SchemaMigration.LOCATION).target("4").load().migrate();
         UUID grant = UUID.randomUUID();
-        execute(db, "INSERT INTO sentry_grant (id, tenant_id, user_id, status, org_id, org_slug, org_name, region_url, scopes, "
-                + "access_token, created_at, updated_at) VALUES ('" + grant + "', 't-old', 'u-old', 'active', 'o1', 'acme', "
-                + "'Acme', 'https://us.sentry.io', 'org:read', '\\x0102'::bytea, now(), now())");
+        execute(db, "INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, region_url, "
+                + "scopes, access_token, refresh_token, token_version, key_id, created_at, updated_at) VALUES ('" + grant
+                + "', 't-old', 'u-old', 'provisioned', 'active', 'o1', 'acme', 'Acme', 'https://us.sentry.io', 'org:read', "
+                + "'\\x0102'::bytea, '\\x0304'::bytea, 3, 2, now(), now())");
         execute(db, "INSERT INTO grant_event (event_id, tenant_id, user_id, grant_id, type, payload, created_at, next_attempt_at) "
                 + "VALUES (gen_random_uuid(), 't-old', 'u-old', '" + grant + "', 'grant.connected', '{}', now(), now())");
-        List<Map<String, Object>> grantsBefore = rows(db, "SELECT * FROM sentry_grant");
-        List<Map<String, Object>> eventsBefore = rows(db, "SELECT * FROM grant_event");
+        execute(db, "INSERT INTO provisioned_project (grant_id, project_id, org_id, slug, name, dsn, created_at, updated_at) "
+                + "VALUES ('" + grant + "', 'p1', 'o1', 'web', 'Web', 'https://k@o1.ingest.sentry.io/1', now(), now())");
+        execute(db, "INSERT INTO refresh_attempt (grant_id, token_version, started_at) VALUES ('" + grant + "', 3, now())");
+        execute(db, "INSERT INTO link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, expires_at, created_at) "
+                + "VALUES ('\\x01'::bytea, 't-old', 'u-old', 'org:read', 'https://platform.example/', now(), now())");
+        execute(db, "INSERT INTO link_state (state_hash, tenant_id, user_id, scopes, return_to, code_verifier, browser_hash, "
+                + "expires_at, created_at) VALUES ('\\x02'::bytea, 't-old', 'u-old', 'org:read', 'https://platform.example/', "
+                + "'\\x03'::bytea, '\\x04'::bytea, now(), now())");
+        Map<String, String> renamed = Map.of("sentry_grant", "sentry_connect_grant", "grant_event", "sentry_connect_grant_event",
+                "provisioned_project", "sentry_connect_provisioned_project", "refresh_attempt", "sentry_connect_refresh_attempt",
+                "link_ticket", "sentry_connect_link_ticket", "link_state", "sentry_connect_link_state");
+        Map<String, List<Map<String, Object>>> before = new HashMap<>();
+        renamed.keySet().forEach(old -> before.put(old, rows(db, "SELECT * FROM " + old)));
         List<Map<String, Object>> oldHistory = rows(db, "SELECT * FROM " + HOSTS + " ORDER BY installed_rank");
 
         try (ApplicationContext ignored = start(db, Map.of())) {
@@ -95,8 +108,29 @@ class SchemaMigrationTest {
             assertEquals(ourScripts().subList(4, ourScripts().size()), scripts(db, OURS), "only what came after V4 ran");
             assertEquals(oldHistory, rows(db, "SELECT * FROM " + HOSTS + " ORDER BY installed_rank"),
                     "the old history table is left as it was");
-            assertEquals(grantsBefore, rows(db, "SELECT * FROM sentry_grant"));
-            assertEquals(eventsBefore, rows(db, "SELECT * FROM grant_event"));
+            renamed.forEach((old, now) -> {
+                assertEquals(1, before.get(old).size(), old);
+                assertEquals(before.get(old), rows(db, "SELECT * FROM " + now), old + " → " + now);
+                assertNull(rows(db, "SELECT to_regclass('" + old + "') AS t").get(0).get("t"), old + " is gone");
+            });
+            execute(db, "INSERT INTO sentry_connect_grant_event (event_id, tenant_id, user_id, grant_id, type, payload, "
+                    + "created_at, next_attempt_at) VALUES (gen_random_uuid(), 't-old', 'u-old', '" + grant
+                    + "', 'grant.revoked', '{}', now(), now())");
+            assertEquals(List.of(1L, 2L), rows(db, "SELECT id FROM sentry_connect_grant_event ORDER BY id").stream()
+                    .map(r -> r.get("id")).toList(), "the event ids carry on from the renamed sequence");
+        }
+    }
+
+    @Test
+    void everyTableIndexSequenceAndConstraintOfOursCarriesThePrefix() throws Exception {
+        DatabaseResolver.Database db = schema();
+        try (ApplicationContext ignored = start(db, Map.of())) {
+            List<Map<String, Object>> unprefixed = rows(db, "SELECT relname AS name FROM pg_class "
+                    + "WHERE relnamespace = current_schema()::regnamespace AND relname NOT LIKE 'sentry\\_connect\\_%' "
+                    + "UNION ALL SELECT conname FROM pg_constraint "
+                    + "WHERE connamespace = current_schema()::regnamespace AND conname NOT LIKE 'sentry\\_connect\\_%'");
+            assertEquals(List.of(), unprefixed);
+            assertTrue(tables(db).contains("sentry_connect_grant"), "the schema is not empty: " + tables(db));
         }
     }
 

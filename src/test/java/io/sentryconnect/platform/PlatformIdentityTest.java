@@ -47,7 +47,7 @@ class PlatformIdentityTest extends IntegrationTest {
             assertEquals(1, rs.getInt(1));
         }
         try (Connection c = TestDatabase.connection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sentry_grant WHERE false")) {
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sentry_connect_grant WHERE false")) {
             assertTrue(rs.next());
         }
     }
