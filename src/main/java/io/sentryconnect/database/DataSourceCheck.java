@@ -10,8 +10,8 @@ import javax.sql.DataSource;
 import java.util.TreeSet;
 
 /**
- * Fails start-up when {@code sentry-connect.datasource} names no datasource, which would otherwise surface only at the
- * first query; and creates that datasource eagerly, so {@link SchemaMigration} runs during start-up, not mid-request.
+ * Fails start-up when {@code sentry-connect.datasource} names no datasource, which would otherwise leave the schema
+ * unmigrated without a word; and creates that datasource eagerly, so {@link SchemaMigration} runs during start-up.
  */
 @Context
 final class DataSourceCheck {
