@@ -1,5 +1,5 @@
 /**
- * Which PostgreSQL the service and the tests use (environment, Testcontainers, or the local one).
- * Owns no tables and no queries: the schema lives in migrations/, the queries in the feature packages.
+ * The plugin's database: its migrations (own location, own history table) on the host's datasource, and which
+ * PostgreSQL the service and the tests use. Owns no queries (they live in the feature packages) and no host tables.
  */
 package io.sentryconnect.database;

@@ -59,7 +59,7 @@ class EventController {
         if (pageSize < 1 || pageSize > 500) {
             throw ApiProblem.invalidField("limit", "limit is between 1 and 500.");
         }
-        String sql = "SELECT id, payload FROM grant_event WHERE tenant_id = ? AND id > ?"
+        String sql = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ?"
                 + (caller.tenantAdmin() ? "" : " AND user_id = ?") + " ORDER BY id LIMIT ?";
         List<Map<String, Object>> events = jdbc.prepareStatement(sql, ps -> {
             int i = 0;

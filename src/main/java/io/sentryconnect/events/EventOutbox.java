@@ -64,7 +64,7 @@ public final class EventOutbox {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        jdbc.prepareStatement("INSERT INTO grant_event (event_id, tenant_id, user_id, grant_id, type, payload, created_at, "
+        jdbc.prepareStatement("INSERT INTO sentry_connect_grant_event (event_id, tenant_id, user_id, grant_id, type, payload, created_at, "
                 + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setObject(1, eventId);
             ps.setString(2, tenantId);

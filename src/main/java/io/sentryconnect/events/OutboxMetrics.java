@@ -17,10 +17,10 @@ import java.sql.ResultSet;
 final class OutboxMetrics {
     OutboxMetrics(MeterRegistry registry, JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
         Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc, transactions,
-                        "SELECT count(*) FROM grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
+                        "SELECT count(*) FROM sentry_connect_grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
                 .description("Grant events not yet delivered").register(registry);
         Gauge.builder("sentry_connect.outbox.lag.seconds", () -> read(jdbc, transactions,
-                        "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM grant_event "
+                        "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM sentry_connect_grant_event "
                                 + "WHERE delivered_at IS NULL AND failed_at IS NULL"))
                 .description("Age of the oldest undelivered grant event").register(registry);
     }

@@ -83,9 +83,9 @@ public class WebhookDelivery {
     }
 
     private List<Pending> claim() {
-        List<Pending> claimed = jdbc.prepareStatement("SELECT e.id, e.event_id, e.payload, e.attempts FROM grant_event e "
+        List<Pending> claimed = jdbc.prepareStatement("SELECT e.id, e.event_id, e.payload, e.attempts FROM sentry_connect_grant_event e "
                 + "WHERE e.delivered_at IS NULL AND e.failed_at IS NULL AND e.next_attempt_at <= ? "
-                + "AND NOT EXISTS (SELECT 1 FROM grant_event p WHERE p.grant_id = e.grant_id AND p.id < e.id "
+                + "AND NOT EXISTS (SELECT 1 FROM sentry_connect_grant_event p WHERE p.grant_id = e.grant_id AND p.id < e.id "
                 + "AND p.delivered_at IS NULL AND p.failed_at IS NULL) "
                 + "ORDER BY e.id LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -99,7 +99,7 @@ public class WebhookDelivery {
             return rows;
         });
         if (!claimed.isEmpty()) {
-            jdbc.prepareStatement("UPDATE grant_event SET next_attempt_at = ? WHERE id = ANY (?)", ps -> {
+            jdbc.prepareStatement("UPDATE sentry_connect_grant_event SET next_attempt_at = ? WHERE id = ANY (?)", ps -> {
                 ps.setTimestamp(1, Timestamp.from(clock.instant().plus(properties.lease())));
                 ps.setArray(2, ps.getConnection().createArrayOf("bigint", claimed.stream().map(Pending::id).toArray()));
                 return ps.executeUpdate();
@@ -134,7 +134,7 @@ public class WebhookDelivery {
 
     private void markDelivered(Pending event) {
         Instant now = clock.instant();
-        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE grant_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", ps -> {
+        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE sentry_connect_grant_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setLong(2, event.id());
             return ps.executeUpdate();
@@ -146,7 +146,7 @@ public class WebhookDelivery {
         int attempts = event.attempts() + 1;
         Instant now = clock.instant();
         boolean giveUp = attempts >= properties.maxAttempts();
-        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
+        transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE sentry_connect_grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
             ps.setInt(1, attempts);
             ps.setString(2, error);
             ps.setTimestamp(3, Timestamp.from(now.plus(backoff(attempts))));

@@ -31,7 +31,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The {@code sentry_grant} table. Plain SQL through micronaut-data-jdbc's {@link JdbcOperations}, because the
+ * The {@code sentry_connect_grant} table. Plain SQL through micronaut-data-jdbc's {@link JdbcOperations}, because the
  * writes that matter under concurrency ({@code FOR UPDATE}, {@code ON CONFLICT}) read best as the SQL they are.
  * Tokens are encrypted with {@link TokenCipher}; their associated data is the tenant, the grant id and the column.
  */
@@ -79,7 +79,7 @@ public class GrantRepository implements TokenStore {
     /** One grant of a tenant (callers apply the per-user visibility rule). */
     @ReadOnly
     public Optional<Grant> find(String tenantId, UUID id) {
-        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_connect_grant WHERE id = ? AND tenant_id = ?", ps -> {
             ps.setObject(1, id);
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -95,7 +95,7 @@ public class GrantRepository implements TokenStore {
     @Connectable
     public Optional<GrantWithTokens> findWithTokens(String tenantId, UUID id) {
         return jdbc.prepareStatement("SELECT " + COLUMNS + ", token_version, access_token, token_issued_at"
-                + " FROM sentry_grant WHERE id = ? AND tenant_id = ?", ps -> {
+                + " FROM sentry_connect_grant WHERE id = ? AND tenant_id = ?", ps -> {
             ps.setObject(1, id);
             ps.setString(2, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -112,7 +112,7 @@ public class GrantRepository implements TokenStore {
     @ReadOnly
     public List<Grant> list(String tenantId, @Nullable String userId, @Nullable String status, @Nullable String orgSlug,
                             @Nullable UUID after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sentry_connect_grant WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(tenantId));
         if (userId != null) {
             sql.append(" AND user_id = ?");
@@ -152,7 +152,7 @@ public class GrantRepository implements TokenStore {
     /**
      * Records a completed link: a new grant, or the same (tenant, user, org)'s grant updated in place with the new
      * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique constraint
-     * {@code sentry_grant_owner_org_uq}: the loser's insert does nothing, and it then updates the winner's row.
+     * {@code sentry_connect_grant_owner_org_uq}: the loser's insert does nothing, and it then updates the winner's row.
      */
     @Transactional
     public Grant upsertLinked(LinkedAuthorization link) {
@@ -175,7 +175,7 @@ public class GrantRepository implements TokenStore {
      */
     @Transactional
     public Grant reconnect(UUID grantId, LinkedAuthorization link) {
-        String orgId = jdbc.prepareStatement("SELECT org_id FROM sentry_grant WHERE id = ? AND tenant_id = ? FOR UPDATE", ps -> {
+        String orgId = jdbc.prepareStatement("SELECT org_id FROM sentry_connect_grant WHERE id = ? AND tenant_id = ? FOR UPDATE", ps -> {
             ps.setObject(1, grantId);
             ps.setString(2, link.tenantId());
             try (ResultSet rs = ps.executeQuery()) {
@@ -195,7 +195,7 @@ public class GrantRepository implements TokenStore {
     @Transactional
     public boolean disconnect(String tenantId, UUID id) {
         Instant now = clock.instant();
-        Optional<Grant> disconnected = jdbc.prepareStatement("UPDATE sentry_grant SET status = 'disconnected', "
+        Optional<Grant> disconnected = jdbc.prepareStatement("UPDATE sentry_connect_grant SET status = 'disconnected', "
                 + "status_reason = 'disconnected', access_token = NULL, refresh_token = NULL, key_id = NULL, refresh_due_at = NULL, "
                 + "token_version = token_version + 1, updated_at = ? "
                 + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected' RETURNING " + COLUMNS, ps -> {
@@ -212,7 +212,7 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public Optional<StoredTokens> lockForRefresh(UUID grantId) {
-        return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS + " FROM sentry_grant WHERE id = ? FOR UPDATE", ps -> {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + ", " + TOKEN_COLUMNS + " FROM sentry_connect_grant WHERE id = ? FOR UPDATE", ps -> {
             ps.setObject(1, grantId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(tokens(rs, grant(rs), true)) : Optional.empty();
@@ -222,7 +222,7 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public Optional<Long> unfinishedRefresh(UUID grantId) {
-        return jdbc.prepareStatement("SELECT token_version FROM refresh_attempt WHERE grant_id = ?", ps -> {
+        return jdbc.prepareStatement("SELECT token_version FROM sentry_connect_refresh_attempt WHERE grant_id = ?", ps -> {
             ps.setObject(1, grantId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
@@ -232,7 +232,7 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public void recordRefreshAttempt(UUID grantId, long version) {
-        jdbc.prepareStatement("INSERT INTO refresh_attempt (grant_id, token_version, started_at) VALUES (?, ?, ?) "
+        jdbc.prepareStatement("INSERT INTO sentry_connect_refresh_attempt (grant_id, token_version, started_at) VALUES (?, ?, ?) "
                 + "ON CONFLICT (grant_id) DO UPDATE SET token_version = EXCLUDED.token_version, started_at = EXCLUDED.started_at", ps -> {
             ps.setObject(1, grantId);
             ps.setLong(2, version);
@@ -243,13 +243,13 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public StoredTokens saveRefreshed(StoredTokens before, SentryTokens fresh) {
-        jdbc.prepareStatement("DELETE FROM refresh_attempt WHERE grant_id = ?", ps -> {
+        jdbc.prepareStatement("DELETE FROM sentry_connect_refresh_attempt WHERE grant_id = ?", ps -> {
             ps.setObject(1, before.grantId());
             return ps.executeUpdate();
         });
         Secret refresh = fresh.refreshToken() != null ? fresh.refreshToken() : before.refreshToken();
         Instant now = clock.instant();
-        jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, token_issued_at = ?, "
+        jdbc.prepareStatement("UPDATE sentry_connect_grant SET access_token = ?, refresh_token = ?, token_issued_at = ?, "
                 + "expires_at = ?, last_refreshed_at = ?, updated_at = ?, token_version = token_version + 1, key_id = ?, "
                 + "refresh_due_at = ?, refresh_claimed_until = NULL WHERE id = ?", ps -> {
             ps.setBytes(1, cipher.encrypt(fresh.accessToken(), ad(before.tenantId(), before.grantId(), "access")));
@@ -269,7 +269,7 @@ public class GrantRepository implements TokenStore {
 
     @Override
     public StoredTokens markRevoked(StoredTokens before, String reason) {
-        Grant revoked = jdbc.prepareStatement("UPDATE sentry_grant SET status = 'revoked', status_reason = ?, updated_at = ?, "
+        Grant revoked = jdbc.prepareStatement("UPDATE sentry_connect_grant SET status = 'revoked', status_reason = ?, updated_at = ?, "
                 + "refresh_due_at = NULL, refresh_claimed_until = NULL WHERE id = ? RETURNING " + COLUMNS, ps -> {
             ps.setString(1, reason);
             ps.setTimestamp(2, Timestamp.from(clock.instant()));
@@ -289,7 +289,7 @@ public class GrantRepository implements TokenStore {
         Instant now = clock.instant();
         // SKIP LOCKED: rows another instance is claiming right now are passed over, not waited for; the lease then
         // keeps them out of every instance's claims until the refresh is done (or the lease runs out after a crash).
-        List<DueGrant> due = jdbc.prepareStatement("SELECT id, token_version FROM sentry_grant WHERE status = 'active' "
+        List<DueGrant> due = jdbc.prepareStatement("SELECT id, token_version FROM sentry_connect_grant WHERE status = 'active' "
                 + "AND refresh_due_at <= ? AND (refresh_claimed_until IS NULL OR refresh_claimed_until < ?) "
                 + "ORDER BY refresh_due_at LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
@@ -304,7 +304,7 @@ public class GrantRepository implements TokenStore {
             return rows;
         });
         if (!due.isEmpty()) {
-            jdbc.prepareStatement("UPDATE sentry_grant SET refresh_claimed_until = ? WHERE id = ANY (?)", ps -> {
+            jdbc.prepareStatement("UPDATE sentry_connect_grant SET refresh_claimed_until = ? WHERE id = ANY (?)", ps -> {
                 ps.setTimestamp(1, Timestamp.from(now.plus(lease)));
                 ps.setArray(2, ps.getConnection().createArrayOf("uuid", due.stream().map(DueGrant::grantId).toArray()));
                 return ps.executeUpdate();
@@ -322,7 +322,7 @@ public class GrantRepository implements TokenStore {
     @Transactional
     public int reencryptBatch(int limit) {
         int primary = cipher.primaryKeyId();
-        List<Object[]> rows = jdbc.prepareStatement("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant "
+        List<Object[]> rows = jdbc.prepareStatement("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant "
                 + "WHERE access_token IS NOT NULL AND (key_id IS NULL OR key_id <> ?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED", ps -> {
             ps.setInt(1, primary);
             ps.setInt(2, limit);
@@ -339,7 +339,7 @@ public class GrantRepository implements TokenStore {
             String tenant = (String) row[1];
             Secret access = cipher.decrypt((byte[]) row[2], ad(tenant, id, "access"));
             Secret refresh = row[3] == null ? null : cipher.decrypt((byte[]) row[3], ad(tenant, id, "refresh"));
-            jdbc.prepareStatement("UPDATE sentry_grant SET access_token = ?, refresh_token = ?, key_id = ? WHERE id = ?", ps -> {
+            jdbc.prepareStatement("UPDATE sentry_connect_grant SET access_token = ?, refresh_token = ?, key_id = ? WHERE id = ?", ps -> {
                 ps.setBytes(1, cipher.encrypt(access, ad(tenant, id, "access")));
                 ps.setBytes(2, refresh == null ? null : cipher.encrypt(refresh, ad(tenant, id, "refresh")));
                 ps.setInt(3, primary);
@@ -360,7 +360,7 @@ public class GrantRepository implements TokenStore {
     }
 
     private Optional<UUID> lockOwnerOrg(LinkedAuthorization link) {
-        return jdbc.prepareStatement("SELECT id FROM sentry_grant WHERE tenant_id = ? AND user_id = ? AND org_id = ? FOR UPDATE", ps -> {
+        return jdbc.prepareStatement("SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ? AND org_id = ? FOR UPDATE", ps -> {
             ps.setString(1, link.tenantId());
             ps.setString(2, link.userId());
             ps.setString(3, link.organization().id());
@@ -373,11 +373,11 @@ public class GrantRepository implements TokenStore {
     private Optional<Grant> insertLinked(UUID id, LinkedAuthorization link) {
         Instant now = clock.instant();
         SentryTokens tokens = link.tokens();
-        return jdbc.prepareStatement("INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
+        return jdbc.prepareStatement("INSERT INTO sentry_connect_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
                 + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, refresh_token, "
                 + "token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at, key_id, refresh_due_at) "
                 + "VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?) "
-                + "ON CONFLICT ON CONSTRAINT sentry_grant_owner_org_uq DO NOTHING RETURNING " + COLUMNS, ps -> {
+                + "ON CONFLICT ON CONSTRAINT sentry_connect_grant_owner_org_uq DO NOTHING RETURNING " + COLUMNS, ps -> {
             int i = 0;
             ps.setObject(++i, id);
             ps.setString(++i, link.tenantId());
@@ -401,7 +401,7 @@ public class GrantRepository implements TokenStore {
     private Grant updateLinked(UUID id, LinkedAuthorization link) {
         Instant now = clock.instant();
         SentryTokens tokens = link.tokens();
-        return jdbc.prepareStatement("UPDATE sentry_grant SET status = 'active', status_reason = NULL, org_id = ?, org_slug = ?, "
+        return jdbc.prepareStatement("UPDATE sentry_connect_grant SET status = 'active', status_reason = NULL, org_id = ?, org_slug = ?, "
                 + "org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, scopes = ?, "
                 + "access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, key_id = ?, "
                 + "refresh_due_at = ?, refresh_claimed_until = NULL, "
@@ -473,7 +473,7 @@ public class GrantRepository implements TokenStore {
     /** The tenant's provisioned grant, whatever its status. */
     @ReadOnly
     public Optional<Grant> findProvisioned(String tenantId) {
-        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ? AND kind = 'provisioned'", ps -> {
+        return jdbc.prepareStatement("SELECT " + COLUMNS + " FROM sentry_connect_grant WHERE tenant_id = ? AND kind = 'provisioned'", ps -> {
             ps.setString(1, tenantId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(grant(rs)) : Optional.empty();
@@ -486,7 +486,7 @@ public class GrantRepository implements TokenStore {
      * (never a second grant). Updating stores the integration token and makes the grant active again (a repeat after
      * a revocation or a disconnect brings it back), except when the grant is active with an OAuth refresh token
      * (it was reconnected through OAuth linking): then the user's authorization is kept. Two concurrent calls
-     * for one tenant meet at the partial unique index {@code sentry_grant_provisioned_tenant_uq}; the row lock
+     * for one tenant meet at the partial unique index {@code sentry_connect_grant_provisioned_tenant_uq}; the row lock
      * ({@code SELECT … FOR UPDATE}) serialises the updates. A grant of the same user for the same organization
      * linked through OAuth becomes the provisioned grant rather than colliding with it.
      */
@@ -496,7 +496,7 @@ public class GrantRepository implements TokenStore {
         for (int attempt = 0; attempt < 3; attempt++) {
             // id and whether the grant holds a live OAuth authorization (active, with a refresh token) to keep
             Optional<java.util.Map.Entry<UUID, Boolean>> existing = jdbc.prepareStatement("SELECT id, status, status = 'active' AND "
-                    + "refresh_token IS NOT NULL AS keep_oauth FROM sentry_grant WHERE tenant_id = ? AND (kind = 'provisioned' "
+                    + "refresh_token IS NOT NULL AS keep_oauth FROM sentry_connect_grant WHERE tenant_id = ? AND (kind = 'provisioned' "
                     + "OR (user_id = ? AND org_id = ?)) ORDER BY (kind = 'provisioned') DESC LIMIT 1 FOR UPDATE", ps -> {
                 ps.setString(1, account.tenantId());
                 ps.setString(2, account.userId());
@@ -525,7 +525,7 @@ public class GrantRepository implements TokenStore {
 
     private Optional<Grant> insertProvisioned(UUID id, ProvisionedAuthorization account) {
         Instant now = clock.instant();
-        return jdbc.prepareStatement("INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
+        return jdbc.prepareStatement("INSERT INTO sentry_connect_grant (id, tenant_id, user_id, kind, status, org_id, org_slug, org_name, "
                 + "region_url, scopes, access_token, refresh_token, token_issued_at, expires_at, last_refreshed_at, token_version, "
                 + "created_at, updated_at, key_id) VALUES (?, ?, ?, 'provisioned', 'active', ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, 1, ?, ?, ?) "
                 + "ON CONFLICT DO NOTHING RETURNING " + COLUMNS, ps -> {
@@ -547,7 +547,7 @@ public class GrantRepository implements TokenStore {
 
     private Grant updateProvisioned(UUID id, ProvisionedAuthorization account) {
         Instant now = clock.instant();
-        return jdbc.prepareStatement("UPDATE sentry_grant SET kind = 'provisioned', status = 'active', status_reason = NULL, "
+        return jdbc.prepareStatement("UPDATE sentry_connect_grant SET kind = 'provisioned', status = 'active', status_reason = NULL, "
                 + "org_id = ?, org_slug = ?, org_name = ?, region_url = ?, scopes = ?, access_token = ?, refresh_token = NULL, "
                 + "sentry_user_id = NULL, sentry_user_name = NULL, sentry_user_email = NULL, token_issued_at = ?, "
                 + "expires_at = NULL, token_version = token_version + 1, updated_at = ?, key_id = ?, refresh_due_at = NULL, "
@@ -566,7 +566,7 @@ public class GrantRepository implements TokenStore {
     }
 
     private Grant markProvisioned(UUID id) {
-        return jdbc.prepareStatement("UPDATE sentry_grant SET kind = 'provisioned', updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
+        return jdbc.prepareStatement("UPDATE sentry_connect_grant SET kind = 'provisioned', updated_at = ? WHERE id = ? RETURNING " + COLUMNS, ps -> {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
             ps.setObject(2, id);
             try (ResultSet rs = ps.executeQuery()) {

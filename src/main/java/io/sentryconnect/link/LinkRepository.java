@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The {@code link_ticket} and {@code link_state} tables: single-use, expiring, stored only as hashes. */
+/** The {@code sentry_connect_link_ticket} and {@code sentry_connect_link_state} tables: single-use, expiring, stored only as hashes. */
 @Singleton
 class LinkRepository {
     private final JdbcOperations jdbc;
@@ -47,7 +47,7 @@ class LinkRepository {
 
     @Transactional
     void insertTicket(byte[] hash, LinkRequest request, Instant expiresAt) {
-        jdbc.prepareStatement("INSERT INTO link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, "
+        jdbc.prepareStatement("INSERT INTO sentry_connect_link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, "
                 + "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setBytes(1, hash);
             ps.setString(2, request.tenantId());
@@ -68,7 +68,7 @@ class LinkRepository {
     Optional<TicketUse> consumeTicket(byte[] hash) {
         Instant now = clock.instant();
         Optional<TicketUse> found = jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, expires_at, used_at "
-                + "FROM link_ticket WHERE ticket_hash = ? FOR UPDATE", ps -> {
+                + "FROM sentry_connect_link_ticket WHERE ticket_hash = ? FOR UPDATE", ps -> {
             ps.setBytes(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -81,7 +81,7 @@ class LinkRepository {
             }
         });
         if (found.isPresent() && found.get().status() != TicketUse.Status.USED) {
-            jdbc.prepareStatement("UPDATE link_ticket SET used_at = ? WHERE ticket_hash = ?", ps -> {
+            jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET used_at = ? WHERE ticket_hash = ?", ps -> {
                 ps.setTimestamp(1, Timestamp.from(now));
                 ps.setBytes(2, hash);
                 return ps.executeUpdate();
@@ -92,7 +92,7 @@ class LinkRepository {
 
     /** Runs in the caller's transaction, with the ticket's consumption. */
     void insertState(byte[] stateHash, LinkRequest request, byte[] codeVerifier, byte[] browserHash, Instant expiresAt) {
-        jdbc.prepareStatement("INSERT INTO link_state (state_hash, tenant_id, user_id, scopes, return_to, grant_id, code_verifier, "
+        jdbc.prepareStatement("INSERT INTO sentry_connect_link_state (state_hash, tenant_id, user_id, scopes, return_to, grant_id, code_verifier, "
                 + "browser_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setBytes(1, stateHash);
             ps.setString(2, request.tenantId());
@@ -111,7 +111,7 @@ class LinkRepository {
     @ReadOnly
     Optional<StateRow> findState(byte[] stateHash) {
         return jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, code_verifier, browser_hash, "
-                + "expires_at, used_at FROM link_state WHERE state_hash = ?", ps -> {
+                + "expires_at, used_at FROM sentry_connect_link_state WHERE state_hash = ?", ps -> {
             ps.setBytes(1, stateHash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -131,7 +131,7 @@ class LinkRepository {
     @Transactional
     boolean consumeState(byte[] stateHash) {
         Instant now = clock.instant();
-        return jdbc.prepareStatement("UPDATE link_state SET used_at = ? WHERE state_hash = ? AND used_at IS NULL AND expires_at > ?", ps -> {
+        return jdbc.prepareStatement("UPDATE sentry_connect_link_state SET used_at = ? WHERE state_hash = ? AND used_at IS NULL AND expires_at > ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setBytes(2, stateHash);
             ps.setTimestamp(3, Timestamp.from(now));
@@ -144,7 +144,7 @@ class LinkRepository {
     @Transactional
     void deleteExpired() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(Duration.ofDays(1)));
-        for (String table : List.of("link_ticket", "link_state")) {
+        for (String table : List.of("sentry_connect_link_ticket", "sentry_connect_link_state")) {
             jdbc.prepareStatement("DELETE FROM " + table + " WHERE expires_at < ?", ps -> {
                 ps.setTimestamp(1, cutoff);
                 return ps.executeUpdate();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The {@code provisioned_project} table (plain SQL, like the grant repository). Runs in the caller's transaction.
+ * The {@code sentry_connect_provisioned_project} table (plain SQL, like the grant repository). Runs in the caller's transaction.
  * The primary key (grant, project) makes recording the same project twice an update, even from two instances.
  */
 @Singleton
@@ -30,7 +30,7 @@ class ProvisionedProjectRepository {
     void upsert(UUID grantId, String orgId, List<ProvisionedProject> projects) {
         Instant now = clock.instant();
         for (ProvisionedProject project : projects) {
-            jdbc.prepareStatement("INSERT INTO provisioned_project (grant_id, project_id, org_id, slug, name, platform, dsn, "
+            jdbc.prepareStatement("INSERT INTO sentry_connect_provisioned_project (grant_id, project_id, org_id, slug, name, platform, dsn, "
                     + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (grant_id, project_id) DO UPDATE "
                     + "SET org_id = EXCLUDED.org_id, slug = EXCLUDED.slug, name = EXCLUDED.name, platform = EXCLUDED.platform, "
                     + "dsn = EXCLUDED.dsn, updated_at = EXCLUDED.updated_at", ps -> {
@@ -51,7 +51,7 @@ class ProvisionedProjectRepository {
 
     /** The grant's projects in its current organization, oldest first. */
     List<ProvisionedProject> list(UUID grantId, String orgId) {
-        return jdbc.prepareStatement("SELECT project_id, slug, name, platform, dsn FROM provisioned_project "
+        return jdbc.prepareStatement("SELECT project_id, slug, name, platform, dsn FROM sentry_connect_provisioned_project "
                 + "WHERE grant_id = ? AND org_id = ? ORDER BY created_at, project_id", ps -> {
             ps.setObject(1, grantId);
             ps.setString(2, orgId);

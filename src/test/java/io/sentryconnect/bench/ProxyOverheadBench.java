@@ -51,7 +51,7 @@ public final class ProxyOverheadBench {
                 String tenant = "t-bench-proxy";
                 String jwt = Bench.jwt(service, tenant, "u1");
                 String grantId = Bench.link(service.url(), standIn, jwt, "1", "acme");
-                Map<String, Object> row = TestDatabase.query("SELECT region_url, access_token FROM sentry_grant WHERE id = ?::uuid", grantId).get(0);
+                Map<String, Object> row = TestDatabase.query("SELECT region_url, access_token FROM sentry_connect_grant WHERE id = ?::uuid", grantId).get(0);
                 String token = new TokenCipher(TEST_KEYS).decrypt((byte[]) row.get("access_token"),
                         "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + grantId + ":access").reveal();
                 HttpRequest direct = HttpRequest.newBuilder(URI.create(row.get("region_url") + "/api/0/organizations/acme/projects/"))

@@ -34,15 +34,15 @@ public final class ScaleBench {
     private static final int ITERATIONS = Integer.getInteger("bench.iterations", 1000);
     private static final String COLUMNS = "id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, "
             + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, expires_at, created_at, updated_at, last_refreshed_at";
-    private static final String USER_LIST = "SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ? AND user_id = ? "
+    private static final String USER_LIST = "SELECT " + COLUMNS + " FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ? "
             + "AND status <> 'disconnected' ORDER BY id LIMIT 50";
-    private static final String TENANT_LIST = "SELECT " + COLUMNS + " FROM sentry_grant WHERE tenant_id = ? "
+    private static final String TENANT_LIST = "SELECT " + COLUMNS + " FROM sentry_connect_grant WHERE tenant_id = ? "
             + "AND status <> 'disconnected' ORDER BY id LIMIT 50";
-    private static final String DUE = "SELECT id, token_version FROM sentry_grant WHERE status = 'active' "
+    private static final String DUE = "SELECT id, token_version FROM sentry_connect_grant WHERE status = 'active' "
             + "AND refresh_due_at <= ? AND (refresh_claimed_until IS NULL OR refresh_claimed_until < ?) "
             + "ORDER BY refresh_due_at LIMIT 50 FOR UPDATE SKIP LOCKED";
     private static final String BY_ID = "SELECT " + COLUMNS + ", token_version, access_token, refresh_token, token_issued_at "
-            + "FROM sentry_grant WHERE id = ? AND tenant_id = ?";
+            + "FROM sentry_connect_grant WHERE id = ? AND tenant_id = ?";
 
     private ScaleBench() {
     }
@@ -51,21 +51,23 @@ public final class ScaleBench {
         Bench.printMachine("scale");
         var database = TestDatabase.database();
         Flyway.configure().dataSource(database.url(), database.username(), database.password())
-                .schemas(database.schema()).defaultSchema(database.schema()).locations("classpath:db/migration").load().migrate();
+                .schemas(database.schema()).defaultSchema(database.schema())
+                // The service's own location and history table, so the service process started later finds it done.
+                .locations("classpath:io/sentryconnect/db/migration").table("sentry_connect_schema_history").load().migrate();
         try (Connection c = TestDatabase.connection(); Statement st = c.createStatement()) {
             long t0 = System.nanoTime();
             st.execute(insertSql());
-            st.execute("ANALYZE sentry_grant");
+            st.execute("ANALYZE sentry_connect_grant");
             System.out.printf(Locale.ROOT, "inserted %,d grants and analyzed in %.1f s (schema %s)%n", GRANTS, (System.nanoTime() - t0) / 1e9, database.schema());
             try (ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'active' AND refresh_due_at <= now()), "
-                    + "pg_size_pretty(pg_total_relation_size('sentry_grant')) FROM sentry_grant")) {
+                    + "pg_size_pretty(pg_total_relation_size('sentry_connect_grant')) FROM sentry_connect_grant")) {
                 rs.next();
                 System.out.printf(Locale.ROOT, "active %,d, due now %,d, table with indexes %s%n", rs.getLong(1), rs.getLong(2), rs.getString(3));
             }
         }
         List<Object[]> ids = new ArrayList<>();
         try (Connection c = TestDatabase.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tenant_id FROM sentry_grant TABLESAMPLE SYSTEM (0.2) LIMIT 2000")) {
+             ResultSet rs = st.executeQuery("SELECT id, tenant_id FROM sentry_connect_grant TABLESAMPLE SYSTEM (0.2) LIMIT 2000")) {
             while (rs.next()) {
                 ids.add(new Object[]{rs.getObject(1), rs.getString(2)});
             }
@@ -87,7 +89,7 @@ public final class ScaleBench {
     }
 
     private static String insertSql() {
-        return "INSERT INTO sentry_grant (id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, region_url, "
+        return "INSERT INTO sentry_connect_grant (id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, region_url, "
                 + "sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, refresh_token, token_issued_at, expires_at, "
                 + "last_refreshed_at, token_version, created_at, updated_at, key_id, refresh_due_at) "
                 + "SELECT gen_random_uuid(), 't' || (n % " + TENANTS + "), 'u' || ((n / " + TENANTS + ") % 10), 'oauth', s.status, "

@@ -75,7 +75,7 @@ class DemoPageBrowserTest extends IntegrationTest {
         assertTrue(card.getText().contains("Ada Lovelace"), card.getText());
         assertTrue(card.findElement(By.cssSelector("[data-role=scopes]")).getText().contains("project:read"));
         assertEquals(List.of(Map.of("status", "active", "user_id", user)),
-                TestDatabase.query("SELECT status, user_id FROM sentry_grant WHERE id = ?::uuid", grantId));
+                TestDatabase.query("SELECT status, user_id FROM sentry_connect_grant WHERE id = ?::uuid", grantId));
 
         // Call Sentry's API through the grant: projects, then two pages of one project's issues.
         click(grantAction("acme", "projects"));
@@ -117,7 +117,7 @@ class DemoPageBrowserTest extends IntegrationTest {
         waitVisible(By.id("no-grants"));
         assertTrue(driver.findElements(By.cssSelector("article.grant")).isEmpty());
         assertEquals(List.of(Map.of("status", "disconnected")),
-                TestDatabase.query("SELECT status FROM sentry_grant WHERE id = ?::uuid", grantId));
+                TestDatabase.query("SELECT status FROM sentry_connect_grant WHERE id = ?::uuid", grantId));
     }
 
     @Test
@@ -130,7 +130,7 @@ class DemoPageBrowserTest extends IntegrationTest {
         waitFlash("error", "access_denied");
         assertTrue(flashText().startsWith("You declined the request at Sentry, so nothing was connected."), flashText());
         waitVisible(By.id("no-grants"));
-        assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_grant WHERE tenant_id = ? AND user_id = ?",
+        assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ?",
                 TENANT, user));
     }
 

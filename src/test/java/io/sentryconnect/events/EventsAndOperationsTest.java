@@ -125,8 +125,8 @@ class EventsAndOperationsTest extends IntegrationTest {
     void aRolledBackChangeLeavesNoEvent() {
         String tenant = TestDatabase.FAILING_TENANT;
         driver.link(driver.jwt(tenant, "u1"), "1", "acme");
-        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ?", tenant));
-        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", tenant));
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_connect_grant_event WHERE tenant_id = ?", tenant));
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ?", tenant));
     }
 
     @Test
@@ -138,7 +138,7 @@ class EventsAndOperationsTest extends IntegrationTest {
 
         receiver.failNext(1, tenant);
         drain();
-        List<Map<String, Object>> row = TestDatabase.query("SELECT attempts, last_error, next_attempt_at FROM grant_event "
+        List<Map<String, Object>> row = TestDatabase.query("SELECT attempts, last_error, next_attempt_at FROM sentry_connect_grant_event "
                 + "WHERE tenant_id = ? ORDER BY id", tenant);
         assertEquals(1, row.get(0).get("attempts"));
         assertEquals("HTTP 503", row.get(0).get("last_error"));
@@ -155,7 +155,7 @@ class EventsAndOperationsTest extends IntegrationTest {
             assertTrue(verify(d), "the README's verification recipe accepts it");
             assertNotNull(d.header(WebhookSignature.EVENT_ID_HEADER));
         }
-        assertEquals(2, TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ? AND delivered_at IS NOT NULL", tenant).size());
+        assertEquals(2, TestDatabase.query("SELECT 1 FROM sentry_connect_grant_event WHERE tenant_id = ? AND delivered_at IS NOT NULL", tenant).size());
     }
 
     @Test
@@ -167,7 +167,7 @@ class EventsAndOperationsTest extends IntegrationTest {
             drain();
             clock.advance(Duration.ofMinutes(5));
         }
-        Map<String, Object> event = TestDatabase.query("SELECT attempts, failed_at, last_error FROM grant_event WHERE tenant_id = ?", tenant).get(0);
+        Map<String, Object> event = TestDatabase.query("SELECT attempts, failed_at, last_error FROM sentry_connect_grant_event WHERE tenant_id = ?", tenant).get(0);
         assertEquals(3, event.get("attempts"));
         assertNotNull(event.get("failed_at"));
         assertEquals("HTTP 503", event.get("last_error"));
@@ -201,7 +201,7 @@ class EventsAndOperationsTest extends IntegrationTest {
             driver.link(jwt, "1", org);
         }
         // Other tests' grants share the schema: keep them out of this count.
-        TestDatabase.execute("UPDATE sentry_grant SET refresh_due_at = now() + interval '10 years' "
+        TestDatabase.execute("UPDATE sentry_connect_grant SET refresh_due_at = now() + interval '10 years' "
                 + "WHERE tenant_id <> '" + tenant + "' AND refresh_due_at IS NOT NULL");
         clock.advance(Duration.ofDays(28));
         // The second instance has its own clock: move it as well, so that both see the grants due.
@@ -217,7 +217,7 @@ class EventsAndOperationsTest extends IntegrationTest {
         }
         second.getBean(TestClock.class).reset();
         assertEquals(3, refreshRequests() - before, "each due grant refreshed exactly once, across both instances");
-        List<Map<String, Object>> rows = TestDatabase.query("SELECT id::text AS id, last_refreshed_at FROM sentry_grant WHERE tenant_id = ?", tenant);
+        List<Map<String, Object>> rows = TestDatabase.query("SELECT id::text AS id, last_refreshed_at FROM sentry_connect_grant WHERE tenant_id = ?", tenant);
         assertEquals(4, rows.size());
         for (Map<String, Object> row : rows) {
             if (row.get("id").equals(fresh)) {
@@ -236,7 +236,7 @@ class EventsAndOperationsTest extends IntegrationTest {
         standIn.revoke("2", "umbrella");
         clock.advance(Duration.ofDays(28));
         backgroundRefresher.runOnce();
-        Map<String, Object> row = TestDatabase.query("SELECT status, status_reason FROM sentry_grant WHERE id = ?::uuid", grantId).get(0);
+        Map<String, Object> row = TestDatabase.query("SELECT status, status_reason FROM sentry_connect_grant WHERE id = ?::uuid", grantId).get(0);
         assertEquals("revoked", row.get("status"));
         assertEquals("refresh_rejected", row.get("status_reason"));
         assertEquals(List.of("grant.connected", "grant.revoked"), events(jwt, null).stream().map(e -> e.get("type")).toList());
@@ -247,7 +247,7 @@ class EventsAndOperationsTest extends IntegrationTest {
         List<String> plan = new ArrayList<>();
         try (var c = TestDatabase.connection(); var st = c.createStatement()) {
             st.execute("SET enable_seqscan = off");
-            try (var rs = st.executeQuery("EXPLAIN SELECT id, token_version FROM sentry_grant WHERE status = 'active' "
+            try (var rs = st.executeQuery("EXPLAIN SELECT id, token_version FROM sentry_connect_grant WHERE status = 'active' "
                     + "AND refresh_due_at <= now() AND (refresh_claimed_until IS NULL OR refresh_claimed_until < now()) "
                     + "ORDER BY refresh_due_at LIMIT 50 FOR UPDATE SKIP LOCKED")) {
                 while (rs.next()) {
@@ -257,7 +257,7 @@ class EventsAndOperationsTest extends IntegrationTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-        assertTrue(plan.stream().anyMatch(l -> l.contains("sentry_grant_refresh_due_idx")), String.join("\n", plan));
+        assertTrue(plan.stream().anyMatch(l -> l.contains("sentry_connect_grant_refresh_due_idx")), String.join("\n", plan));
     }
 
     @Test
@@ -298,13 +298,13 @@ class EventsAndOperationsTest extends IntegrationTest {
         // Put the three grants back under the older key 1, as if they had been written before key 2 was added.
         io.sentryconnect.token.TokenCipher old = new io.sentryconnect.token.TokenCipher(
                 new io.sentryconnect.token.EncryptionProperties(1, keys.keys()));
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, access_token, refresh_token FROM sentry_grant WHERE tenant_id = ?", tenant)) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, access_token, refresh_token FROM sentry_connect_grant WHERE tenant_id = ?", tenant)) {
             String ad = "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":";
             row.put("tenant_id", tenant);
             byte[] access = old.encrypt(TestDatabase.decrypt(cipher, row, "access"), ad + "access");
             byte[] refresh = old.encrypt(TestDatabase.decrypt(cipher, row, "refresh"), ad + "refresh");
             try (var c = TestDatabase.connection(); var ps = c.prepareStatement(
-                    "UPDATE sentry_grant SET access_token = ?, refresh_token = ?, key_id = 1 WHERE id = ?")) {
+                    "UPDATE sentry_connect_grant SET access_token = ?, refresh_token = ?, key_id = 1 WHERE id = ?")) {
                 ps.setBytes(1, access);
                 ps.setBytes(2, refresh);
                 ps.setObject(3, row.get("id"));
@@ -319,10 +319,10 @@ class EventsAndOperationsTest extends IntegrationTest {
                 "the old key still decrypts");
 
         assertEquals(2, reencryption.run(2, 1), "one batch of two, then stopped");
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ? AND key_id = 1", tenant).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ? AND key_id = 1", tenant).size());
         assertEquals(1, reencryption.run(2, 100), "resumed: the rest");
         assertEquals(0, reencryption.run(2, 100), "idempotent: nothing left");
-        for (Map<String, Object> row : TestDatabase.query("SELECT access_token, refresh_token, key_id FROM sentry_grant WHERE tenant_id = ?", tenant)) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT access_token, refresh_token, key_id FROM sentry_connect_grant WHERE tenant_id = ?", tenant)) {
             assertEquals(2, row.get("key_id"));
             assertEquals(2, io.sentryconnect.token.TokenCipher.keyIdOf((byte[]) row.get("access_token")));
             assertEquals(2, io.sentryconnect.token.TokenCipher.keyIdOf((byte[]) row.get("refresh_token")));

@@ -60,8 +60,8 @@ class DatabaseOutageTest extends IntegrationTest {
     void tearDown() {
         proxy.close();
         // Other classes count the grants their background job refreshes across the whole table: leave none of ours.
-        TestDatabase.execute("DELETE FROM grant_event WHERE tenant_id LIKE 't-dbout-%'");
-        TestDatabase.execute("DELETE FROM sentry_grant WHERE tenant_id LIKE 't-dbout-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant_event WHERE tenant_id LIKE 't-dbout-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant WHERE tenant_id LIKE 't-dbout-%'");
     }
 
     @Test
@@ -76,7 +76,7 @@ class DatabaseOutageTest extends IntegrationTest {
         standIn.addFault(Fault.delay("/oauth/token/", 1_000, 1));
 
         CompletableFuture<HttpResponse<String>> done = CompletableFuture.supplyAsync(() -> browser.get(callback));
-        await(() -> !TestDatabase.query("SELECT 1 FROM link_state WHERE tenant_id = ? AND used_at IS NOT NULL", tenant).isEmpty(),
+        await(() -> !TestDatabase.query("SELECT 1 FROM sentry_connect_link_state WHERE tenant_id = ? AND used_at IS NOT NULL", tenant).isEmpty(),
                 "the callback consumed its state");
         proxy.cut();
         HttpResponse<String> response = done.get();
@@ -84,16 +84,16 @@ class DatabaseOutageTest extends IntegrationTest {
         assertEquals(302, response.statusCode(), response.body());
         assertEquals(Map.of("sentry_connect", "error", "code", "internal_error"), query(location(response)), location(response));
         assertTrue(location(response).startsWith(LinkDriver.RETURN_TO + "?"));
-        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", tenant), "no grant written");
-        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ?", tenant), "no event written");
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ?", tenant), "no grant written");
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_connect_grant_event WHERE tenant_id = ?", tenant), "no event written");
         assertEquals(503, new Http().get(serviceUrl() + "/health").statusCode(), "health says the database is away");
 
         proxy.restore();
         await(() -> new Http().get(serviceUrl() + "/health").statusCode() == 200, "health UP again");
         HttpResponse<String> again = driver.link(jwt, "1", "acme");
         assertEquals("connected", query(location(again)).get("sentry_connect"), location(again));
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", tenant).size());
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM grant_event WHERE tenant_id = ?", tenant).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ?", tenant).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_grant_event WHERE tenant_id = ?", tenant).size());
     }
 
     private static void await(BooleanSupplier condition, String what) {

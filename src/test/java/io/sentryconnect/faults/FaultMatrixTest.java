@@ -126,8 +126,8 @@ class FaultMatrixTest extends IntegrationTest {
     void tearDown() {
         receiver.close();
         // Other classes count the grants their background job refreshes across the whole table: leave none of ours.
-        TestDatabase.execute("DELETE FROM grant_event WHERE tenant_id LIKE 't-fm-%'");
-        TestDatabase.execute("DELETE FROM sentry_grant WHERE tenant_id LIKE 't-fm-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant_event WHERE tenant_id LIKE 't-fm-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant WHERE tenant_id LIKE 't-fm-%'");
     }
 
     @AfterEach
@@ -168,7 +168,7 @@ class FaultMatrixTest extends IntegrationTest {
         assertEquals(Map.of("sentry_connect", "error", "code", expectedCode), query(location(done)), location(done));
         assertTrue(location(done).startsWith(LinkDriver.RETURN_TO + "?"), location(done));
         awaitRequests(faultedPath, before + 1);
-        assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_grant WHERE tenant_id = ?", tenant), "no grant written");
+        assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_connect_grant WHERE tenant_id = ?", tenant), "no grant written");
         assertEquals(List.of(), events(tenant), "no event for a grant that does not exist");
         assertEquals("error", query(location(browser.get(callback))).get("sentry_connect"), "the state stays consumed");
         // The same user links at once when Sentry is back: nothing was left half done.
@@ -346,18 +346,18 @@ class FaultMatrixTest extends IntegrationTest {
 
     /** The grant's row with byte columns as hex, so that two reads compare by value. */
     private static Map<String, Object> grantRow(Linked grant) {
-        Map<String, Object> row = TestDatabase.query("SELECT * FROM sentry_grant WHERE id = ?::uuid", grant.id()).get(0);
+        Map<String, Object> row = TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.id()).get(0);
         row.replaceAll((k, v) -> v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : v);
         return row;
     }
 
     private static List<Object> events(String tenant) {
-        return TestDatabase.query("SELECT type FROM grant_event WHERE tenant_id = ? ORDER BY id", tenant).stream()
+        return TestDatabase.query("SELECT type FROM sentry_connect_grant_event WHERE tenant_id = ? ORDER BY id", tenant).stream()
                 .map(r -> r.get("type")).toList();
     }
 
     private static Map<String, Object> eventRow(String tenant) {
-        return TestDatabase.query("SELECT * FROM grant_event WHERE tenant_id = ? ORDER BY id", tenant).get(0);
+        return TestDatabase.query("SELECT * FROM sentry_connect_grant_event WHERE tenant_id = ? ORDER BY id", tenant).get(0);
     }
 
     private long refreshRequests(Predicate<RequestLogEntry> filter) {

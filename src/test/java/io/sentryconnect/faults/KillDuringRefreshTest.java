@@ -55,8 +55,8 @@ class KillDuringRefreshTest {
         }
         standIn.close();
         // Other classes count the grants their background job refreshes across the whole table: leave none of ours.
-        TestDatabase.execute("DELETE FROM grant_event WHERE tenant_id LIKE 't-kill-%'");
-        TestDatabase.execute("DELETE FROM sentry_grant WHERE tenant_id LIKE 't-kill-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant_event WHERE tenant_id LIKE 't-kill-%'");
+        TestDatabase.execute("DELETE FROM sentry_connect_grant WHERE tenant_id LIKE 't-kill-%'");
     }
 
     private ServiceProcess startService(String name) {
@@ -111,7 +111,7 @@ class KillDuringRefreshTest {
         assertEquals("revoked", row(lost).get("status"));
         assertEquals("refresh_lost", row(lost).get("status_reason"), "reported as a lost refresh, not a revocation by the user");
         assertEquals(List.of("grant.connected", "grant.revoked"), TestDatabase.query(
-                "SELECT type FROM grant_event WHERE grant_id = ?::uuid ORDER BY id", lost.id()).stream().map(r -> r.get("type")).toList());
+                "SELECT type FROM sentry_connect_grant_event WHERE grant_id = ?::uuid ORDER BY id", lost.id()).stream().map(r -> r.get("type")).toList());
 
         // The way back for the lost grant is the reconnect link: the same grant, active again.
         LinkDriver after = new LinkDriver(service.url(), standIn, json);
@@ -141,7 +141,7 @@ class KillDuringRefreshTest {
     }
 
     private static Map<String, Object> row(Grant grant) {
-        Map<String, Object> row = TestDatabase.query("SELECT * FROM sentry_grant WHERE id = ?::uuid", grant.id()).get(0);
+        Map<String, Object> row = TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.id()).get(0);
         row.replaceAll((k, v) -> v instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes) : v);
         return row;
     }
@@ -149,7 +149,7 @@ class KillDuringRefreshTest {
     /** Whether another session holds the grant's row lock: a NOWAIT lock attempt fails then. */
     private static boolean rowLocked(Grant grant) {
         try (var connection = TestDatabase.connection(); var statement = connection.prepareStatement(
-                "SELECT 1 FROM sentry_grant WHERE id = ?::uuid FOR UPDATE NOWAIT")) {
+                "SELECT 1 FROM sentry_connect_grant WHERE id = ?::uuid FOR UPDATE NOWAIT")) {
             statement.setString(1, grant.id());
             statement.executeQuery().close();
             return false;

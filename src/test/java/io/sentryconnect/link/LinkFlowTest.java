@@ -75,11 +75,11 @@ class LinkFlowTest extends IntegrationTest {
         secretsSeen.add(CLIENT_SECRET);
         // The verifiers and tokens as they were stored, decrypted: every one of them must be absent from the logs.
         // (The one state whose verifier a test overwrote with garbage holds no secret and is passed over.)
-        for (Map<String, Object> row : TestDatabase.query("SELECT state_hash, code_verifier FROM link_state WHERE length(code_verifier) > 5")) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT state_hash, code_verifier FROM sentry_connect_link_state WHERE length(code_verifier) > 5")) {
             String ad = "sentry-connect:link-state:" + HexFormat.of().formatHex((byte[]) row.get("state_hash")) + ":code_verifier";
             secretsSeen.add(cipher.decrypt((byte[]) row.get("code_verifier"), ad).reveal());
         }
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant WHERE access_token IS NOT NULL")) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant WHERE access_token IS NOT NULL")) {
             secretsSeen.add(decrypt(row, "access").reveal());
             if (row.get("refresh_token") != null) {
                 secretsSeen.add(decrypt(row, "refresh").reveal());
@@ -205,7 +205,7 @@ class LinkFlowTest extends IntegrationTest {
         String linkUrl = driver.linkUrl(driver.jwt(tenant, "u1"));
         clock.advance(Duration.ofMinutes(6));
         assertBackWith(new Http().get(linkUrl), "ticket_expired");
-        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM link_state WHERE tenant_id = ?", tenant), "no state created");
+        assertEquals(List.of(), TestDatabase.query("SELECT 1 FROM sentry_connect_link_state WHERE tenant_id = ?", tenant), "no state created");
     }
 
     @Test
@@ -214,7 +214,7 @@ class LinkFlowTest extends IntegrationTest {
         String linkUrl = driver.linkUrl(driver.jwt(tenant, "u1"));
         assertEquals(302, new Http().get(linkUrl).statusCode());
         assertBackWith(new Http().get(linkUrl), "ticket_used");
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM link_state WHERE tenant_id = ?", tenant).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_link_state WHERE tenant_id = ?", tenant).size());
     }
 
     @Test
@@ -339,7 +339,7 @@ class LinkFlowTest extends IntegrationTest {
         Http browser = new Http();
         String callback = approvedCallback(browser, tenant);
         // As if the key that encrypted this state's verifier had been removed while the user was at Sentry.
-        TestDatabase.execute("UPDATE link_state SET code_verifier = decode('0000000000', 'hex') WHERE tenant_id = '" + tenant + "'");
+        TestDatabase.execute("UPDATE sentry_connect_link_state SET code_verifier = decode('0000000000', 'hex') WHERE tenant_id = '" + tenant + "'");
         assertBackWith(browser.get(callback), "internal_error");
         assertEquals(List.of(), grants(tenant));
     }
@@ -467,7 +467,7 @@ class LinkFlowTest extends IntegrationTest {
 
     /** The tenant's grant rows; byte columns as hex, so that rows compare by value. */
     private static List<Map<String, Object>> grants(String tenant) {
-        List<Map<String, Object>> rows = TestDatabase.query("SELECT * FROM sentry_grant WHERE tenant_id = ? ORDER BY created_at", tenant);
+        List<Map<String, Object>> rows = TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE tenant_id = ? ORDER BY created_at", tenant);
         rows.forEach(row -> row.replaceAll((k, v) -> v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : v));
         return rows;
     }

@@ -42,12 +42,12 @@ class PlatformIdentityTest extends IntegrationTest {
     void startupAppliesTheMigrations() throws Exception {
         try (Connection c = TestDatabase.connection();
              ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'")) {
+                     "SELECT count(*) FROM sentry_connect_schema_history WHERE success AND version = '1'")) {
             assertTrue(rs.next());
             assertEquals(1, rs.getInt(1));
         }
         try (Connection c = TestDatabase.connection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sentry_grant WHERE false")) {
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM sentry_connect_grant WHERE false")) {
             assertTrue(rs.next());
         }
     }

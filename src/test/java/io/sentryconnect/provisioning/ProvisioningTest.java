@@ -80,18 +80,18 @@ class ProvisioningTest extends IntegrationTest {
         try {
             assertNoSecretsLogged();
         } finally {
-            TestDatabase.execute("UPDATE sentry_grant SET status = 'disconnected', status_reason = 'disconnected', "
+            TestDatabase.execute("UPDATE sentry_connect_grant SET status = 'disconnected', status_reason = 'disconnected', "
                     + "access_token = NULL, refresh_token = NULL WHERE tenant_id LIKE '" + TENANT_PREFIX + "%'");
         }
     }
 
     private void assertNoSecretsLogged() {
         List<String> secrets = new ArrayList<>(List.of(PARTNER_SECRET, WRONG_SECRET));
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token FROM sentry_grant "
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token FROM sentry_connect_grant "
                 + "WHERE tenant_id LIKE ? AND access_token IS NOT NULL", TENANT_PREFIX + "%")) {
             secrets.add(cipher.decrypt((byte[]) row.get("access_token"), ad(row)).reveal());
         }
-        for (Map<String, Object> row : TestDatabase.query("SELECT dsn FROM provisioned_project")) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT dsn FROM sentry_connect_provisioned_project")) {
             secrets.add((String) row.get("dsn"));
         }
         assertTrue(secrets.size() > 10, "secrets collected: " + secrets.size());
@@ -158,7 +158,7 @@ class ProvisioningTest extends IntegrationTest {
     }
 
     private List<Map<String, Object>> grants(String tenant) {
-        return TestDatabase.query("SELECT * FROM sentry_grant WHERE tenant_id = ?", tenant);
+        return TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE tenant_id = ?", tenant);
     }
 
     /** The stand-in's provisioned organizations for our organizationID (the tenant id). */
@@ -220,7 +220,7 @@ class ProvisioningTest extends IntegrationTest {
         assertNull(row.get("refresh_token"));
         String token = cipher.decrypt((byte[]) row.get("access_token"), ad(row)).reveal();
         assertFalse(response.body().contains(token), "the token never leaves the service");
-        assertEquals(2, TestDatabase.query("SELECT 1 FROM provisioned_project WHERE grant_id = ?::uuid", grant.get("id")).size());
+        assertEquals(2, TestDatabase.query("SELECT 1 FROM sentry_connect_provisioned_project WHERE grant_id = ?::uuid", grant.get("id")).size());
 
         String slug = (String) organization(grant).get("slug");
         HttpResponse<String> projects = proxy(jwt, grant.get("id"), "organizations/" + slug + "/projects/");
@@ -234,7 +234,7 @@ class ProvisioningTest extends IntegrationTest {
         assertEquals(grant, driver.map(current.body()));
         assertEquals(1, atSentry(tenant).size(), "our organizationID at Sentry is the tenant id");
         assertEquals(true, atSentry(tenant).get(0).get("is_test"), "the test configuration provisions test accounts");
-        assertEquals(List.of("grant.connected"), TestDatabase.query("SELECT type FROM grant_event WHERE tenant_id = ? ORDER BY id", tenant)
+        assertEquals(List.of("grant.connected"), TestDatabase.query("SELECT type FROM sentry_connect_grant_event WHERE tenant_id = ? ORDER BY id", tenant)
                 .stream().map(e -> e.get("type")).toList(), "the provisioning wrote its event in its transaction");
         assertEquals(2, grants(tenant).get(0).get("key_id"), "under the primary key, so key rotation finds it");
     }
@@ -251,7 +251,7 @@ class ProvisioningTest extends IntegrationTest {
         assertEquals(projects(first).get(0), projects(second).get(0));
         assertEquals(1, grants(tenant).size());
         assertEquals(1, atSentry(tenant).size());
-        assertEquals(2, TestDatabase.query("SELECT 1 FROM provisioned_project WHERE grant_id = ?::uuid", first.get("id")).size());
+        assertEquals(2, TestDatabase.query("SELECT 1 FROM sentry_connect_provisioned_project WHERE grant_id = ?::uuid", first.get("id")).size());
     }
 
     @Test
@@ -412,14 +412,14 @@ class ProvisioningTest extends IntegrationTest {
                   IF NEW.name = 'db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
                   RETURN NEW;
                 END $$ LANGUAGE plpgsql""");
-        TestDatabase.execute("CREATE TRIGGER fail_provisioned_project BEFORE INSERT OR UPDATE ON provisioned_project "
+        TestDatabase.execute("CREATE TRIGGER fail_provisioned_project BEFORE INSERT OR UPDATE ON sentry_connect_provisioned_project "
                 + "FOR EACH ROW EXECUTE FUNCTION fail_provisioned_project()");
         try {
             HttpResponse<String> failed = provision(admin(tenant), body("us", "Backend", "db-fails"));
             assertEquals(500, failed.statusCode(), failed.body());
             assertEquals(List.of(), grants(tenant), "grant and projects are written in one transaction");
         } finally {
-            TestDatabase.execute("DROP TRIGGER fail_provisioned_project ON provisioned_project");
+            TestDatabase.execute("DROP TRIGGER fail_provisioned_project ON sentry_connect_provisioned_project");
         }
         Map<String, Object> grant = provisioned(admin(tenant), body("us", "Backend"));
         assertEquals(1, grants(tenant).size());

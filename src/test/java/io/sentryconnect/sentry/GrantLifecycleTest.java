@@ -72,7 +72,7 @@ class GrantLifecycleTest extends IntegrationTest {
     @AfterAll
     void stopSecondInstanceAndSearchLogs() {
         second.close();
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_grant WHERE access_token IS NOT NULL")) {
+        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant WHERE access_token IS NOT NULL")) {
             for (String column : List.of("access", "refresh")) {
                 if (row.get(column + "_token") != null) {
                     tokensSeen.add(TestDatabase.decrypt(cipher, row, column).reveal());
@@ -115,7 +115,7 @@ class GrantLifecycleTest extends IntegrationTest {
     }
 
     private Map<String, Object> grantRow(Linked grant) {
-        return TestDatabase.query("SELECT * FROM sentry_grant WHERE id = ?::uuid", grant.grantId()).get(0);
+        return TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.grantId()).get(0);
     }
 
     private long tokenRequests(String grantType) {
@@ -275,7 +275,7 @@ class GrantLifecycleTest extends IntegrationTest {
         assertNull(row.get("status_reason"));
         assertEquals("event:read event:write org:read project:read", row.get("scopes"), "as Sentry answers: hierarchy added, sorted");
         assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", grant.tenant()).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ?", grant.tenant()).size());
     }
 
     @Test
@@ -291,7 +291,7 @@ class GrantLifecycleTest extends IntegrationTest {
         assertEquals(before.get("token_version"), after.get("token_version"));
         assertEquals(before.get("org_id"), after.get("org_id"));
         assertTrue(java.util.Arrays.equals((byte[]) before.get("access_token"), (byte[]) after.get("access_token")));
-        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_grant WHERE tenant_id = ?", grant.tenant()).size());
+        assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_grant WHERE tenant_id = ?", grant.tenant()).size());
     }
 
     @Test

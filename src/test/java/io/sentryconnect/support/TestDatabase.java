@@ -77,8 +77,8 @@ public final class TestDatabase {
                   IF NEW.tenant_id = 't-db-fails' THEN RAISE EXCEPTION 'simulated database failure'; END IF;
                   RETURN NEW;
                 END $$ LANGUAGE plpgsql""");
-        execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_grant");
-        execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_grant "
+        execute("DROP TRIGGER IF EXISTS fail_grant_insert ON sentry_connect_grant");
+        execute("CREATE TRIGGER fail_grant_insert BEFORE INSERT OR UPDATE ON sentry_connect_grant "
                 + "FOR EACH ROW EXECUTE FUNCTION fail_grant_insert()");
     }
 

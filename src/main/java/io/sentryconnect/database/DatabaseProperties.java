@@ -1,0 +1,16 @@
+package io.sentryconnect.database;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+/**
+ * {@code sentry-connect.datasource}: which of the host's datasources holds the plugin's tables.
+ * ({@code sentry-connect.migrations.enabled} is a {@code @Requires} switch on {@link SchemaMigration}.)
+ *
+ * @param datasource the name under {@code datasources.*}
+ */
+@ConfigurationProperties("sentry-connect")
+public record DatabaseProperties(@Bindable(defaultValue = "default") String datasource) {
+    /** The property's name, for messages that tell an operator what to change. */
+    public static final String DATASOURCE_PROPERTY = "sentry-connect.datasource";
+}

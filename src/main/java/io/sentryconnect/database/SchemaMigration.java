@@ -1,0 +1,157 @@
+package io.sentryconnect.database;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.naming.NameResolver;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.jdbc.DataSourceResolver;
+import jakarta.inject.Singleton;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies the plugin's migrations to the datasource named by {@code sentry-connect.datasource} when that datasource is
+ * created, so before any repository can use it. They have a location and a history table of their own, so a host's
+ * Flyway on the same schema (on or off) neither sees ours nor is seen by them.
+ */
+@Singleton
+@Requires(property = "sentry-connect.migrations.enabled", notEquals = "false")
+// Last among the datasource listeners: a host's micronaut-flyway then migrates first, since a host Flyway without
+// baseline-on-migrate refuses a schema that already holds our tables, while ours accepts the host's.
+@Order(Ordered.LOWEST_PRECEDENCE)
+final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
+    static final String LOCATION = "classpath:io/sentryconnect/db/migration";
+    static final String HISTORY_TABLE = "sentry_connect_schema_history";
+    /** Where micronaut-flyway recorded our V1–V4 before the plugin had a history table of its own. */
+    static final String OLD_HISTORY_TABLE = "flyway_schema_history";
+    /** A table every old-layout deployment has (created by V1, renamed by V5). */
+    private static final String OLD_LAYOUT_TABLE = "sentry_grant";
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigration.class);
+
+    private final String datasource;
+    private final DataSourceResolver resolver;
+
+    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver) {
+        this.datasource = properties.datasource();
+        this.resolver = Objects.requireNonNullElse(resolver, DataSourceResolver.DEFAULT);
+    }
+
+    @Override
+    public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
+        DataSource dataSource = event.getBean();
+        Optional<String> name = event.getBeanDefinition() instanceof NameResolver named ? named.resolveName() : Optional.empty();
+        if (name.orElse(event.getBeanIdentifier().getName()).equals(datasource)) {
+            // The transaction-aware wrapper would hand out connections only inside a transaction.
+            migrate(resolver.resolve(dataSource));
+        }
+        return dataSource;
+    }
+
+    private void migrate(DataSource dataSource) {
+        FluentConfiguration configuration = Flyway.configure(SchemaMigration.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .failOnMissingLocations(true)
+                .table(HISTORY_TABLE);
+        String schema;
+        boolean firstRun;
+        Set<String> oldHistory;
+        // Closed before Flyway starts, which needs two connections: a host pool of two is enough.
+        try (Connection c = dataSource.getConnection()) {
+            schema = currentSchema(c);
+            firstRun = !tableExists(c, schema, HISTORY_TABLE);
+            oldHistory = firstRun ? oldLayoutHistory(c, schema) : Set.of();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot migrate the sentry-connect schema on datasource " + datasource
+                    + ": " + e.getMessage(), e);
+        }
+        if (firstRun) {
+            // Either the old layout's V1..landed become our baseline, or the host's tables (if any) are baselined away
+            // at 0, below our V1. Flyway baselines only while our history table is missing.
+            String landed = landedVersion(oldHistory, configuration.load());
+            String baseline = landed == null ? "0" : landed;
+            LOG.info("Schema {}: no {} yet; {}.", schema, HISTORY_TABLE, landed == null
+                    ? "our migrations run from V1"
+                    : "our V1 to V" + landed + " are recorded in " + OLD_HISTORY_TABLE + ", so they become our baseline");
+            // Two instances starting together both baseline with the same version and description, which Flyway
+            // takes as one; its lock on our history table then lets one of them migrate.
+            configuration.baselineOnMigrate(true).baselineVersion(baseline)
+                    .baselineDescription(landed == null ? "sentry-connect: schema before its first migration"
+                            : "sentry-connect V1 to V" + landed + ", recorded in " + OLD_HISTORY_TABLE);
+        }
+        int applied = configuration.load().migrate().migrationsExecuted;
+        LOG.info("Schema {}: {} sentry-connect migration(s) applied, history in {}.", schema, applied, HISTORY_TABLE);
+    }
+
+    /**
+     * {@code version script} of each migration that {@code flyway_schema_history} records as applied, while our old
+     * tables exist beside it; empty when either is missing.
+     */
+    private static Set<String> oldLayoutHistory(Connection c, String schema) throws SQLException {
+        Set<String> recorded = new HashSet<>();
+        if (tableExists(c, schema, OLD_HISTORY_TABLE) && tableExists(c, schema, OLD_LAYOUT_TABLE)) {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version, script FROM " + quote(schema) + "." + OLD_HISTORY_TABLE
+                         + " WHERE success AND version IS NOT NULL")) {
+                while (rs.next()) {
+                    recorded.add(rs.getString(1) + " " + rs.getString(2));
+                }
+            }
+        }
+        return recorded;
+    }
+
+    /**
+     * The highest version of the unbroken run of our migrations, from V1, found (same version, same script name) in
+     * the old history; null when there is none, as when that table holds a host's migrations only.
+     */
+    private static String landedVersion(Set<String> oldHistory, Flyway ours) {
+        String landed = null;
+        for (MigrationInfo migration : ours.info().all()) {
+            if (!oldHistory.contains(migration.getVersion().getVersion() + " " + migration.getScript())) {
+                break;
+            }
+            landed = migration.getVersion().getVersion();
+        }
+        return landed;
+    }
+
+    private static String currentSchema(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean tableExists(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
