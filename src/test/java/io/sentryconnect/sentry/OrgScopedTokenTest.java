@@ -84,7 +84,7 @@ class OrgScopedTokenTest extends IntegrationTest {
     }
 
     private Map<String, Object> row(Linked grant) {
-        return TestDatabase.query("SELECT status, token_version, access_token, refresh_token FROM sentry_grant WHERE id = ?::uuid",
+        return TestDatabase.query("SELECT status, token_version, access_token, refresh_token FROM sentry_connect_grant WHERE id = ?::uuid",
                 grant.grantId()).get(0);
     }
 
@@ -257,6 +257,6 @@ class OrgScopedTokenTest extends IntegrationTest {
         assertEquals("refresh_rejected", body.get("status_reason"));
         assertEquals(true, body.get("reconnect_required"));
         assertEquals("grant.revoked", TestDatabase.query(
-                "SELECT type FROM grant_event WHERE grant_id = ?::uuid ORDER BY id DESC LIMIT 1", grant.grantId()).get(0).get("type"));
+                "SELECT type FROM sentry_connect_grant_event WHERE grant_id = ?::uuid ORDER BY id DESC LIMIT 1", grant.grantId()).get(0).get("type"));
     }
 }
