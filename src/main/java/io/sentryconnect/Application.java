@@ -52,7 +52,7 @@ public final class Application {
         Map<String, Object> properties = new HashMap<>(database);
         properties.put("sentry-connect.refresh.background.enabled", false);
         properties.put("sentry-connect.webhook.delivery.enabled", false);
-        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.standin.enabled", false);
         try (ApplicationContext context = ApplicationContext.builder(Application.class).properties(properties).start()) {
             context.getBean(TokenReencryption.class).run(500, Integer.MAX_VALUE);
         }

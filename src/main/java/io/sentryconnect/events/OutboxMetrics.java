@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.PluginMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.transaction.TransactionOperations;
@@ -15,14 +16,14 @@ import java.sql.ResultSet;
  */
 @Context
 final class OutboxMetrics {
-    OutboxMetrics(MeterRegistry registry, JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
+    OutboxMetrics(PluginMetrics metrics, JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
         Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc, transactions,
                         "SELECT count(*) FROM sentry_connect_grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
-                .description("Grant events not yet delivered").register(registry);
+                .description("Grant events not yet delivered").register(metrics.registry());
         Gauge.builder("sentry_connect.outbox.lag.seconds", () -> read(jdbc, transactions,
                         "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM sentry_connect_grant_event "
                                 + "WHERE delivered_at IS NULL AND failed_at IS NULL"))
-                .description("Age of the oldest undelivered grant event").register(registry);
+                .description("Age of the oldest undelivered grant event").register(metrics.registry());
     }
 
     private static double read(JdbcOperations jdbc, TransactionOperations<Connection> transactions, String sql) {

@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
@@ -51,13 +52,13 @@ public class WebhookDelivery {
     private final MeterRegistry metrics;
 
     WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
-                    WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, MeterRegistry metrics) {
+                    WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.http = clients.webhook();
         this.properties = properties;
         this.clock = clock;
-        this.metrics = metrics;
+        this.metrics = metrics.registry();
         if (properties.secret() == null || properties.secret().isBlank()) {
             throw new io.micronaut.context.exceptions.ConfigurationException("sentry-connect.webhook.secret is required with a webhook URL");
         }

@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
@@ -70,7 +71,7 @@ public class LinkService {
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
-                Endpoints endpoints, MeterRegistry metrics) {
+                Endpoints endpoints, PluginMetrics metrics) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -82,7 +83,7 @@ public class LinkService {
         this.grants = grants;
         this.clock = clock;
         this.endpoints = endpoints;
-        this.metrics = metrics;
+        this.metrics = metrics.registry();
     }
 
     /** A minted link: the URL to send the browser to, and until when it works. */

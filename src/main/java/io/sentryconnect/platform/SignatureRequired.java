@@ -1,6 +1,7 @@
 package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.security.token.jwt.signature.ReactiveSignatureConfiguration;
 import io.micronaut.security.token.jwt.signature.SignatureConfiguration;
@@ -13,6 +14,10 @@ import java.util.List;
  * must stop the service, not open it.
  */
 @Context
+// Only where micronaut-security-jwt is present (the standalone service, or a host that verifies JWTs with it): the
+// plugin itself does not bring it.
+@Requires(classes = SignatureConfiguration.class)
+@Requires(property = "micronaut.security.token.jwt.enabled", notEquals = "false")
 final class SignatureRequired {
     SignatureRequired(List<SignatureConfiguration> signatures, List<ReactiveSignatureConfiguration<?>> reactiveSignatures) {
         // A JWKS URL registers only a reactive signature configuration; an HMAC secret registers a plain one.

@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.http.HttpHeaders;
@@ -51,14 +52,14 @@ public class SentryApi {
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
     SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
-              Endpoints endpoints, MeterRegistry metrics) {
+              Endpoints endpoints, PluginMetrics metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
         this.http = http;
         this.clock = clock;
         this.endpoints = endpoints;
-        this.metrics = metrics;
-        metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
+        this.metrics = metrics.registry();
+        this.metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.sentryconnect.standin;
 
+import io.sentryconnect.ClockFactory;
+import jakarta.inject.Named;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -36,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener would serve the service's routes too, while the stand-in needs origins of its own, like real Sentry.
  */
 @Context
-@Requires(property = "standin.enabled", value = "true")
+@Requires(property = "sentry-connect.standin.enabled", value = "true")
 public final class SentryStandIn implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SentryStandIn.class);
@@ -68,7 +70,7 @@ public final class SentryStandIn implements AutoCloseable {
     private Controls controls;
 
     @Inject
-    public SentryStandIn(StandInConfiguration configuration, Clock clock, JsonMapper jsonMapper) {
+    public SentryStandIn(StandInConfiguration configuration, @Named(ClockFactory.NAME) Clock clock, JsonMapper jsonMapper) {
         this.configuration = configuration;
         this.json = new Json(jsonMapper);
         this.fixtures = Fixtures.load(configuration.fixtures(), jsonMapper);

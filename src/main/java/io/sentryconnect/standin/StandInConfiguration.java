@@ -14,7 +14,7 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param dePort   port of the {@code de} region origin
  * @param fixtures where the seeded data comes from: {@code classpath:…}, {@code file:…} or a plain file path
  */
-@ConfigurationProperties("standin")
+@ConfigurationProperties("sentry-connect.standin")
 public record StandInConfiguration(
         @Bindable(defaultValue = "false") boolean enabled,
         @Bindable(defaultValue = "localhost") String host,

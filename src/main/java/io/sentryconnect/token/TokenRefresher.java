@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.sentryconnect.PluginMetrics;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
@@ -48,12 +49,12 @@ public final class TokenRefresher {
      */
     private final Semaphore slots;
 
-    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, MeterRegistry metrics,
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, PluginMetrics metrics,
                    @Value("${sentry-connect.refresh.max-concurrent:8}") int maxConcurrent) {
         this.store = store;
         this.sentry = sentry;
         this.transactions = transactions;
-        this.metrics = metrics;
+        this.metrics = metrics.registry();
         this.slots = new Semaphore(maxConcurrent);
     }
 

@@ -174,7 +174,7 @@ class SchemaMigrationTest {
     /** The plugin's context without its HTTP server, the stand-in or background jobs: the datasource and migrations. */
     private static ApplicationContext start(DatabaseResolver.Database db, Map<String, Object> extra) {
         Map<String, Object> properties = new HashMap<>(db.properties());
-        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.standin.enabled", false);
         properties.put("sentry-connect.refresh.background.enabled", false);
         properties.put("sentry-connect.webhook.delivery.enabled", false);
         properties.putAll(extra);

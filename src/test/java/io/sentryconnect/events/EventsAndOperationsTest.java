@@ -8,7 +8,7 @@ import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.support.WebhookReceiver;
@@ -73,7 +73,7 @@ class EventsAndOperationsTest extends IntegrationTest {
         int port = freePort();
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.standin.enabled", false);
         properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
         properties.putAll(extraProperties());
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test").getApplicationContext();

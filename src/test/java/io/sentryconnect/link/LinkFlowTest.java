@@ -8,7 +8,7 @@ import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.Secret;

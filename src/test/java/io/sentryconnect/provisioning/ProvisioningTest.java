@@ -9,7 +9,7 @@ import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.TokenCipher;
@@ -187,7 +187,7 @@ class ProvisioningTest extends IntegrationTest {
         int port = freePort();
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.standin.enabled", false);
         properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
         // A few connections are plenty for one request at a time; the database is shared with other test runs.
         properties.put("datasources.default.maximum-pool-size", 3);

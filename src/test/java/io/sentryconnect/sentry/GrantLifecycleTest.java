@@ -13,7 +13,7 @@ import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.LogCapture;
+import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.TokenCipher;
@@ -64,7 +64,7 @@ class GrantLifecycleTest extends IntegrationTest {
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("standin.enabled", false);
+        properties.put("sentry-connect.standin.enabled", false);
         properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test");
     }

@@ -24,7 +24,7 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         properties.put("micronaut.server.port", String.valueOf(servicePort));
         properties.put("sentry-connect.public-url", "http://localhost:" + servicePort);
-        properties.put("standin.port", String.valueOf(standInPort));
+        properties.put("sentry-connect.standin.port", String.valueOf(standInPort));
         properties.put("sentry-connect.sentry.base-url", "http://localhost:" + standInPort);
         properties.putAll(extraProperties());
         return properties;

@@ -42,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
         properties.put("micronaut.environments", "test");
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("standin.enabled", "false");
+        properties.put("sentry-connect.standin.enabled", "false");
         properties.put("sentry-connect.sentry.base-url", sentryBaseUrl);
         properties.put("datasources.default.maximum-pool-size", "5");
         properties.put("datasources.default.minimum-idle", "1");

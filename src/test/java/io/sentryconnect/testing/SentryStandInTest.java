@@ -1,0 +1,22 @@
+package io.sentryconnect.testing;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs a test class against a Sentry stand-in of its own, started on free ports before the application context:
+ * {@code sentry-connect.sentry.base-url}, {@code client-id} and {@code client-secret} point at it. Put it before
+ * {@code @MicronautTest}, so that it runs first; reach the stand-in with a {@code SentryStandIn} test-method parameter
+ * or {@link SentryStandInExtension#standIn()}.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@ExtendWith(SentryStandInExtension.class)
+public @interface SentryStandInTest {
+}
