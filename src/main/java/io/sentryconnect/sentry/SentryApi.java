@@ -15,6 +15,10 @@ import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
+import io.micronaut.core.propagation.PropagatedContext;
+import io.micronaut.scheduling.TaskExecutors;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -47,17 +53,19 @@ public class SentryApi {
     private final SentryHttp http;
     private final Clock clock;
     private final Endpoints endpoints;
+    private final ExecutorService blocking;
     private final MeterRegistry metrics;
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
-    SentryApi(GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
+    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
               Endpoints endpoints, PluginMetrics metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
         this.http = http;
         this.clock = clock;
         this.endpoints = endpoints;
+        this.blocking = blocking;
         this.metrics = metrics.registry();
         this.metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
     }
@@ -70,7 +78,32 @@ public class SentryApi {
      *                    Sentry refuses the URL for the grant's organization, 502/504 when Sentry fails after retries
      */
     public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
+        refuseOnEventLoop();
         return timed(request, () -> send(caller, grantId, grant -> request, true));
+    }
+
+    /**
+     * {@link #call}, without blocking the calling thread: the work (a database read, maybe a coordinated refresh under a
+     * row lock, the HTTP exchange with its retries) runs on the blocking executor, and the future completes there.
+     * This is what a host's reactive or event-loop code calls; it completes exceptionally with the same
+     * {@link ApiProblem}s as {@link #call}.
+     */
+    public CompletableFuture<SentryResponse> callAsync(PlatformCaller caller, UUID grantId, SentryRequest request) {
+        Supplier<SentryResponse> work = () -> timed(request, () -> send(caller, grantId, grant -> request, true));
+        return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(work), blocking);
+    }
+
+    /**
+     * A blocking call on a Netty event loop would stall every connection that loop serves, and the HTTP client would
+     * refuse it with an error that reads like Sentry being down: say what is wrong instead.
+     */
+    private static void refuseOnEventLoop() {
+        if (Thread.currentThread() instanceof FastThreadLocalThread thread && !thread.permitBlockingCalls()
+                && thread.getName().contains("eventLoop")) {
+            throw new IllegalStateException("SentryApi.call blocks (database, Sentry's API) and was called on the event "
+                    + "loop thread " + thread.getName() + ": call it from @ExecuteOn(TaskExecutors.BLOCKING) code, or use "
+                    + "SentryApi.callAsync, which completes on the blocking executor.");
+        }
     }
 
     /**
