@@ -160,7 +160,7 @@ class PlatformIdentityTest extends IntegrationTest {
         }
         HttpResponse<String> ui = http.get(serviceUrl() + "/swagger-ui/index.html");
         assertEquals(200, ui.statusCode());
-        assertTrue(ui.body().contains("sentry-connect-1.yml"));
+        assertTrue(ui.body().contains("sentry-connect-1.yml"), ui.body());
     }
 
     @Test
