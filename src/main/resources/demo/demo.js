@@ -9,7 +9,7 @@
 
   /** The callback's error codes (api.md, "Linking") in words a platform user understands. */
   const CONNECT_ERRORS = {
-    access_denied: 'You declined the request at Sentry, so nothing was connected.',
+    access_denied: 'You declined the connection, so nothing was connected.',
     authorization_failed: 'Sentry did not authorize the connection. Please try again.',
     state_invalid: 'This connection attempt could not be verified: it was started in another browser or tab, or it ' +
       'already finished. Please click Connect to Sentry again.',

@@ -1,6 +1,7 @@
 package io.sentryconnect.link;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
 
 import java.net.URI;
 import java.time.Duration;
@@ -10,10 +11,33 @@ import java.util.List;
  * {@code sentry-connect.link.*}.
  *
  * @param ticketTtl            how long a link ticket may wait for the browser
- * @param stateTtl             how long the trip to Sentry's consent page may take
- * @param cookieSecure         the browser-binding cookie's Secure flag (false only for plain-http development)
+ * @param stateTtl             how long the trip to Sentry's consent page may take; also how long the confirmation
+ *                             page's "Continue to Sentry" stays valid
+ * @param cookieSecure         the browser cookies' Secure flag (false only for plain-http development)
  * @param allowedReturnOrigins origins ({@code https://platform.example}) that {@code return_to} may point at
+ * @param browserConfirmation  when a browser must confirm, on a page of ours, whom it links Sentry to; see
+ *                             {@link BrowserConfirmation}
  */
 @ConfigurationProperties("sentry-connect.link")
-public record LinkProperties(Duration ticketTtl, Duration stateTtl, boolean cookieSecure, List<URI> allowedReturnOrigins) {
+public record LinkProperties(@Bindable(defaultValue = "5m") Duration ticketTtl,
+                             @Bindable(defaultValue = "10m") Duration stateTtl,
+                             @Bindable(defaultValue = "true") boolean cookieSecure,
+                             List<URI> allowedReturnOrigins,
+                             @Bindable(defaultValue = "auto") BrowserConfirmation browserConfirmation) {
+
+    /**
+     * A link URL works in whatever browser opens it, so the browser must show it is the ticket's platform user
+     * before Sentry is asked, or else its user must confirm on a page that names that user. There is no
+     * {@code never}: without either, a link minted by one platform user approves another's Sentry organization
+     * into the first one's account.
+     */
+    public enum BrowserConfirmation {
+        /**
+         * A browser the host signed in (an authenticated principal on the start request) must be the ticket's
+         * tenant and user and goes straight to Sentry; any other browser gets the confirmation page.
+         */
+        AUTO,
+        /** Every browser gets the confirmation page; a signed-in browser must still be the ticket's user. */
+        ALWAYS
+    }
 }

@@ -35,9 +35,17 @@ class LinkRepository {
     record LinkRequest(String tenantId, String userId, List<String> scopes, String returnTo, @Nullable UUID grantId) {
     }
 
-    /** A consumed ticket: its request, and whether it was fresh, expired, or already used. */
-    record TicketUse(LinkRequest request, Status status) {
+    /**
+     * A consumed ticket: its request, whether it was fresh, expired, or already used, and the platform user who
+     * minted it (the request's user, unless a tenant admin asked for a reconnect of another user's grant).
+     */
+    record TicketUse(LinkRequest request, Status status, String requestedBy) {
         enum Status { FRESH, EXPIRED, USED }
+    }
+
+    /** A ticket as the confirmation POST finds it, by its page's token. */
+    record ConfirmationRow(byte[] ticketHash, LinkRequest request, String requestedBy, byte[] browserHash,
+                           Instant expiresAt, @Nullable Instant confirmedAt) {
     }
 
     /** A state row as the callback finds it. */
@@ -46,9 +54,9 @@ class LinkRepository {
     }
 
     @Transactional
-    void insertTicket(byte[] hash, LinkRequest request, Instant expiresAt) {
+    void insertTicket(byte[] hash, LinkRequest request, String requestedBy, Instant expiresAt) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, "
-                + "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                + "expires_at, created_at, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
             ps.setBytes(1, hash);
             ps.setString(2, request.tenantId());
             ps.setString(3, request.userId());
@@ -57,6 +65,7 @@ class LinkRepository {
             ps.setObject(6, request.grantId());
             ps.setTimestamp(7, Timestamp.from(expiresAt));
             ps.setTimestamp(8, Timestamp.from(clock.instant()));
+            ps.setString(9, requestedBy);
             return ps.executeUpdate();
         });
     }
@@ -67,8 +76,8 @@ class LinkRepository {
      */
     Optional<TicketUse> consumeTicket(byte[] hash) {
         Instant now = clock.instant();
-        Optional<TicketUse> found = jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, expires_at, used_at "
-                + "FROM sentry_connect_link_ticket WHERE ticket_hash = ? FOR UPDATE", ps -> {
+        Optional<TicketUse> found = jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, expires_at, used_at, "
+                + "requested_by FROM sentry_connect_link_ticket WHERE ticket_hash = ? FOR UPDATE", ps -> {
             ps.setBytes(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -77,7 +86,7 @@ class LinkRepository {
                 TicketUse.Status status = rs.getTimestamp("used_at") != null ? TicketUse.Status.USED
                         : rs.getTimestamp("expires_at").toInstant().isAfter(now) ? TicketUse.Status.FRESH
                         : TicketUse.Status.EXPIRED;
-                return Optional.of(new TicketUse(request(rs), status));
+                return Optional.of(new TicketUse(request(rs), status, requestedBy(rs)));
             }
         });
         if (found.isPresent() && found.get().status() != TicketUse.Status.USED) {
@@ -90,7 +99,52 @@ class LinkRepository {
         return found;
     }
 
-    /** Runs in the caller's transaction, with the ticket's consumption. */
+    /**
+     * Records the confirmation page shown for a ticket just consumed: the hashes of its form token and of its
+     * cookie. Runs in the caller's transaction, with the ticket's consumption (whose row lock it still holds).
+     */
+    void awaitConfirmation(byte[] ticketHash, byte[] confirmationHash, byte[] browserHash, Instant expiresAt) {
+        jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET confirmation_hash = ?, confirmation_browser_hash = ?, "
+                + "confirmation_expires_at = ? WHERE ticket_hash = ?", ps -> {
+            ps.setBytes(1, confirmationHash);
+            ps.setBytes(2, browserHash);
+            ps.setTimestamp(3, Timestamp.from(expiresAt));
+            ps.setBytes(4, ticketHash);
+            return ps.executeUpdate();
+        });
+    }
+
+    /**
+     * The ticket a confirmation token belongs to, under a row lock: of two concurrent POSTs with one token, the
+     * second waits and then sees it confirmed. Runs in the caller's transaction, with {@link #markConfirmed}.
+     */
+    Optional<ConfirmationRow> lockConfirmation(byte[] confirmationHash) {
+        return jdbc.prepareStatement("SELECT ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, requested_by, "
+                + "confirmation_browser_hash, confirmation_expires_at, confirmed_at FROM sentry_connect_link_ticket "
+                + "WHERE confirmation_hash = ? FOR UPDATE", ps -> {
+            ps.setBytes(1, confirmationHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp confirmed = rs.getTimestamp("confirmed_at");
+                return Optional.of(new ConfirmationRow(rs.getBytes("ticket_hash"), request(rs), requestedBy(rs),
+                        rs.getBytes("confirmation_browser_hash"), rs.getTimestamp("confirmation_expires_at").toInstant(),
+                        confirmed == null ? null : confirmed.toInstant()));
+            }
+        });
+    }
+
+    /** Runs in the caller's transaction, under {@link #lockConfirmation}'s lock. */
+    void markConfirmed(byte[] ticketHash) {
+        jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET confirmed_at = ? WHERE ticket_hash = ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(clock.instant()));
+            ps.setBytes(2, ticketHash);
+            return ps.executeUpdate();
+        });
+    }
+
+    /** Runs in the caller's transaction, with the ticket's consumption or confirmation. */
     void insertState(byte[] stateHash, LinkRequest request, byte[] codeVerifier, byte[] browserHash, Instant expiresAt) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_state (state_hash, tenant_id, user_id, scopes, return_to, grant_id, code_verifier, "
                 + "browser_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
@@ -150,6 +204,12 @@ class LinkRepository {
                 return ps.executeUpdate();
             });
         }
+    }
+
+    /** Tickets minted before requested_by existed were asked for by their own user. */
+    private static String requestedBy(ResultSet rs) throws SQLException {
+        String requestedBy = rs.getString("requested_by");
+        return requestedBy == null ? rs.getString("user_id") : requestedBy;
     }
 
     private static LinkRequest request(ResultSet rs) throws SQLException {

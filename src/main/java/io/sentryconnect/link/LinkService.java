@@ -4,7 +4,9 @@ import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.cookie.SameSite;
 import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
 import io.micronaut.security.oauth2.configuration.endpoints.EndpointConfiguration;
 import io.micronaut.security.oauth2.endpoint.authorization.pkce.Pkce;
@@ -14,6 +16,7 @@ import io.sentryconnect.grant.GrantRepository;
 import io.sentryconnect.grant.LinkedAuthorization;
 import io.sentryconnect.grant.OrgMismatchException;
 import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.platform.PlatformIdentity;
 import io.sentryconnect.sentry.OrganizationDiscovery;
 import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.Secret;
@@ -33,7 +36,6 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,6 +55,7 @@ import java.util.function.Function;
 @Singleton
 public class LinkService {
     private static final String COOKIE_PREFIX = "sc_link_";
+    private static final String CONFIRMATION_COOKIE_PREFIX = "sc_confirm_";
     private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
 
     private final LinkRepository links;
@@ -67,11 +70,12 @@ public class LinkService {
     private final Clock clock;
     private final Endpoints endpoints;
     private final MeterRegistry metrics;
+    private final PlatformIdentity identity;
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
-                Endpoints endpoints, PluginMetrics metrics) {
+                Endpoints endpoints, PluginMetrics metrics, PlatformIdentity identity) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -84,6 +88,7 @@ public class LinkService {
         this.clock = clock;
         this.endpoints = endpoints;
         this.metrics = metrics.registry();
+        this.identity = identity;
     }
 
     /** A minted link: the URL to send the browser to, and until when it works. */
@@ -92,7 +97,7 @@ public class LinkService {
 
     /** {@code POST /api/v1/links}: a ticket for the caller. */
     public CreatedLink createLink(PlatformCaller caller, @Nullable List<String> scopes, @Nullable String returnTo) {
-        return create(caller.tenantId(), caller.userId(), scopes, returnTo, null);
+        return create(caller.tenantId(), caller.userId(), caller.userId(), scopes, returnTo, null);
     }
 
     /** {@code POST /api/v1/grants/{id}/reconnect}: a ticket bound to a grant the caller may see, for its owner. */
@@ -107,34 +112,42 @@ public class LinkService {
             grant.scopes().stream().filter(sentry.allowedScopes()::contains).forEach(union::add);
             wanted = List.copyOf(union);
         }
-        return create(caller.tenantId(), grant.userId(), wanted, returnTo, grant.id());
+        return create(caller.tenantId(), grant.userId(), caller.userId(), wanted, returnTo, grant.id());
     }
 
-    private CreatedLink create(String tenantId, String userId, @Nullable List<String> scopes, @Nullable String returnTo,
-                               @Nullable UUID grantId) {
+    private CreatedLink create(String tenantId, String userId, String requestedBy, @Nullable List<String> scopes,
+                               @Nullable String returnTo, @Nullable UUID grantId) {
         List<String> granted = validScopes(scopes);
         String target = validReturnTo(returnTo);
         Secret ticket = Randoms.token();
         Instant expiresAt = clock.instant().plus(properties.ticketTtl());
-        links.insertTicket(Randoms.sha256(ticket), new LinkRepository.LinkRequest(tenantId, userId, granted, target, grantId), expiresAt);
+        links.insertTicket(Randoms.sha256(ticket), new LinkRepository.LinkRequest(tenantId, userId, granted, target, grantId), requestedBy,
+                expiresAt);
         URI url = UriBuilder.of(endpoints.url("connect", "/start")).queryParam("ticket", ticket.reveal()).build();
         return new CreatedLink(url, expiresAt);
     }
 
     /**
-     * {@code GET /connect/sentry/start}: consumes the ticket and creates the state in one transaction, then sends the
-     * browser to Sentry with the state, the S256 challenge, and a binding cookie only this browser holds.
+     * {@code GET /connect/sentry/start}: consumes the ticket. A browser the host signed in ({@code browser} not null)
+     * must be the ticket's platform user; with {@code browser-confirmation: auto} it then goes straight to Sentry.
+     * Any other browser gets the confirmation page, and only its POST ({@link #confirm}) goes on to Sentry.
      */
     @Transactional
-    BrowserOutcome start(@Nullable String ticket) {
+    BrowserOutcome start(@Nullable String ticket, @Nullable Authentication browser) {
         if (ticket == null || ticket.isBlank()) {
             return page("ticket_invalid", "This link is not valid", "The link to connect Sentry is incomplete. Start again from the application.");
         }
-        Optional<LinkRepository.TicketUse> use = links.consumeTicket(Randoms.sha256(Secret.of(ticket)));
+        byte[] ticketHash = Randoms.sha256(Secret.of(ticket));
+        Optional<LinkRepository.TicketUse> use = links.consumeTicket(ticketHash);
         if (use.isEmpty()) {
             return page("ticket_invalid", "This link is not valid", "The link to connect Sentry is unknown. Start again from the application.");
         }
         LinkRepository.LinkRequest request = use.get().request();
+        // Before the ticket's status, so that a browser of another user learns nothing about the ticket. The ticket
+        // stays consumed: its URL now sits in a browser it was not meant for.
+        if (browser != null && !isTicketUser(browser, request, use.get().requestedBy())) {
+            return mismatch(request);
+        }
         switch (use.get().status()) {
             case USED:
                 return back(request, "ticket_used");
@@ -143,6 +156,91 @@ public class LinkService {
             default:
                 break;
         }
+        if (browser != null && properties.browserConfirmation() == LinkProperties.BrowserConfirmation.AUTO) {
+            return toSentry(request, List.of());
+        }
+        return confirmationPage(ticketHash, use.get());
+    }
+
+    /**
+     * {@code POST /connect/sentry/confirm}: the confirmation page's "Continue to Sentry". The token names the ticket
+     * and proves the page was seen (no other page can read it); the cookie set with the page proves this is the
+     * browser that saw it (a cross-site form cannot send it: SameSite=Strict). Only then the state is created.
+     */
+    @Transactional
+    BrowserOutcome confirm(@Nullable String token, Function<String, Optional<String>> cookies, @Nullable Authentication browser) {
+        if (token == null || token.isBlank()) {
+            return page("confirmation_invalid", "This confirmation is not valid",
+                    "The confirmation is incomplete. Start again from the application.");
+        }
+        byte[] tokenHash = Randoms.sha256(Secret.of(token));
+        Optional<LinkRepository.ConfirmationRow> found = links.lockConfirmation(tokenHash);
+        if (found.isEmpty()) {
+            return page("confirmation_invalid", "This confirmation is not valid",
+                    "The confirmation is unknown. Start again from the application.");
+        }
+        LinkRepository.ConfirmationRow row = found.get();
+        LinkRepository.LinkRequest request = row.request();
+        String cookie = confirmationCookieName(tokenHash);
+        Optional<String> binding = cookies.apply(cookie);
+        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
+            // Not burnt: a foreign POST must not be able to spoil the confirmation of the browser that holds the page.
+            LOG.warn("Link confirmation for tenant {} from a browser that was not shown the page", request.tenantId());
+            return page("confirmation_invalid", "This confirmation is not valid",
+                    "This confirmation was sent from another browser than the one that showed it. Start again from the application.");
+        }
+        BrowserOutcome.SetCookie clear = BrowserOutcome.SetCookie.clear(cookie, confirmationPath(), SameSite.Strict);
+        if (row.confirmedAt() != null) {
+            return back(request, "ticket_used", clear);
+        }
+        links.markConfirmed(row.ticketHash());
+        if (browser != null && !isTicketUser(browser, request, row.requestedBy())) {
+            return mismatch(request);
+        }
+        if (!row.expiresAt().isAfter(clock.instant())) {
+            return back(request, "ticket_expired", clear);
+        }
+        return toSentry(request, List.of(clear));
+    }
+
+    /**
+     * Whether the signed-in browser is the ticket's tenant and either the user the grant will belong to or the user
+     * who minted the ticket (a tenant admin reconnecting another user's grant). A principal the platform identity
+     * does not accept is no one's: refused as well, since the host does sign browsers in.
+     */
+    private boolean isTicketUser(Authentication browser, LinkRepository.LinkRequest request, String requestedBy) {
+        Optional<PlatformCaller> caller = identity.caller(browser);
+        return caller.isPresent() && caller.get().tenantId().equals(request.tenantId())
+                && (caller.get().userId().equals(request.userId()) || caller.get().userId().equals(requestedBy));
+    }
+
+    private BrowserOutcome mismatch(LinkRepository.LinkRequest request) {
+        LOG.warn("Link for tenant {} refused: opened in a browser signed in as another platform user", request.tenantId());
+        return page(403, "browser_user_mismatch", "This link is for another account",
+                "This link to connect Sentry was created for another user of the application than the one signed in "
+                        + "in this browser, so nothing was sent to Sentry. If you want to connect Sentry, start again "
+                        + "from the application while signed in as yourself.");
+    }
+
+    private BrowserOutcome confirmationPage(byte[] ticketHash, LinkRepository.TicketUse use) {
+        LinkRepository.LinkRequest request = use.request();
+        Secret token = Randoms.token();
+        Secret binding = Randoms.token();
+        byte[] tokenHash = Randoms.sha256(token);
+        links.awaitConfirmation(ticketHash, tokenHash, Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
+        URI cancel = UriBuilder.of(URI.create(request.returnTo()))
+                .queryParam("sentry_connect", "error")
+                .queryParam("code", "access_denied")
+                .build();
+        BrowserOutcome.SetCookie cookie = new BrowserOutcome.SetCookie(confirmationCookieName(tokenHash), binding,
+                properties.stateTtl(), confirmationPath(), SameSite.Strict);
+        return new BrowserOutcome.ConfirmationPage(request.tenantId(), request.userId(),
+                use.requestedBy().equals(request.userId()) ? null : use.requestedBy(), request.scopes(),
+                request.grantId() != null, URI.create(endpoints.url("connect", "/confirm")), token, cancel, cookie);
+    }
+
+    /** Creates the state and sends the browser to Sentry with it, the S256 challenge, and a binding cookie only it holds. */
+    private BrowserOutcome toSentry(LinkRepository.LinkRequest request, List<BrowserOutcome.SetCookie> alsoSet) {
         Secret state = Randoms.token();
         byte[] stateHash = Randoms.sha256(state);
         Secret binding = Randoms.token();
@@ -161,7 +259,9 @@ public class LinkService {
         metrics.counter("sentry_connect.link.attempts").increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
-        return new BrowserOutcome.Redirect(authorize, cookieName(stateHash), binding, properties.stateTtl());
+        List<BrowserOutcome.SetCookie> cookies = new ArrayList<>(alsoSet);
+        cookies.add(new BrowserOutcome.SetCookie(cookieName(stateHash), binding, properties.stateTtl(), callbackPath(), SameSite.Lax));
+        return new BrowserOutcome.Redirect(authorize, cookies);
     }
 
     /** {@code GET /connect/sentry/callback}: see api.md, step 3. {@code cookies} looks a cookie up by name. */
@@ -246,7 +346,7 @@ public class LinkService {
                 .queryParam("sentry_connect", "connected")
                 .queryParam("grant_id", grant.id().toString())
                 .build();
-        return new BrowserOutcome.Redirect(location, cookie, null, Duration.ZERO);
+        return new BrowserOutcome.Redirect(location, List.of(BrowserOutcome.SetCookie.clear(cookie, callbackPath(), SameSite.Lax)));
     }
 
     private List<String> validScopes(@Nullable List<String> scopes) {
@@ -308,6 +408,20 @@ public class LinkService {
         return endpoints.url("connect", "/callback");
     }
 
+    private String callbackPath() {
+        return URI.create(redirectUri()).getRawPath();
+    }
+
+    /** The confirmation cookie goes only to the confirmation POST. */
+    private String confirmationPath() {
+        return URI.create(endpoints.url("connect", "/confirm")).getRawPath();
+    }
+
+    /** Named after its token, so that confirmation pages open in two tabs do not overwrite each other's cookie. */
+    static String confirmationCookieName(byte[] tokenHash) {
+        return CONFIRMATION_COOKIE_PREFIX + Randoms.hex(tokenHash).substring(0, 16);
+    }
+
     /** The binding cookie is named after its state, so that links started in two tabs do not overwrite each other. */
     static String cookieName(byte[] stateHash) {
         return COOKIE_PREFIX + Randoms.hex(stateHash).substring(0, 16);
@@ -318,20 +432,28 @@ public class LinkService {
     }
 
     private BrowserOutcome back(LinkRepository.LinkRequest request, String code) {
-        return back(request, code, null);
+        return back(request, code, (BrowserOutcome.SetCookie) null);
     }
 
     private BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable String clearCookie) {
+        return back(request, code, clearCookie == null ? null : BrowserOutcome.SetCookie.clear(clearCookie, callbackPath(), SameSite.Lax));
+    }
+
+    private BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable BrowserOutcome.SetCookie clear) {
         metrics.counter("sentry_connect.link.outcomes", "code", code).increment();
         URI location = UriBuilder.of(URI.create(request.returnTo()))
                 .queryParam("sentry_connect", "error")
                 .queryParam("code", code)
                 .build();
-        return new BrowserOutcome.Redirect(location, clearCookie, null, Duration.ZERO);
+        return new BrowserOutcome.Redirect(location, clear == null ? List.of() : List.of(clear));
     }
 
     private BrowserOutcome page(String code, String title, String message) {
+        return page(400, code, title, message);
+    }
+
+    private BrowserOutcome page(int status, String code, String title, String message) {
         metrics.counter("sentry_connect.link.outcomes", "code", code).increment();
-        return new BrowserOutcome.ErrorPage(400, code, title, message);
+        return new BrowserOutcome.ErrorPage(status, code, title, message);
     }
 }

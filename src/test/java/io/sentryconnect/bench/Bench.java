@@ -3,6 +3,7 @@ package io.sentryconnect.bench;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.ServiceProcess;
 
 import java.io.BufferedReader;
@@ -159,9 +160,9 @@ final class Bench {
     }
 
     /**
-     * One complete link flow as a browser with a cookie jar would run it (the binding cookie handled by hand, so that
-     * one HTTP client serves every flow): API → start → Sentry's authorize (approved in advance) → callback.
-     * Returns the grant id.
+     * One complete link flow as an anonymous browser with a cookie jar would run it (the cookies handled by hand, so
+     * that one HTTP client serves every flow): API → start (our confirmation page) → Continue → Sentry's authorize
+     * (approved in advance) → callback. Returns the grant id.
      */
     static String link(String serviceUrl, StandInProcess standIn, String jwt, String user, String org) {
         HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(serviceUrl + "/api/v1/links"))
@@ -170,8 +171,13 @@ final class Bench {
         if (created.statusCode() != 201) {
             throw new IllegalStateException("link: " + created.statusCode() + " " + created.body());
         }
-        HttpResponse<String> toSentry = send(HttpRequest.newBuilder(URI.create((String) map(created.body()).get("link_url"))).build());
-        String cookie = toSentry.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create((String) map(created.body()).get("link_url"))).build());
+        String confirmation = page.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        HttpResponse<String> toSentry = send(HttpRequest.newBuilder(URI.create(LinkDriver.formAction(page.body())))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", confirmation)
+                .POST(HttpRequest.BodyPublishers.ofString("confirmation=" + LinkDriver.confirmationToken(page.body()))).build());
+        String cookie = toSentry.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sc_link_"))
+                .findFirst().orElseThrow().split(";", 2)[0];
         standIn.approveNext(user, org);
         HttpResponse<String> toCallback = send(HttpRequest.newBuilder(URI.create(location(toSentry))).build());
         HttpResponse<String> done = send(HttpRequest.newBuilder(URI.create(location(toCallback))).header("Cookie", cookie).build());

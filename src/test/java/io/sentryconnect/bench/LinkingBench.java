@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Benchmark 3: complete link flows per second (API ticket → start → Sentry's authorize, approved through the
- * stand-in's browser-less control → callback with token exchange, organization discovery and the grant write),
- * each for a new platform user, by concurrent workers against one service process.
+ * Benchmark 3: complete link flows per second (API ticket → start → our confirmation page → Continue → Sentry's
+ * authorize, approved through the stand-in's browser-less control → callback with token exchange, organization
+ * discovery and the grant write), each for a new platform user in an anonymous browser, by concurrent workers
+ * against one service process.
  */
 public final class LinkingBench {
     private static final int FLOWS = Integer.getInteger("bench.flows", 2000);

@@ -46,6 +46,7 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     private WebDriver driver;
     private WebDriverWait wait;
+    private String user;
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -128,8 +129,23 @@ class DemoPageBrowserTest extends IntegrationTest {
         click(By.id("deny"));
         backOnDemo();
         waitFlash("error", "access_denied");
-        assertTrue(flashText().startsWith("You declined the request at Sentry, so nothing was connected."), flashText());
+        assertTrue(flashText().startsWith("You declined the connection, so nothing was connected."), flashText());
         waitVisible(By.id("no-grants"));
+        assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ?",
+                TENANT, user));
+    }
+
+    @Test
+    void cancellingOnTheConfirmationPageShowsAReadableErrorAndAsksNothingOfSentry() {
+        String user = openAndSignIn("dave");
+        int sentryRequests = standIn.requests(null).size();
+        click(By.id("connect"));
+        wait.until(ExpectedConditions.urlContains("/connect/sentry/start"));
+        assertEquals(user, text(By.id("user")));
+        click(By.id("cancel"));
+        backOnDemo();
+        waitFlash("error", "access_denied");
+        assertEquals(sentryRequests, standIn.requests(null).size(), "nothing was sent to Sentry");
         assertEquals(List.of(), TestDatabase.query("SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ?",
                 TENANT, user));
     }
@@ -165,10 +181,20 @@ class DemoPageBrowserTest extends IntegrationTest {
         click(By.id("sign-in"));
         wait.until(ExpectedConditions.textToBe(By.id("identity-user"), user));
         waitVisible(By.id("connect"));
+        this.user = user;
         return user;
     }
 
+    /** Our confirmation page names the demo's tenant and the signed-in user; the person continues to Sentry. */
+    private void continueToSentry() {
+        wait.until(ExpectedConditions.urlContains("/connect/sentry/start"));
+        assertEquals(TENANT, text(By.id("tenant")));
+        assertEquals(user, text(By.id("user")));
+        click(By.id("continue"));
+    }
+
     private void signInAtSentry(String sentryUserId) {
+        continueToSentry();
         wait.until(ExpectedConditions.urlContains(standIn.baseUrl().getAuthority() + "/oauth/authorize/"));
         click(By.id("user-" + sentryUserId));
         waitVisible(By.id("approve"));

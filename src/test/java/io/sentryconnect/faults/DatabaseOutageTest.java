@@ -69,7 +69,7 @@ class DatabaseOutageTest extends IntegrationTest {
         String tenant = "t-dbout-" + UUID.randomUUID();
         String jwt = driver.jwt(tenant, "u1");
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(jwt));
+        HttpResponse<String> toSentry = driver.start(browser, driver.linkUrl(jwt));
         standIn.approveNext("1", "acme");
         String callback = location(browser.get(location(toSentry)));
         // Sentry takes its time over the token exchange; the database goes away meanwhile.

@@ -156,7 +156,7 @@ class FaultMatrixTest extends IntegrationTest {
     private void assertCallbackFails(Fault fault, String expectedCode, String faultedPath) {
         String tenant = "t-fm-" + UUID.randomUUID();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        HttpResponse<String> toSentry = driver.start(browser, driver.linkUrl(driver.jwt(tenant, "u1")));
         standIn.approveNext("1", "acme");
         String callback = location(browser.get(location(toSentry)));
         int before = standIn.requests(faultedPath).size();

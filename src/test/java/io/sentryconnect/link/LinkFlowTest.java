@@ -102,7 +102,11 @@ class LinkFlowTest extends IntegrationTest {
         assertNotNull(link.get("expires_at"));
 
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(linkUrl);
+        HttpResponse<String> page = driver.open(browser, linkUrl);
+        assertEquals(200, page.statusCode(), page.body());
+        secretsSeen.add(LinkDriver.confirmationToken(page.body()));
+        secretsSeen.add(browser.cookies().getCookieStore().getCookies().get(0).getValue());
+        HttpResponse<String> toSentry = driver.confirm(browser, page);
         assertEquals(302, toSentry.statusCode(), toSentry.body());
         String authorize = location(toSentry);
         Map<String, String> params = query(authorize);
@@ -114,10 +118,13 @@ class LinkFlowTest extends IntegrationTest {
         assertEquals("S256", params.get("code_challenge_method"));
         assertTrue(params.get("state").length() >= 43, "state has at least 256 bits");
         assertTrue(params.get("code_challenge").matches("[A-Za-z0-9_-]{43}"));
+        assertEquals(1, browser.cookies().getCookieStore().getCookies().size(), "the confirmation cookie was cleared");
         HttpCookie cookie = browser.cookies().getCookieStore().getCookies().get(0);
+        assertTrue(cookie.getName().startsWith("sc_link_"), cookie.getName());
         assertTrue(cookie.isHttpOnly());
         assertEquals("/connect/sentry/callback", cookie.getPath());
-        assertTrue(toSentry.headers().firstValue("Set-Cookie").orElseThrow().contains("SameSite=Lax"));
+        assertTrue(toSentry.headers().allValues("Set-Cookie").stream()
+                .anyMatch(header -> header.startsWith("sc_link_") && header.contains("SameSite=Lax")));
         secretsSeen.add(linkUrl.substring(linkUrl.indexOf("ticket=") + 7));
         secretsSeen.add(params.get("state"));
         secretsSeen.add(cookie.getValue());
@@ -212,7 +219,7 @@ class LinkFlowTest extends IntegrationTest {
     void aReplayedTicketGoesBackWithTicketUsed() {
         String tenant = tenant();
         String linkUrl = driver.linkUrl(driver.jwt(tenant, "u1"));
-        assertEquals(302, new Http().get(linkUrl).statusCode());
+        assertEquals(302, driver.start(new Http(), linkUrl).statusCode());
         assertBackWith(new Http().get(linkUrl), "ticket_used");
         assertEquals(1, TestDatabase.query("SELECT 1 FROM sentry_connect_link_state WHERE tenant_id = ?", tenant).size());
     }
@@ -262,7 +269,7 @@ class LinkFlowTest extends IntegrationTest {
     void aCallbackWithAnotherBrowsersCookieGoesBackWithStateInvalid() {
         String tenant = tenant();
         Http victim = new Http();
-        HttpResponse<String> toSentry = victim.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        HttpResponse<String> toSentry = driver.start(victim, driver.linkUrl(driver.jwt(tenant, "u1")));
         standIn.approveNext("1", "acme");
         String callback = location(victim.get(location(toSentry)));
         String cookieName = victim.cookies().getCookieStore().getCookies().get(0).getName();
@@ -278,7 +285,7 @@ class LinkFlowTest extends IntegrationTest {
     void aDeniedAuthorizationGoesBackWithAccessDenied() {
         String tenant = tenant();
         Http browser = new Http();
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        HttpResponse<String> toSentry = driver.start(browser, driver.linkUrl(driver.jwt(tenant, "u1")));
         standIn.denyNext();
         String callback = location(browser.get(location(toSentry)));
         assertEquals("access_denied", query(callback).get("error"));
@@ -378,7 +385,7 @@ class LinkFlowTest extends IntegrationTest {
         HttpResponse<String> created = driver.createLink(driver.jwt(tenant(), "u1"),
                 Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "event:write")));
         String linkUrl = (String) driver.map(created.body()).get("link_url");
-        assertEquals("org:read event:write", query(location(new Http().get(linkUrl))).get("scope"));
+        assertEquals("org:read event:write", query(location(driver.start(new Http(), linkUrl))).get("scope"));
     }
 
     @Test
@@ -399,7 +406,7 @@ class LinkFlowTest extends IntegrationTest {
         List<Http> browsers = List.of(new Http(), new Http());
         List<String> callbacks = new ArrayList<>();
         for (Http browser : browsers) {
-            HttpResponse<String> toSentry = browser.get(driver.linkUrl(jwt));
+            HttpResponse<String> toSentry = driver.start(browser, driver.linkUrl(jwt));
             standIn.approveNext("1", "acme");
             callbacks.add(location(browser.get(location(toSentry))));
         }
@@ -415,7 +422,7 @@ class LinkFlowTest extends IntegrationTest {
 
     /** Starts a link in {@code browser} and has Sentry user 1 approve acme: the callback URL the browser would open. */
     private String approvedCallback(Http browser, String tenant) {
-        HttpResponse<String> toSentry = browser.get(driver.linkUrl(driver.jwt(tenant, "u1")));
+        HttpResponse<String> toSentry = driver.start(browser, driver.linkUrl(driver.jwt(tenant, "u1")));
         standIn.approveNext("1", "acme");
         return location(browser.get(location(toSentry)));
     }

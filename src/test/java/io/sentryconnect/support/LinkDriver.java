@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Drives the linking flow over real HTTP as a platform backend plus a browser would: API call with a JWT, then the
- * browser's hops (start → Sentry's authorize → callback) with a cookie jar, one hop at a time.
+ * browser's hops (start → our confirmation page → Continue → Sentry's authorize → callback) with a cookie jar, one
+ * hop at a time. The browser is anonymous, as in a host that does not sign browsers in; {@link #startSignedIn}
+ * plays one that does.
  */
 public final class LinkDriver {
     public static final String RETURN_TO = "https://platform.example/settings/integrations";
@@ -51,9 +55,52 @@ public final class LinkDriver {
         return (String) map(response.body()).get("link_url");
     }
 
-    /** The browser opens the link: the service answers 302 to Sentry's authorize URL (or an error). */
+    private static final Pattern FORM_ACTION = Pattern.compile("<form id=\"confirm\" method=\"post\" action=\"([^\"]+)\"");
+    private static final Pattern CONFIRMATION = Pattern.compile("name=\"confirmation\" value=\"([^\"]+)\"");
+
+    /**
+     * The anonymous browser opens the link and clicks "Continue to Sentry" on the confirmation page: the service
+     * answers 302 to Sentry's authorize URL (or, when the link does not get as far as the page, its error answer).
+     */
     public HttpResponse<String> start(Http browser, String linkUrl) {
+        HttpResponse<String> page = open(browser, linkUrl);
+        return page.statusCode() == 200 ? confirm(browser, page) : page;
+    }
+
+    /** The browser opens the link: the confirmation page (or an error). */
+    public HttpResponse<String> open(Http browser, String linkUrl) {
         return browser.get(linkUrl);
+    }
+
+    /** A browser the host signed in as the JWT's user opens the link: 302 to Sentry when it is the ticket's user. */
+    public HttpResponse<String> startSignedIn(Http browser, String linkUrl, String jwt) {
+        return browser.get(linkUrl, Http.bearer(jwt));
+    }
+
+    /** "Continue to Sentry" on a confirmation page: the page's form POSTed with the browser's cookies. */
+    public HttpResponse<String> confirm(Http browser, HttpResponse<String> page) {
+        return browser.postForm(formAction(page.body()), "confirmation=" + confirmationToken(page.body()));
+    }
+
+    public static String formAction(String html) {
+        return unescape(match(FORM_ACTION, html));
+    }
+
+    public static String confirmationToken(String html) {
+        return match(CONFIRMATION, html);
+    }
+
+    private static String match(Pattern pattern, String html) {
+        Matcher matcher = pattern.matcher(html);
+        if (!matcher.find()) {
+            throw new AssertionError("not a confirmation page: " + html);
+        }
+        return matcher.group(1);
+    }
+
+    /** HtmlPages escapes attribute values; a URL's {@code &} comes back as {@code &amp;}. */
+    public static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     }
 
     /** The browser at Sentry, where the next decision was queued with the stand-in: 302 to our callback. */
