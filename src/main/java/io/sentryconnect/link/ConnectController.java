@@ -85,8 +85,10 @@ class ConnectController {
             BrowserOutcome.ErrorPage page = (BrowserOutcome.ErrorPage) outcome;
             response = HtmlPages.error(page.status(), page.code(), page.title(), page.message());
         }
+        // same-origin, not no-referrer: with no-referrer, browsers send "Origin: null" on the confirmation page's form
+        // POST, which Micronaut's CORS handling refuses (403); same-origin still gives no other site a referrer.
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Referrer-Policy", "no-referrer")
+                .header("Referrer-Policy", "same-origin")
                 .header("X-Frame-Options", "DENY")
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("X-Content-Type-Options", "nosniff");
