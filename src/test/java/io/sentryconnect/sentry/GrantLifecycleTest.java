@@ -13,6 +13,7 @@ import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LinkDriver.Linked;
 import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
@@ -93,17 +94,8 @@ class GrantLifecycleTest extends IntegrationTest {
         standIn.clearRequests();
     }
 
-    /** A linked grant for a fresh tenant: its id, its owner's JWT, and an admin JWT of the same tenant. */
-    record Linked(String tenant, String grantId, String jwt, String adminJwt) {
-    }
-
     private Linked link(String sentryUser, String org) {
-        String tenant = "t-" + UUID.randomUUID();
-        String jwt = driver.jwt(tenant, "u1");
-        HttpResponse<String> done = driver.link(jwt, sentryUser, org);
-        String grantId = query(location(done)).get("grant_id");
-        assertNotNull(grantId, location(done));
-        return new Linked(tenant, grantId, jwt, driver.jwt(tenant, "admin", "tenant-admin"));
+        return driver.linkForNewTenant(sentryUser, org);
     }
 
     private HttpResponse<String> proxy(String base, Linked grant, String path) {

@@ -10,6 +10,7 @@ import io.sentryconnect.standin.Settings;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LinkDriver.Linked;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.web.ApiProblem;
@@ -24,11 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.sentryconnect.support.LinkDriver.location;
-import static io.sentryconnect.support.LinkDriver.query;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,16 +61,8 @@ class OrgScopedTokenTest extends IntegrationTest {
         standIn.clearRequests();
     }
 
-    record Linked(String tenant, String grantId, String jwt) {
-    }
-
     private Linked link(String sentryUser, String org) {
-        String tenant = "t-" + UUID.randomUUID();
-        String jwt = driver.jwt(tenant, "u1");
-        HttpResponse<String> done = driver.link(jwt, sentryUser, org);
-        String grantId = query(location(done)).get("grant_id");
-        assertNotNull(grantId, location(done));
-        return new Linked(tenant, grantId, jwt);
+        return driver.linkForNewTenant(sentryUser, org);
     }
 
     private HttpResponse<String> proxy(Linked grant, String path) {

@@ -58,6 +58,22 @@ public final class LinkDriver {
     private static final Pattern FORM_ACTION = Pattern.compile("<form id=\"confirm\" method=\"post\" action=\"([^\"]+)\"");
     private static final Pattern CONFIRMATION = Pattern.compile("name=\"confirmation\" value=\"([^\"]+)\"");
 
+    /** A grant linked for a fresh tenant: its id, its owner's JWT, and an admin JWT of the same tenant. */
+    public record Linked(String tenant, String grantId, String jwt, String adminJwt) {
+    }
+
+    /** Links {@code orgSlug} as Sentry user {@code sentryUser} for platform user u1 of a fresh tenant. */
+    public Linked linkForNewTenant(String sentryUser, String orgSlug) {
+        String tenant = "t-" + java.util.UUID.randomUUID();
+        String jwt = jwt(tenant, "u1");
+        HttpResponse<String> done = link(jwt, sentryUser, orgSlug);
+        String grantId = query(location(done)).get("grant_id");
+        if (grantId == null) {
+            throw new AssertionError("the link did not end in a grant: " + location(done));
+        }
+        return new Linked(tenant, grantId, jwt, jwt(tenant, "admin", "tenant-admin"));
+    }
+
     /**
      * The anonymous browser opens the link and clicks "Continue to Sentry" on the confirmation page: the service
      * answers 302 to Sentry's authorize URL (or, when the link does not get as far as the page, its error answer).
