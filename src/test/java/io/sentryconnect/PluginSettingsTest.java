@@ -1,15 +1,28 @@
 package io.sentryconnect;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.inject.qualifiers.Qualifiers;
+import io.sentryconnect.link.LinkProperties;
 import io.sentryconnect.sentry.SentryApi;
 import io.sentryconnect.support.TestDatabase;
+import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +93,51 @@ class PluginSettingsTest {
             assertEquals("/api/v1/events", endpoints.path("events"));
             assertTrue(endpoints.owns("/integrations/sentry/grants/x/sentry/organizations/"));
             assertFalse(endpoints.owns("/api/v1/grantsx"));
+        }
+    }
+
+    @Test
+    void linkSettingsAHostLeavesOutTakeTheirDocumentedDefaults() {
+        Map<String, Object> properties = complete();
+        properties.put("sentry-connect.link.allowed-return-origins", "https://platform.example");
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+            LinkProperties link = context.getBean(LinkProperties.class);
+            assertEquals(Duration.ofMinutes(5), link.ticketTtl());
+            assertEquals(Duration.ofMinutes(10), link.stateTtl());
+            assertTrue(link.cookieSecure());
+            assertEquals(List.of(URI.create("https://platform.example")), link.allowedReturnOrigins());
+        }
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(complete()).start()) {
+            assertEquals(List.of(), context.getBean(LinkProperties.class).allowedReturnOrigins());
+        }
+    }
+
+    /** A host application's own clock bean, as a host declares it: unqualified. */
+    @Factory
+    @Requires(property = "plugin-settings-test.host-clock", value = "true")
+    static class HostClockFactory {
+        static final Clock HOST_CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneId.of("Europe/Berlin"));
+
+        @Singleton
+        Clock hostClock() {
+            return HOST_CLOCK;
+        }
+    }
+
+    /** A host bean that takes "the" clock. */
+    @Singleton
+    @Requires(property = "plugin-settings-test.host-clock", value = "true")
+    record HostClockUser(Clock clock) {
+    }
+
+    @Test
+    void aHostsOwnClockIsWhatItsUnqualifiedInjectionGetsAndThePluginKeepsItsOwn() {
+        Map<String, Object> properties = complete();
+        properties.put("plugin-settings-test.host-clock", true);
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+            assertSame(HostClockFactory.HOST_CLOCK, context.getBean(HostClockUser.class).clock());
+            assertSame(HostClockFactory.HOST_CLOCK, context.getBean(Clock.class));
+            assertNotSame(HostClockFactory.HOST_CLOCK, context.getBean(Clock.class, Qualifiers.byName(ClockFactory.NAME)));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sentryconnect.link;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code sentry-connect.link.*}.
+ * {@code sentry-connect.link.*}, each with its default in code: a host sets only what differs.
  *
  * @param ticketTtl            how long a link ticket may wait for the browser
  * @param stateTtl             how long the trip to Sentry's consent page may take; also how long the confirmation
@@ -22,8 +23,12 @@ import java.util.List;
 public record LinkProperties(@Bindable(defaultValue = "5m") Duration ticketTtl,
                              @Bindable(defaultValue = "10m") Duration stateTtl,
                              @Bindable(defaultValue = "true") boolean cookieSecure,
-                             List<URI> allowedReturnOrigins,
+                             @Nullable List<URI> allowedReturnOrigins,
                              @Bindable(defaultValue = "auto") BrowserConfirmation browserConfirmation) {
+
+    public LinkProperties {
+        allowedReturnOrigins = allowedReturnOrigins == null ? List.of() : List.copyOf(allowedReturnOrigins);
+    }
 
     /**
      * A link URL works in whatever browser opens it, so the browser must show it is the ticket's platform user

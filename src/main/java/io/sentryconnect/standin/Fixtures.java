@@ -108,6 +108,19 @@ public record Fixtures(
         partners = partners == null ? List.of() : List.copyOf(partners);
     }
 
+    /** These fixtures with {@code extra} registered as further redirect URIs of every OAuth client. */
+    public Fixtures withRedirectUris(List<String> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        List<OAuthClient> clients = oauthClients.stream().map(c -> {
+            List<String> uris = new ArrayList<>(c.redirectUris());
+            extra.stream().filter(u -> !uris.contains(u)).forEach(uris::add);
+            return new OAuthClient(c.clientId(), c.clientSecret(), c.name(), uris, c.allowedScopes());
+        }).toList();
+        return new Fixtures(users, organizations, memberships, projects, clients, issueTitles, issues, partners);
+    }
+
     /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
     public static Fixtures load(String location, JsonMapper jsonMapper) {
         try (InputStream in = open(location)) {

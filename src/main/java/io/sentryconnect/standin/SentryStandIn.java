@@ -73,7 +73,7 @@ public final class SentryStandIn implements AutoCloseable {
     public SentryStandIn(StandInConfiguration configuration, @Named(ClockFactory.NAME) Clock clock, JsonMapper jsonMapper) {
         this.configuration = configuration;
         this.json = new Json(jsonMapper);
-        this.fixtures = Fixtures.load(configuration.fixtures(), jsonMapper);
+        this.fixtures = Fixtures.load(configuration.fixtures(), jsonMapper).withRedirectUris(configuration.redirectUris());
         this.directory = new Directory(fixtures);
         this.state = new StandInState(fixtures, clock);
     }

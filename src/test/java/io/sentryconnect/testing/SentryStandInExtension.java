@@ -8,9 +8,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +27,11 @@ public final class SentryStandInExtension implements BeforeAllCallback, AfterAll
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral(), Clock.systemUTC(), JsonMapper.createDefault());
+        List<String> redirectUris = context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, SentryStandInTest.class))
+                .map(a -> List.of(a.redirectUris())).orElse(List.of());
+        SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral().withRedirectUris(redirectUris),
+                Clock.systemUTC(), JsonMapper.createDefault());
         standIn.start();
         current = standIn;
         properties(standIn).forEach(System::setProperty);

@@ -1,0 +1,66 @@
+package io.sentryconnect.database;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.transaction.TransactionOperations;
+import io.sentryconnect.support.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A host's own {@code dataSource.getConnection()} works with the plugin as without it: outside a transaction a pooled
+ * connection (Micronaut Data alone would throw), inside one the transaction's connection (as Micronaut Data gives it).
+ */
+class HostDataSourceTest {
+
+    private static Map<String, Object> host() {
+        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
+        properties.put("sentry-connect.public-url", "https://platform.example");
+        properties.put("sentry-connect.sentry.client-id", "client");
+        properties.put("sentry-connect.sentry.client-secret", "secret");
+        properties.put("sentry-connect.encryption.primary-key-id", 1);
+        properties.put("sentry-connect.encryption.keys.1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        properties.put("sentry-connect.refresh.background.enabled", false);
+        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "production-like-secret-0123456789abcdef-0123");
+        properties.put("datasources.default.maximum-pool-size", 3);
+        properties.put("datasources.default.minimum-idle", 1);
+        return properties;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHostsPlainJdbcWorksOutsideTransactionsAndJoinsThemInside() throws SQLException {
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
+                .enableDefaultPropertySources(false).properties(host()).start()) {
+            DataSource dataSource = context.getBean(DataSource.class);
+            try (Connection c = dataSource.getConnection()) {
+                assertEquals(1, intOf(c, "SELECT 1"));
+            }
+            TransactionOperations<Connection> transactions = context.getBean(TransactionOperations.class);
+            transactions.executeWrite(status -> {
+                try (Connection host = dataSource.getConnection()) {
+                    assertEquals(intOf(status.getConnection(), "SELECT txid_current()::int"),
+                            intOf(host, "SELECT txid_current()::int"), "inside a transaction, the transaction's connection");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static int intOf(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
