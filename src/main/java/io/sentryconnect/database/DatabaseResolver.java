@@ -2,8 +2,6 @@ package io.sentryconnect.database;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.PostgreSQLContainer;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,13 +10,15 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Chooses the PostgreSQL that {@code mn:run} and the tests use, in this order:
  * <ol>
  *   <li>the datasource named by {@code DATASOURCES_DEFAULT_URL} / {@code _USERNAME} / {@code _PASSWORD};</li>
- *   <li>where a Docker engine answers, a PostgreSQL 15 started with Testcontainers;</li>
+ *   <li>a container database, when the caller offers one (the tests: a PostgreSQL 15 started with Testcontainers
+ *       where a Docker engine answers; Testcontainers is a test dependency only);</li>
  *   <li>the local PostgreSQL at {@code 127.0.0.1:5432}, user {@code postgres}.</li>
  * </ol>
  * Micronaut would read the environment variables by itself; resolving them here as well lets the tests put an
@@ -28,7 +28,6 @@ public final class DatabaseResolver {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseResolver.class);
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
-    private static volatile PostgreSQLContainer<?> container;
 
     private DatabaseResolver() {
     }
@@ -55,30 +54,38 @@ public final class DatabaseResolver {
         }
     }
 
-    /** Resolves from the process environment. */
-    public static Database resolve(String schema) {
-        return resolve(schema, System::getenv, DatabaseResolver::dockerAvailable);
+    /** A database the caller started (a container): its JDBC coordinates. */
+    public record Started(String url, String username, String password) {
     }
 
-    static Database resolve(String schema, Function<String, String> env, java.util.function.BooleanSupplier docker) {
+    /** Resolves from the process environment, else the local PostgreSQL. */
+    public static Database resolve(String schema) {
+        return resolve(schema, System::getenv, () -> null);
+    }
+
+    /**
+     * Resolves from {@code env}, else the database {@code container} starts (it answers null when it cannot, e.g. no
+     * Docker engine), else the local PostgreSQL.
+     */
+    public static Database resolve(String schema, Function<String, String> env, Supplier<Started> container) {
         if (!SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("schema name must match " + SCHEMA_NAME.pattern());
         }
         Database database;
+        Started started;
         String url = env.apply("DATASOURCES_DEFAULT_URL");
         if (url != null && !url.isBlank()) {
             database = new Database(Source.ENVIRONMENT, url,
                     Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_USERNAME"), "postgres"),
                     Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_PASSWORD"), ""), schema);
             LOG.info("Database: {} from DATASOURCES_DEFAULT_URL, schema {}.", url, schema);
-        } else if (docker.getAsBoolean()) {
-            PostgreSQLContainer<?> pg = startContainer();
-            database = new Database(Source.TESTCONTAINERS, pg.getJdbcUrl(), pg.getUsername(), pg.getPassword(), schema);
+        } else if ((started = container.get()) != null) {
+            database = new Database(Source.TESTCONTAINERS, started.url(), started.username(), started.password(), schema);
             LOG.info("Database: PostgreSQL 15 in a Testcontainers container at {}, schema {}. "
-                    + "Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.", pg.getJdbcUrl(), schema);
+                    + "Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.", started.url(), schema);
         } else {
             database = new Database(Source.LOCAL, LOCAL_URL, "postgres", "", schema);
-            LOG.info("Database: no DATASOURCES_DEFAULT_URL and no Docker engine, so the local PostgreSQL at {} "
+            LOG.info("Database: no DATASOURCES_DEFAULT_URL (and no container), so the local PostgreSQL at {} "
                     + "(user postgres), schema {}. Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.",
                     LOCAL_URL, schema);
         }
@@ -103,25 +110,5 @@ public final class DatabaseResolver {
             throw new IllegalStateException("Cannot reach the database " + database
                     + ": " + e.getMessage() + ". Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to pick another.", e);
         }
-    }
-
-    private static boolean dockerAvailable() {
-        if ("false".equalsIgnoreCase(System.getenv("SENTRY_CONNECT_TESTCONTAINERS"))) {
-            return false;
-        }
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
-    }
-
-    private static synchronized PostgreSQLContainer<?> startContainer() {
-        if (container == null) {
-            PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:15-alpine");
-            pg.start();
-            container = pg;
-        }
-        return container;
     }
 }

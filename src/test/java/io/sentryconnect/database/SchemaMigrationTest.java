@@ -173,7 +173,8 @@ class SchemaMigrationTest {
     }
 
     private DatabaseResolver.Database schema() {
-        DatabaseResolver.Database db = DatabaseResolver.resolve("test_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+        DatabaseResolver.Database db = DatabaseResolver.resolve("test_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
+                System::getenv, io.sentryconnect.support.ContainerDatabase::startIfDockerAnswers);
         schemas.add(db);
         return db;
     }

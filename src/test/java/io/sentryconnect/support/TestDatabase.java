@@ -17,7 +17,7 @@ public final class TestDatabase {
 
     private static DatabaseResolver.Database create() {
         String schema = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        DatabaseResolver.Database database = DatabaseResolver.resolve(schema);
+        DatabaseResolver.Database database = DatabaseResolver.resolve(schema, System::getenv, ContainerDatabase::startIfDockerAnswers);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> DatabaseResolver.dropSchema(database)));
         return database;
     }
