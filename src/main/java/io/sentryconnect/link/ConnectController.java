@@ -86,7 +86,10 @@ class ConnectController {
             response = HtmlPages.error(page.status(), page.code(), page.title(), page.message());
         }
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Referrer-Policy", "no-referrer")
+                // same-origin, not no-referrer: no referrer (the start URL's ticket) leaves for Sentry either way, and
+                // under no-referrer browsers send the confirmation POST with "Origin: null", which the framework's
+                // drive-by-localhost guard refuses (403) whenever the service runs on localhost.
+                .header("Referrer-Policy", "same-origin")
                 .header("X-Frame-Options", "DENY")
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .header("X-Content-Type-Options", "nosniff");

@@ -197,7 +197,7 @@ class BrowserBindingTest extends IntegrationTest {
 
     static void assertBrowserHeaders(HttpResponse<String> response) {
         assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
-        assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(""));
+        assertEquals("same-origin", response.headers().firstValue("Referrer-Policy").orElse(""));
         assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""));
         assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
     }
