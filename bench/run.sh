@@ -5,6 +5,7 @@
 #   bench/run.sh storm     # 2 refresh storm on two instances
 #   bench/run.sh linking   # 3 link flows per second
 #   bench/run.sh scale     # 4 one million grants
+#   bench/run.sh ratelimit # 6 one user floods link creation: 429s, /health
 #   bench/run.sh all
 # MVN_FLAGS=-o runs Maven offline; BENCH_OPTS passes -Dbench.* sizes (see each class). The database is chosen as for the tests (README, "The database"), in a throw-away
 # schema dropped at the end.
@@ -20,6 +21,7 @@ case "$which" in
   storm) run RefreshStormBench ;;
   linking) run LinkingBench ;;
   scale) run ScaleBench ;;
+  ratelimit) run LinkRateLimitBench ;;
   all) run ProxyOverheadBench; run RefreshStormBench; run LinkingBench; run ScaleBench ;;
-  *) echo "usage: bench/run.sh proxy|storm|linking|scale|all" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh proxy|storm|linking|scale|ratelimit|all" >&2; exit 2 ;;
 esac

@@ -18,6 +18,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.web.Inputs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,17 +49,14 @@ class EventController {
     @Get
     @ReadOnly
     MutableHttpResponse<List<Map<String, Object>>> list(PlatformCaller caller, @QueryValue @Nullable String after,
-                                                        @QueryValue @Nullable Integer limit) {
+                                                        @QueryValue @Nullable String limit) {
         long cursor;
         try {
             cursor = after == null ? 0 : Long.parseLong(after);
         } catch (NumberFormatException e) {
             throw ApiProblem.invalidField("after", "after is the cursor of an event this service handed out.");
         }
-        int pageSize = limit == null ? 100 : limit;
-        if (pageSize < 1 || pageSize > 500) {
-            throw ApiProblem.invalidField("limit", "limit is between 1 and 500.");
-        }
+        int pageSize = Inputs.integer("limit", limit, 100, 1, 500);
         String sql = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ?"
                 + (caller.tenantAdmin() ? "" : " AND user_id = ?") + " ORDER BY id LIMIT ?";
         List<Map<String, Object>> events = jdbc.prepareStatement(sql, ps -> {

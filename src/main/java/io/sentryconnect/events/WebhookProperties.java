@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param maxDelay     the largest backoff
  * @param batchSize    events claimed per poll
  * @param lease        how long a claimed event is kept from other instances while it is being delivered
+ * @param retention    how long a delivered or given-up event is kept (for {@code GET /api/v1/events}) before it is deleted
  */
 @ConfigurationProperties("sentry-connect.webhook")
 public record WebhookProperties(@Nullable URI url, @Nullable String secret,
@@ -24,11 +25,12 @@ public record WebhookProperties(@Nullable URI url, @Nullable String secret,
                                 @Bindable(defaultValue = "5s") Duration initialDelay,
                                 @Bindable(defaultValue = "1h") Duration maxDelay,
                                 @Bindable(defaultValue = "50") int batchSize,
-                                @Bindable(defaultValue = "2m") Duration lease) {
+                                @Bindable(defaultValue = "2m") Duration lease,
+                                @Bindable(defaultValue = "7d") Duration retention) {
     /** Everything but the secret. */
     @Override
     public String toString() {
         return "WebhookProperties[url=" + url + ", secret=[redacted], maxAttempts=" + maxAttempts + ", initialDelay="
-                + initialDelay + ", maxDelay=" + maxDelay + ", batchSize=" + batchSize + ", lease=" + lease + "]";
+                + initialDelay + ", maxDelay=" + maxDelay + ", batchSize=" + batchSize + ", lease=" + lease + ", retention=" + retention + "]";
     }
 }

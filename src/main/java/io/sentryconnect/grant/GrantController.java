@@ -17,6 +17,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.web.Inputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,15 +52,14 @@ class GrantController {
                                               @QueryValue("user_id") @Nullable String userId,
                                               @QueryValue @Nullable String status,
                                               @QueryValue("org_slug") @Nullable String orgSlug,
-                                              @QueryValue @Nullable Integer limit,
+                                              @QueryValue @Nullable String limit,
                                               @QueryValue @Nullable String cursor) {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiProblem.invalidField("status", "status is one of active, revoked, disconnected.");
         }
-        int pageSize = limit == null ? 50 : limit;
-        if (pageSize < 1 || pageSize > MAX_LIMIT) {
-            throw ApiProblem.invalidField("limit", "limit is between 1 and " + MAX_LIMIT + ".");
-        }
+        int pageSize = Inputs.integer("limit", limit, 50, 1, MAX_LIMIT);
+        Inputs.text("user_id", userId, Inputs.MAX_ID);
+        Inputs.text("org_slug", orgSlug, Inputs.MAX_ID);
         UUID after = null;
         if (cursor != null) {
             try {

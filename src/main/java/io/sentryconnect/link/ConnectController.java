@@ -85,9 +85,10 @@ class ConnectController {
             BrowserOutcome.ErrorPage page = (BrowserOutcome.ErrorPage) outcome;
             response = HtmlPages.error(page.status(), page.code(), page.title(), page.message());
         }
-        // same-origin, not no-referrer: with no-referrer, browsers send "Origin: null" on the confirmation page's form
-        // POST, which Micronaut's CORS handling refuses (403); same-origin still gives no other site a referrer.
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store")
+                // same-origin, not no-referrer: no referrer (the start URL's ticket) leaves for Sentry either way, and
+                // under no-referrer browsers send the confirmation POST with "Origin: null", which the framework's
+                // drive-by-localhost guard refuses (403) whenever the service runs on localhost.
                 .header("Referrer-Policy", "same-origin")
                 .header("X-Frame-Options", "DENY")
                 .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)

@@ -18,13 +18,16 @@ import java.util.List;
  * @param allowedReturnOrigins origins ({@code https://platform.example}) that {@code return_to} may point at
  * @param browserConfirmation  when a browser must confirm, on a page of ours, whom it links Sentry to; see
  *                             {@link BrowserConfirmation}
+ * @param purgeAfter           how long after expiry a ticket or state row is deleted (until then an expired link still
+ *                             gets its "expired" answer, sent back to its {@code return_to})
  */
 @ConfigurationProperties("sentry-connect.link")
 public record LinkProperties(@Bindable(defaultValue = "5m") Duration ticketTtl,
                              @Bindable(defaultValue = "10m") Duration stateTtl,
                              @Bindable(defaultValue = "true") boolean cookieSecure,
                              @Nullable List<URI> allowedReturnOrigins,
-                             @Bindable(defaultValue = "auto") BrowserConfirmation browserConfirmation) {
+                             @Bindable(defaultValue = "auto") BrowserConfirmation browserConfirmation,
+                             @Bindable(defaultValue = "10m") Duration purgeAfter) {
 
     public LinkProperties {
         allowedReturnOrigins = allowedReturnOrigins == null ? List.of() : List.copyOf(allowedReturnOrigins);

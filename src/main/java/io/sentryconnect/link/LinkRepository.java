@@ -3,7 +3,6 @@ package io.sentryconnect.link;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.annotation.ReadOnly;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -13,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -191,19 +189,6 @@ class LinkRepository {
             ps.setTimestamp(3, Timestamp.from(now));
             return ps.executeUpdate() == 1;
         });
-    }
-
-    /** Housekeeping: tickets and states a day past their expiry are of no use to anyone, not even for error messages. */
-    @Scheduled(fixedDelay = "1h", initialDelay = "5m")
-    @Transactional
-    void deleteExpired() {
-        Timestamp cutoff = Timestamp.from(clock.instant().minus(Duration.ofDays(1)));
-        for (String table : List.of("sentry_connect_link_ticket", "sentry_connect_link_state")) {
-            jdbc.prepareStatement("DELETE FROM " + table + " WHERE expires_at < ?", ps -> {
-                ps.setTimestamp(1, cutoff);
-                return ps.executeUpdate();
-            });
-        }
     }
 
     /** Tickets minted before requested_by existed were asked for by their own user. */

@@ -26,6 +26,7 @@ import io.sentryconnect.token.SentryTokens;
 import io.sentryconnect.token.TokenCipher;
 import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.web.Inputs;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -57,6 +58,8 @@ public class LinkService {
     private static final String COOKIE_PREFIX = "sc_link_";
     private static final String CONFIRMATION_COOKIE_PREFIX = "sc_confirm_";
     private static final Logger LOG = LoggerFactory.getLogger(LinkService.class);
+    /** Longer than any of Sentry's scope names; a longer one is refused without being echoed. */
+    private static final int MAX_SCOPE = 64;
 
     private final LinkRepository links;
     private final LinkProperties properties;
@@ -71,11 +74,13 @@ public class LinkService {
     private final Endpoints endpoints;
     private final MeterRegistry metrics;
     private final PlatformIdentity identity;
+    private final LinkRateLimiter rateLimiter;
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
                 SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
-                Endpoints endpoints, PluginMetrics metrics, PlatformIdentity identity) {
+                Endpoints endpoints, PluginMetrics metrics, PlatformIdentity identity, LinkRateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -117,6 +122,8 @@ public class LinkService {
 
     private CreatedLink create(String tenantId, String userId, String requestedBy, @Nullable List<String> scopes,
                                @Nullable String returnTo, @Nullable UUID grantId) {
+        // Counted first, whatever the request holds: invalid requests cost a database write too.
+        rateLimiter.acquire(tenantId, requestedBy);
         List<String> granted = validScopes(scopes);
         String target = validReturnTo(returnTo);
         Secret ticket = Randoms.token();
@@ -355,6 +362,7 @@ public class LinkService {
         }
         List<String> valid = new ArrayList<>();
         for (String scope : scopes) {
+            Inputs.text("scopes", scope, MAX_SCOPE);
             if (scope == null || !sentry.allowedScopes().contains(scope)) {
                 throw ApiProblem.invalidField("scopes", "Scope '" + scope + "' is not allowed; allowed: "
                         + String.join(" ", sentry.allowedScopes()) + ".");
@@ -371,6 +379,8 @@ public class LinkService {
         if (returnTo == null || returnTo.isBlank()) {
             throw ApiProblem.invalidField("return_to", "return_to is required.");
         }
+        // Capped: it is stored with the ticket and the state, and every redirect back carries it.
+        Inputs.text("return_to", returnTo, Inputs.MAX_URL);
         URI uri;
         try {
             uri = URI.create(returnTo);

@@ -2,9 +2,14 @@ package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.Secondary;
 import io.micronaut.security.authentication.Authentication;
+import io.sentryconnect.web.Inputs;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -14,12 +19,17 @@ import java.util.Set;
  * The default {@link PlatformIdentity}: the tenant, user and roles claims of the authentication's attributes (a
  * verified JWT's claims). It also requires what a grant query needs and a host's own rules may not: a non-blank tenant
  * and user, an {@code exp} (a token without one would live forever), and, when configured, the issuer and audience.
+ * Tenant and user must be at most {@link Inputs#MAX_ID} characters without control characters (they are stored and
+ * queried as they are). A token may be at most {@code max-token-age} old by its {@code iat}, no more than
+ * {@code clock-skew} in the future, and may not expire later than {@code max-token-age} from now: a leaked token with a
+ * 10-year {@code exp} is refused. Times are compared with the wall clock, as the framework's own {@code exp} check does.
  * These rules apply to the plugin's routes only; the host's own routes keep the host's rules.
  */
 @Singleton
 @Secondary
 public class ClaimsPlatformIdentity implements PlatformIdentity {
     private final PlatformProperties properties;
+    private final Clock clock = Clock.systemUTC();
 
     public ClaimsPlatformIdentity(PlatformProperties properties) {
         this.properties = properties;
@@ -37,6 +47,9 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
             return Optional.empty();
         }
         if (properties.isRequireExpiry() && claims.get("exp") == null) {
+            return Optional.empty();
+        }
+        if (!withinAge(claims)) {
             return Optional.empty();
         }
         if (properties.getIssuer() != null && !properties.getIssuer().equals(claims.get("iss"))) {
@@ -57,7 +70,35 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
     }
 
     private static boolean nonBlank(Object value) {
-        return value instanceof String s && !s.isBlank();
+        return value instanceof String s && !s.isBlank() && Inputs.clean(s, Inputs.MAX_ID);
+    }
+
+    private boolean withinAge(Map<String, Object> claims) {
+        Duration maxAge = properties.getMaxTokenAge();
+        if (maxAge == null || maxAge.isZero()) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Duration skew = properties.getClockSkew();
+        Instant issued = instant(claims.get("iat"));
+        if (issued != null && (issued.isAfter(now.plus(skew)) || issued.isBefore(now.minus(maxAge).minus(skew)))) {
+            return false;
+        }
+        Instant expires = instant(claims.get("exp"));
+        return expires == null || !expires.isAfter(now.plus(maxAge).plus(skew));
+    }
+
+    private static Instant instant(Object claim) {
+        if (claim instanceof Date date) {
+            return date.toInstant();
+        }
+        if (claim instanceof Instant instant) {
+            return instant;
+        }
+        if (claim instanceof Number seconds) {
+            return Instant.ofEpochSecond(seconds.longValue());
+        }
+        return null;
     }
 
     private static Set<String> roles(Object claim) {

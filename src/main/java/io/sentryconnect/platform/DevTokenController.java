@@ -1,7 +1,5 @@
 package io.sentryconnect.platform;
 
-import io.sentryconnect.ClockFactory;
-import jakarta.inject.Named;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
@@ -33,12 +31,10 @@ class DevTokenController {
     private static final Duration LIFETIME = Duration.ofHours(8);
     private final JwtTokenGenerator generator;
     private final PlatformProperties properties;
-    private final Clock clock;
 
-    DevTokenController(JwtTokenGenerator generator, PlatformProperties properties, @Named(ClockFactory.NAME) Clock clock) {
+    DevTokenController(JwtTokenGenerator generator, PlatformProperties properties) {
         this.generator = generator;
         this.properties = properties;
-        this.clock = clock;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -51,7 +47,8 @@ class DevTokenController {
 
     @Post
     DevTokenResponse mint(@Valid @Body DevTokenRequest request) {
-        long now = clock.instant().getEpochSecond();
+        // The wall clock, not the injected one: the framework checks exp, and ClaimsPlatformIdentity iat, against it.
+        long now = Clock.systemUTC().instant().getEpochSecond();
         Map<String, Object> claims = new HashMap<>();
         if (properties.getIssuer() != null) {
             claims.put("iss", properties.getIssuer());

@@ -4,6 +4,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
+import java.time.Duration;
+
 /** How {@link ClaimsPlatformIdentity} reads the caller from the host's authentication: {@code sentry-connect.platform.*}. */
 @ConfigurationProperties("sentry-connect.platform")
 public interface PlatformProperties {
@@ -31,4 +33,15 @@ public interface PlatformProperties {
     /** Refuse, on the plugin's routes, an authentication without an {@code exp} claim. */
     @Bindable(defaultValue = "true")
     boolean isRequireExpiry();
+
+    /**
+     * The oldest platform token the plugin's routes accept, by its {@code iat}; also the longest it may still have to
+     * live (its {@code exp}). {@code 0}: not checked.
+     */
+    @Bindable(defaultValue = "24h")
+    Duration getMaxTokenAge();
+
+    /** How far in the future an {@code iat} may be (clocks differ), and the slack on both age limits. */
+    @Bindable(defaultValue = "60s")
+    Duration getClockSkew();
 }

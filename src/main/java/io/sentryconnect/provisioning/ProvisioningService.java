@@ -8,6 +8,7 @@ import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.sentry.OrganizationDiscovery;
 import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.web.Inputs;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ class ProvisioningService {
     @Serdeable(naming = SnakeCaseStrategy.class)
     record ProvisioningRequest(@Nullable String email, @Nullable String organizationName,
                                @Nullable List<ProjectRequest> projects, @Nullable String region,
-                               @Nullable Boolean hasAgreedTerms) {
+                               @Nullable Object hasAgreedTerms) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -82,15 +83,18 @@ class ProvisioningService {
     }
 
     private static SentryProvisioningClient.AccountRequest valid(PlatformCaller caller, ProvisioningRequest request) {
-        if (!Boolean.TRUE.equals(request.hasAgreedTerms())) {
+        // Object, not Boolean: only JSON true counts, never "true", 2 or [true] (see Inputs.bool).
+        if (!Boolean.TRUE.equals(Inputs.bool("has_agreed_terms", request.hasAgreedTerms()))) {
             throw ApiProblem.termsNotAgreed();
         }
-        String email = request.email() == null ? "" : request.email().strip();
+        // Every string is checked before anything is sent to Sentry: a NUL it accepts would fail our insert afterwards.
+        String email = request.email() == null ? "" : Inputs.text("email", request.email(), Inputs.MAX_EMAIL).strip();
         if (!EMAIL.matcher(email).matches() || email.length() > 254) {
             throw ApiProblem.invalidField("email", "email must be the customer's email address: it becomes the owner "
                     + "of the new Sentry organization.");
         }
-        String name = request.organizationName() == null ? "" : request.organizationName().strip();
+        String name = request.organizationName() == null ? ""
+                : Inputs.text("organization_name", request.organizationName(), Inputs.MAX_URL).strip();
         if (name.isEmpty() || name.length() > MAX_ORGANIZATION_NAME) {
             throw ApiProblem.invalidField("organization_name", "organization_name is required, at most "
                     + MAX_ORGANIZATION_NAME + " characters.");
@@ -104,7 +108,8 @@ class ProvisioningService {
         }
         List<SentryProvisioningClient.ProjectSpec> projects = new ArrayList<>();
         for (ProjectRequest project : wanted) {
-            String projectName = project == null || project.name() == null ? "" : project.name().strip();
+            String projectName = project == null || project.name() == null ? ""
+                    : Inputs.text("projects", project.name(), Inputs.MAX_URL).strip();
             if (projectName.isEmpty() || projectName.length() > MAX_PROJECT_NAME) {
                 throw ApiProblem.invalidField("projects", "Every project needs a name of at most " + MAX_PROJECT_NAME + " characters.");
             }

@@ -3,12 +3,15 @@ package io.sentryconnect.sentry;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
-import io.micronaut.http.annotation.Body;
+import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.http.body.CloseableAvailableByteBody;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
@@ -25,6 +28,7 @@ import io.sentryconnect.web.ApiProblem;
 import io.sentryconnect.web.PluginErrorFormat;
 
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code {GET,POST,PUT,DELETE} /api/v1/grants/{id}/sentry/{path}}: Sentry's API through the grant. The path is taken
@@ -55,13 +59,36 @@ class ProxyController {
     }
 
     @Post(value = "/{+path}", consumes = "*/*")
-    MutableHttpResponse<byte[]> post(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request, @Body @Nullable byte[] body) {
-        return forward(caller, id, request, HttpMethod.POST, body);
+    MutableHttpResponse<byte[]> post(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
+        return forward(caller, id, request, HttpMethod.POST, rawBody(request));
     }
 
     @Put(value = "/{+path}", consumes = "*/*")
-    MutableHttpResponse<byte[]> put(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request, @Body @Nullable byte[] body) {
-        return forward(caller, id, request, HttpMethod.PUT, body);
+    MutableHttpResponse<byte[]> put(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
+        return forward(caller, id, request, HttpMethod.PUT, rawBody(request));
+    }
+
+    /**
+     * The body's bytes as they came, whatever the content type: a {@code @Body byte[]} argument would have the framework
+     * decode form-encoded and multipart bodies first (and fail). Sentry decides what it accepts.
+     */
+    private static byte @Nullable [] rawBody(HttpRequest<?> request) {
+        if (request.getContentType().filter(MediaType.MULTIPART_FORM_DATA_TYPE::equals).isPresent()) {
+            // Micronaut's HTTP client builds multipart bodies only from its own MultipartBody, never from bytes.
+            throw ApiProblem.unsupportedMediaType("The proxy does not pass multipart/form-data bodies to Sentry; "
+                    + "nothing was sent. Send JSON or form-encoded bodies.");
+        }
+        if (!(request instanceof ServerHttpRequest<?> server)) {
+            return request.getBody(byte[].class).orElse(null);
+        }
+        try (CloseableAvailableByteBody body = server.byteBody().split().buffer().get()) {
+            return body.length() == 0 ? null : body.toByteArray();
+        } catch (ExecutionException e) {
+            throw ApiProblem.badRequest("body_unreadable", "The request body could not be read.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiProblem.internal("Interrupted while reading the request body.");
+        }
     }
 
     private MutableHttpResponse<byte[]> forward(PlatformCaller caller, String id, HttpRequest<?> request, HttpMethod method,
@@ -79,7 +106,20 @@ class ProxyController {
         MutableHttpResponse<byte[]> result = PluginErrorFormat.asIs(
                 HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body()));
         response.headers().forEach((name, values) -> values.forEach(v -> result.getHeaders().add(name, v)));
+        if (!isJson(response.header(HttpHeaders.CONTENT_TYPE).orElse(null))) {
+            // Sentry's HTML, SVG or anything else must not render as a page of our origin (nosniff comes with every
+            // answer of ours, web/ResponseHeaders): no scripts, no same-origin, and a download rather than a page.
+            result.getHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'");
+            result.getHeaders().set(HttpHeaders.CONTENT_DISPOSITION, "attachment");
+        }
         return result;
     }
 
+    private static boolean isJson(@Nullable String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
 }

@@ -6,6 +6,7 @@ import io.sentryconnect.ClockFactory;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantRepository;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,8 +188,14 @@ public class SentryApi {
             MutableHttpRequest<Object> outgoing = HttpRequest.create(request.method(), target.toString());
             outgoing.accept("application/json");
             if (request.body() != null) {
-                outgoing.body(request.body());
-                outgoing.contentType(request.contentType() == null ? "application/json" : request.contentType());
+                MediaType type = MediaType.of(request.contentType() == null ? "application/json" : request.contentType());
+                outgoing.contentType(type);
+                // Micronaut's client encodes a form-encoded body itself from a map or a bean; from a CharSequence it
+                // sends the characters in the type's charset, which gives back the bytes as they came (form bodies
+                // are ASCII by their definition, UTF-8 in practice).
+                outgoing.body(MediaType.APPLICATION_FORM_URLENCODED_TYPE.equals(type)
+                        ? new String(request.body(), type.getCharset().orElse(StandardCharsets.UTF_8))
+                        : request.body());
             }
             return GrantAuthenticator.withToken(outgoing, token);
         };
@@ -198,7 +206,9 @@ public class SentryApi {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)) {
+            // Location: a redirect is passed back to the caller, never followed with the grant's token.
+            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)
+                    || (lower.equals("location") && response.code() >= 300 && response.code() < 400)) {
                 headers.put(name, new ArrayList<>(values));
             }
         });

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Sentry's answer, as the caller may see it: status, body, and the headers that pass through
- * ({@code Content-Type}, {@code Link}, {@code X-Sentry-Rate-Limit-*}, and a computed {@code Retry-After} on 429).
+ * ({@code Content-Type}, {@code Link}, {@code X-Sentry-Rate-Limit-*}, {@code Location} on a 3xx, and a computed
+ * {@code Retry-After} on 429).
  */
 public record SentryResponse(int status, Map<String, List<String>> headers, byte[] body) {
     public String bodyText() {

@@ -234,10 +234,17 @@ final class ApiEndpoints {
             return ok(issueJson(issue));
         }
         Map<String, Object> changes;
-        try {
-            changes = json.readObject(request.body());
-        } catch (IOException | RuntimeException e) {
-            return detail(400, "JSON parse error - " + e.getMessage());
+        Map<String, List<String>> form = request.form();
+        if (!form.isEmpty()) {
+            // Django REST framework's default parsers take form-encoded bodies as well as JSON.
+            changes = new java.util.LinkedHashMap<>();
+            form.forEach((name, values) -> changes.put(name, values.get(0)));
+        } else {
+            try {
+                changes = json.readObject(request.body());
+            } catch (IOException | RuntimeException e) {
+                return detail(400, "JSON parse error - " + e.getMessage());
+            }
         }
         Object status = changes.get("status");
         if (status != null && !ISSUE_STATUSES.contains(status.toString())) {

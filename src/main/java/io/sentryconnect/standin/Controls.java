@@ -165,7 +165,10 @@ final class Controls {
                 body.get("reset") != null && bool(body, "reset"),
                 body.get("malformed") != null && bool(body, "malformed"),
                 body.get("count") == null ? 1 : number(body, "count").intValue(),
-                body.get("detail") == null ? null : string(body, "detail"));
+                body.get("detail") == null ? null : string(body, "detail"),
+                body.get("content_type") == null ? null : string(body, "content_type"),
+                body.get("body") == null ? null : string(body, "body"),
+                body.get("location") == null ? null : string(body, "location"));
     }
 
     static Map<String, Object> settingsView(Settings settings) {

@@ -9,9 +9,12 @@ import io.micronaut.core.annotation.Nullable;
  * With none of the three, only the delay applies and the request is then served normally.
  * {@code detail}, with a status only, replaces the status's usual body by {@code {"detail": detail}}: some Sentry
  * endpoints answer 429 that way instead of with the bare JSON string.
+ * {@code contentType} and {@code body}, with a status only, answer exactly that body with that content type (HTML,
+ * SVG: what a proxy must not serve as its own page); {@code location}, with a 3xx status, is the redirect's target.
  */
 public record Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count,
-                    @Nullable String detail) {
+                    @Nullable String detail, @Nullable String contentType, @Nullable String body,
+                    @Nullable String location) {
 
     public Fault {
         if (pathPrefix == null || !pathPrefix.startsWith("/")) {
@@ -36,10 +39,34 @@ public record Fault(String pathPrefix, int status, long delayMs, boolean reset, 
         if (detail != null && status == 0) {
             throw new IllegalArgumentException("detail needs a status");
         }
+        if ((contentType == null) != (body == null)) {
+            throw new IllegalArgumentException("content_type and body go together");
+        }
+        if (body != null && (status == 0 || detail != null)) {
+            throw new IllegalArgumentException("body needs a status and no detail");
+        }
+        if (location != null && (status < 300 || status > 399)) {
+            throw new IllegalArgumentException("location needs a 3xx status");
+        }
     }
 
     public Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count) {
-        this(pathPrefix, status, delayMs, reset, malformed, count, null);
+        this(pathPrefix, status, delayMs, reset, malformed, count, null, null, null, null);
+    }
+
+    public Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count,
+                 @Nullable String detail) {
+        this(pathPrefix, status, delayMs, reset, malformed, count, detail, null, null, null);
+    }
+
+    /** {@code status} answered with exactly this body and content type, e.g. {@code text/html} or {@code image/svg+xml}. */
+    public static Fault content(String pathPrefix, int status, String contentType, String body, int count) {
+        return new Fault(pathPrefix, status, 0, false, false, count, null, contentType, body, null);
+    }
+
+    /** A redirect ({@code 3xx}) to {@code location}, with an empty body. */
+    public static Fault redirect(String pathPrefix, int status, String location, int count) {
+        return new Fault(pathPrefix, status, 0, false, false, count, null, null, null, location);
     }
 
     /** {@code status} answered with the body {@code {"detail": detail}}. */

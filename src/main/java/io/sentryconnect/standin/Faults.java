@@ -57,6 +57,13 @@ final class Faults {
             if (a.fault.detail() != null) {
                 m.put("detail", a.fault.detail());
             }
+            if (a.fault.contentType() != null) {
+                m.put("content_type", a.fault.contentType());
+                m.put("body", a.fault.body());
+            }
+            if (a.fault.location() != null) {
+                m.put("location", a.fault.location());
+            }
             m.put("remaining", a.remaining);
             out.add(m);
         }

@@ -76,8 +76,13 @@ final class OriginHandler implements HttpHandler {
         }
         StandInResponse response;
         if (fault.isPresent() && fault.get().status() != 0) {
-            response = fault.get().detail() == null ? faultResponse(fault.get().status(), request)
-                    : detailResponse(fault.get().status(), fault.get().detail(), request);
+            Fault played = fault.get();
+            response = played.body() != null
+                    ? new StandInResponse(played.status(), Map.of("Content-Type", played.contentType()),
+                    played.body().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    : played.location() != null ? new StandInResponse(played.status(), Map.of("Location", played.location()), new byte[0])
+                    : played.detail() == null ? faultResponse(played.status(), request)
+                    : detailResponse(played.status(), played.detail(), request);
         } else {
             response = serve(request);
             if (fault.isPresent() && fault.get().malformed()) {

@@ -149,6 +149,17 @@ public final class ApiProblem extends RuntimeException {
                 Map.of("retry_after", retryAfterSeconds));
     }
 
+    /** The caller exceeded one of our own rate limits; {@code retry_after} (and the Retry-After header) says when to retry. */
+    public static ApiProblem rateLimited(String detail, long retryAfterSeconds) {
+        return new ApiProblem("rate_limited", "Too many requests", HttpStatus.TOO_MANY_REQUESTS, detail,
+                Map.of("retry_after", retryAfterSeconds));
+    }
+
+    /** The request's content type is one this endpoint cannot pass on. */
+    public static ApiProblem unsupportedMediaType(String detail) {
+        return new ApiProblem("unsupported_media_type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail, Map.of());
+    }
+
     /** Something broke on our side; the detail says what, without internals. */
     public static ApiProblem internal(String detail) {
         return new ApiProblem("internal_error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR, detail, Map.of());

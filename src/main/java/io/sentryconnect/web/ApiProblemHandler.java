@@ -22,6 +22,11 @@ final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespon
 
     @Override
     public MutableHttpResponse<Map<String, Object>> handle(HttpRequest request, ApiProblem problem) {
+        return render(problem);
+    }
+
+    /** The problem as a response, also for filters that answer before any controller. */
+    static MutableHttpResponse<Map<String, Object>> render(ApiProblem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         body.put("title", problem.getTitle());

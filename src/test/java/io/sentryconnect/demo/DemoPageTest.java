@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.sentryconnect.support.LinkDriver.location;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,6 +113,25 @@ class DemoPageTest extends IntegrationTest {
         HttpResponse<String> missing = http.postJson(serviceUrl() + "/demo/api/standin/revoke", "{\"user_id\":\"1\"}",
                 Http.bearer(jwt));
         assertEquals(400, missing.statusCode(), missing.body());
+    }
+
+    @Test
+    void revokingAtTheStandInActsOnlyOnTheCallersOwnGrants() throws IOException {
+        String owner = links.jwt("t-demo-http", "fay");
+        assertEquals(302, links.link(owner, "2", "globex").statusCode());
+        String body = "{\"user_id\":\"2\",\"org_slug\":\"globex\"}";
+        for (String stranger : List.of(links.jwt("t-demo-other-" + UUID.randomUUID(), "fay"), links.jwt("t-demo-http", "gus"))) {
+            HttpResponse<String> refused = http.postJson(serviceUrl() + "/demo/api/standin/revoke", body, Http.bearer(stranger));
+            assertEquals(404, refused.statusCode(), refused.body());
+            assertEquals("grant_not_found", json.readValue(refused.body(), Map.class).get("code"));
+        }
+        HttpResponse<String> notTheirSentryUser = http.postJson(serviceUrl() + "/demo/api/standin/revoke",
+                "{\"user_id\":\"1\",\"org_slug\":\"globex\"}", Http.bearer(owner));
+        assertEquals(404, notTheirSentryUser.statusCode(), notTheirSentryUser.body());
+        HttpResponse<String> own = http.postJson(serviceUrl() + "/demo/api/standin/revoke", body, Http.bearer(owner));
+        assertEquals(200, own.statusCode(), own.body());
+        assertEquals(1, ((Number) json.readValue(own.body(), Map.class).get("revoked_tokens")).intValue(),
+                "the refused calls revoked nothing: the owner's token was still there");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.support.Http;
+import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.TestDatabase;
 import jakarta.inject.Inject;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -89,6 +91,54 @@ class PlatformIdentityTest extends IntegrationTest {
     void anExpiredTokenIs401Problem() throws Exception {
         String token = sign(c -> c.expirationTime(Date.from(Instant.now().minusSeconds(120))));
         assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)), token);
+    }
+
+    @Test
+    void aTokenIssuedLongerAgoThanTheMaximumAgeIs401Problem() throws Exception {
+        String token = sign(c -> c.issueTime(Date.from(Instant.now().minus(Duration.ofHours(25)))));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)), token);
+    }
+
+    @Test
+    void aTokenIssuedInTheFutureBeyondTheSkewIs401Problem() throws Exception {
+        String token = sign(c -> c.issueTime(Date.from(Instant.now().plusSeconds(300))));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)), token);
+    }
+
+    @Test
+    void aTokenThatExpiresYearsFromNowIs401Problem() throws Exception {
+        String token = sign(c -> c.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(3650)))));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)), token);
+    }
+
+    @Test
+    void aTokenIssuedWithinTheSkewInTheFutureIsAccepted() throws Exception {
+        String token = sign(c -> c.issueTime(Date.from(Instant.now().plusSeconds(20))));
+        assertEquals(200, http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)).statusCode());
+    }
+
+    @Test
+    void twoAuthorizationHeadersAre401ProblemEvenWhenBothAreValid() throws Exception {
+        String token = sign(c -> { });
+        HttpResponse<String> response = http.send(Http.request(serviceUrl() + "/api/v1/me",
+                "Authorization", "Bearer " + token, "Authorization", "Bearer " + token).GET().build());
+        assertUnauthorized(response, token);
+        assertTrue(map(response.body()).get("detail").toString().contains("more than one Authorization header"), response.body());
+    }
+
+    @Test
+    void aTenantClaimWithANulCharacterIs401ProblemWithoutAStackTrace() throws Exception {
+        int before = LogCapture.lines().size();
+        String token = sign(c -> c.claim("tenant", "t\u0000evil"));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/grants", Http.bearer(token)), token);
+        assertTrue(LogCapture.lines().subList(before, LogCapture.lines().size()).stream().noneMatch(l -> l.contains("\n\tat ")),
+                "no stack trace logged");
+    }
+
+    @Test
+    void aTenantClaimLongerThanTheCapIs401Problem() throws Exception {
+        String token = sign(c -> c.claim("tenant", "t".repeat(256)));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/grants", Http.bearer(token)), token);
     }
 
     @Test
