@@ -46,7 +46,8 @@ final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
         if (plugin.publicUrl() == null || plugin.publicUrl().toString().isBlank()) {
             throw missing("sentry-connect.public-url", "the URL where browsers reach this service, e.g. https://platform.example");
         }
-        if (!plugin.publicUrl().isAbsolute()) {
+        String scheme = plugin.publicUrl().getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || plugin.publicUrl().getHost() == null) {
             throw new ConfigurationException("sentry-connect.public-url must be an absolute http(s) URL, e.g. https://platform.example");
         }
         if (sentry.clientId() == null || sentry.clientId().isBlank()) {

@@ -66,6 +66,9 @@ class PluginSettingsTest {
             String line = firstLineOfFailure(properties);
             assertTrue(line.contains(key), key + " is named in: " + line);
         }
+        Map<String, Object> relative = complete();
+        relative.put("sentry-connect.public-url", "platform.example");
+        assertTrue(firstLineOfFailure(relative).contains("sentry-connect.public-url must be an absolute"));
         Map<String, Object> noKeys = complete();
         noKeys.remove("sentry-connect.encryption.keys.1");
         assertTrue(firstLineOfFailure(noKeys).contains("sentry-connect.encryption.keys"));

@@ -21,7 +21,6 @@ import io.sentryconnect.web.Inputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;

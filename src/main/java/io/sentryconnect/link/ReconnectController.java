@@ -12,13 +12,9 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
 
-import java.time.Instant;
-import java.util.List;
 
 /** A reconnect link bound to one of the caller's grants ({@code POST /api/v1/grants/{id}/reconnect}). */
 @Controller(Endpoints.GRANTS_PATH)

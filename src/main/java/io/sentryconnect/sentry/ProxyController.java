@@ -108,7 +108,7 @@ class ProxyController {
         response.headers().forEach((name, values) -> values.forEach(v -> result.getHeaders().add(name, v)));
         if (!isJson(response.header(HttpHeaders.CONTENT_TYPE).orElse(null))) {
             // Sentry's HTML, SVG or anything else must not render as a page of our origin (nosniff comes with every
-            // answer of ours, web/ResponseHeaders): no scripts, no same-origin, and a download rather than a page.
+            // answer of ours, web/PluginErrorFormat): no scripts, no same-origin, and a download rather than a page.
             result.getHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'");
             result.getHeaders().set(HttpHeaders.CONTENT_DISPOSITION, "attachment");
         }

@@ -27,20 +27,25 @@ final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespon
 
     /** The problem as a response, also for filters that answer before any controller. */
     static MutableHttpResponse<Map<String, Object>> render(ApiProblem problem) {
+        MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(
+                        problem.getStatus())
+                .contentType(PROBLEM_JSON)
+                .body(body(problem));
+        Object retryAfter = problem.getParameters().get("retry_after");
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
+        }
+        return response;
+    }
+
+    /** The problem's RFC 9457 members, extension members at the top level. */
+    static Map<String, Object> body(ApiProblem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", problem.getType().toString());
         body.put("title", problem.getTitle());
         body.put("status", problem.getStatus().getCode());
         body.put("detail", problem.getDetail());
         body.putAll(problem.getParameters());
-        MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(
-                        problem.getStatus())
-                .contentType(PROBLEM_JSON)
-                .body(body);
-        Object retryAfter = problem.getParameters().get("retry_after");
-        if (retryAfter != null) {
-            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-        }
-        return response;
+        return body;
     }
 }

@@ -10,14 +10,13 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.sentryconnect.Endpoints;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One error format on the plugin's routes: every error answer there that is not already our problem+json (a refused
  * credential from the host's security, an unknown route, a wrong method, a body the framework could not read, an
  * unexpected failure) is replaced by an RFC 9457 problem with a {@code code} and a detail of our own, which never
- * echoes the request or names a class. A filter on our paths rather than a replaced framework bean
+ * echoes the request or names a class; and every answer there carries {@code nosniff} and, unless it sets its own,
+ * {@code Cache-Control: no-store}. A filter on our paths rather than a replaced framework bean
  * ({@code ErrorResponseProcessor}, the authorization handler): the host application's own errors stay exactly its own.
  */
 @ServerFilter("/**")
@@ -34,13 +33,26 @@ public final class PluginErrorFormat implements Ordered {
     @Override
     public int getOrder() {
         // Outermost: it sees the answer after every other filter, the security filter's refusals included.
-        return ServerFilterPhase.FIRST.before();
+        return ServerFilterPhase.FIRST.before() - 1;
     }
 
     @ResponseFilter
     void format(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (!endpoints.owns(request.getPath())) {
+            return;
+        }
+        replaceFrameworkError(response);
+        // Every answer of ours is a caller's own data (a single-use link URL, grants, events, Sentry's data) or a
+        // single-use browser step: never sniffed, never cached unless the answer says otherwise.
+        response.getHeaders().set("X-Content-Type-Options", "nosniff");
+        if (response.getHeaders().get(HttpHeaders.CACHE_CONTROL) == null) {
+            response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+    }
+
+    private static void replaceFrameworkError(MutableHttpResponse<?> response) {
         int status = response.code();
-        if (status < 400 || !endpoints.owns(request.getPath()) || response.getAttribute(AS_IS).isPresent()) {
+        if (status < 400 || response.getAttribute(AS_IS).isPresent()) {
             return;
         }
         boolean ours = response.getContentType().map(type -> type.toString().startsWith(ApiProblemHandler.PROBLEM_JSON))
@@ -48,14 +60,7 @@ public final class PluginErrorFormat implements Ordered {
         if (ours) {
             return;
         }
-        ApiProblem problem = problemFor(HttpStatus.valueOf(status));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.getType().toString());
-        body.put("title", problem.getTitle());
-        body.put("status", status);
-        body.put("detail", problem.getDetail());
-        body.putAll(problem.getParameters());
-        response.body(body).contentType(ApiProblemHandler.PROBLEM_JSON);
+        response.body(ApiProblemHandler.body(problemFor(HttpStatus.valueOf(status)))).contentType(ApiProblemHandler.PROBLEM_JSON);
         if (status == 401 && response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE) == null) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
