@@ -34,12 +34,12 @@ final class Unauthorized {
     /**
      * For a token-failure 401: whether it is {@code Invalid token}, the one failure that replication lag can cause.
      *
-     * @throws OrganizationScopeRefused the 401 refuses the URL for the token's organization, not the token
+     * @throws RequestScopeRefused the 401 refuses the URL for the token's organization, not the token
      */
     boolean unknownToken(HttpResponse<byte[]> response) {
         String message = message(response);
         if (REQUEST_SCOPE.contains(message)) {
-            throw new OrganizationScopeRefused(message);
+            throw new RequestScopeRefused(message);
         }
         return INVALID_TOKEN.equals(message);
     }
