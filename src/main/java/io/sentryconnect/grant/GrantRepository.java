@@ -437,7 +437,7 @@ public class GrantRepository implements TokenStore {
 
     /** Associated data of a token ciphertext: it decrypts only in the row and column it was written for. */
     static String ad(String tenantId, UUID grantId, String column) {
-        return "sentry-connect:grant:" + tenantId.length() + ":" + tenantId + ":" + grantId + ":" + column;
+        return io.sentryconnect.token.AssociatedData.grantToken(tenantId, grantId, column);
     }
 
     private static Grant grant(ResultSet rs) throws SQLException {
