@@ -29,7 +29,11 @@ final class Unauthorized {
      * @throws OrganizationScopeRefused the 401 refuses the URL for the token's organization, not the token
      */
     boolean unknownToken(HttpResponse<byte[]> response) {
-        String message = message(response);
+        return unknownToken(message(response));
+    }
+
+    /** {@link #unknownToken(HttpResponse)} for the 401's {@code detail} message. */
+    static boolean unknownToken(String message) {
         return switch (SentryProfile.SENTRY.unauthorized().meaningOf(message)) {
             case REQUEST_SCOPE -> throw new OrganizationScopeRefused(message);
             case UNKNOWN_TOKEN -> true;
