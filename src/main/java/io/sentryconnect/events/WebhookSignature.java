@@ -1,10 +1,8 @@
 package io.sentryconnect.events;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.sentryconnect.http.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 
 /**
  * The signature a webhook receiver checks: hex HMAC-SHA256 over {@code "<timestamp>.<body>"} (the timestamp binds
@@ -20,14 +18,7 @@ public final class WebhookSignature {
     }
 
     public static String sign(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            mac.update(body);
-            return "v1=" + HexFormat.of().formatHex(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return "v1=" + Hmac.sha256Hex(secret.getBytes(StandardCharsets.UTF_8),
+                (timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
     }
 }

@@ -442,7 +442,7 @@ public class LinkService {
     }
 
     private static String verifierAd(byte[] stateHash) {
-        return "sentry-connect:link-state:" + Randoms.hex(stateHash) + ":code_verifier";
+        return io.sentryconnect.token.AssociatedData.linkStateVerifier(stateHash);
     }
 
     private BrowserOutcome back(LinkRepository.LinkRequest request, String code) {

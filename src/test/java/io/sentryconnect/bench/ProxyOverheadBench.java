@@ -3,6 +3,7 @@ package io.sentryconnect.bench;
 import io.sentryconnect.support.ServiceProcess;
 import io.sentryconnect.support.TcpProxy;
 import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.EncryptionProperties;
 import io.sentryconnect.token.TokenCipher;
 
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +55,7 @@ public final class ProxyOverheadBench {
                 String grantId = Bench.link(service.url(), standIn, jwt, "1", "acme");
                 Map<String, Object> row = TestDatabase.query("SELECT region_url, access_token FROM sentry_connect_grant WHERE id = ?::uuid", grantId).get(0);
                 String token = new TokenCipher(TEST_KEYS).decrypt((byte[]) row.get("access_token"),
-                        "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + grantId + ":access").reveal();
+                        AssociatedData.grantToken(tenant, UUID.fromString(grantId), "access")).reveal();
                 HttpRequest direct = HttpRequest.newBuilder(URI.create(row.get("region_url") + "/api/0/organizations/acme/projects/"))
                         .header("Authorization", "Bearer " + token).header("Accept", "application/json").build();
                 HttpRequest proxied = HttpRequest.newBuilder(URI.create(service.url() + "/api/v1/grants/" + grantId
