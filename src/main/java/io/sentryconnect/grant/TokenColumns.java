@@ -1,6 +1,7 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.StoredTokens;
 import io.sentryconnect.token.TokenCipher;
@@ -62,6 +63,6 @@ final class TokenColumns {
 
     /** Associated data of a token ciphertext: it decrypts only in the row and column it was written for. */
     static String ad(String tenantId, UUID grantId, String column) {
-        return "sentry-connect:grant:" + tenantId.length() + ":" + tenantId + ":" + grantId + ":" + column;
+        return AssociatedData.grantToken(tenantId, grantId, column);
     }
 }

@@ -6,6 +6,7 @@ import io.micronaut.http.cookie.SameSite;
 import io.micronaut.http.uri.UriBuilder;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.PluginMetrics;
+import io.sentryconnect.token.AssociatedData;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -62,7 +63,7 @@ class LinkPages {
 
     /** Associated data of a state's encrypted PKCE verifier: it decrypts only for its own state. */
     static String verifierAd(byte[] stateHash) {
-        return "sentry-connect:link-state:" + Randoms.hex(stateHash) + ":code_verifier";
+        return AssociatedData.linkStateVerifier(stateHash);
     }
 
     /** Clears the binding cookie of the callback. */

@@ -16,6 +16,7 @@ import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.grant.GrantRevoked;
 import io.sentryconnect.grant.GrantWithTokens;
 import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.token.TokenRequestFailed;
@@ -53,7 +54,9 @@ import java.util.function.Supplier;
 @Singleton
 public class SentryApi {
     private static final Logger LOG = LoggerFactory.getLogger(SentryApi.class);
-    private static final String RATE_LIMIT_PREFIX = "x-sentry-rate-limit-";
+    private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
+    /** When a 429's reset cannot be read. */
+    private static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
 
     private final GrantQueries grants;
     private final GrantAuthenticator authenticator;
@@ -218,32 +221,21 @@ public class SentryApi {
         response.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             // Location: a redirect is passed back to the caller, never followed with the grant's token.
-            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)
+            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT.prefix())
                     || (lower.equals("location") && response.code() >= 300 && response.code() < 400)) {
                 headers.put(name, new ArrayList<>(values));
             }
         });
-        response.getHeaders().getFirst("X-Sentry-Rate-Limit-Remaining").ifPresent(remaining -> {
-            try {
-                rateLimitRemaining.set(Long.parseLong(remaining.trim()));
-            } catch (NumberFormatException ignored) {
-                // not a number: keep the last value
-            }
-        });
+        // Not a number: keep the last value.
+        response.getHeaders().getFirst(RATE_LIMIT.remaining())
+                .ifPresent(remaining -> RATE_LIMIT.remainingOf(remaining).ifPresent(rateLimitRemaining::set));
         if (response.code() == 429) {
             // Sentry sends no Retry-After; the reset time of its rate-limit window says when to come back.
-            response.getHeaders().getFirst("X-Sentry-Rate-Limit-Reset").map(this::secondsUntil)
+            response.getHeaders().getFirst(RATE_LIMIT.reset())
+                    .map(reset -> RATE_LIMIT.secondsUntilReset(reset, clock.instant()).orElse(DEFAULT_RETRY_AFTER_SECONDS))
                     .ifPresent(seconds -> headers.put(HttpHeaders.RETRY_AFTER, List.of(String.valueOf(seconds))));
         }
         byte[] body = response.getBody().orElse(new byte[0]);
         return new SentryResponse(response.code(), headers, body);
-    }
-
-    private long secondsUntil(String epochSeconds) {
-        try {
-            return Math.max(1, Long.parseLong(epochSeconds.trim()) - clock.instant().getEpochSecond());
-        } catch (NumberFormatException e) {
-            return 60;
-        }
     }
 }
