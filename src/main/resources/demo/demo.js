@@ -7,7 +7,7 @@
   const SESSION_KEY = 'sentryConnectDemo.session';
   const RECONNECT_KEY = 'sentryConnectDemo.reconnecting';
 
-  /** The callback's error codes (api.md, "Linking") in words a platform user understands. */
+  /** The callback's error codes (docs/api.md, "Linking") in words a platform user understands. */
   const CONNECT_ERRORS = {
     access_denied: 'You declined the connection, so nothing was connected.',
     authorization_failed: 'Sentry did not authorize the connection. Please try again.',

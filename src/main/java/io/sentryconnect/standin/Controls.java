@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code /_standin/} controls of {@code api.md} (JSON in, JSON out), and the same operations as Java methods
+ * The {@code /_standin/} controls of {@code docs/api.md} (JSON in, JSON out), and the same operations as Java methods
  * for tests that hold the stand-in object. Bad input is a 400 {@code {"error": "…"}}.
  */
 final class Controls {
