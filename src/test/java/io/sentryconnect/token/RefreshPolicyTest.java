@@ -59,7 +59,7 @@ class RefreshPolicyTest {
     }
 
     private static StoredTokens tokens(Instant issuedAt, Instant expiresAt) {
-        return new StoredTokens(UUID.randomUUID(), "t1", "active", null, 1, Secret.of("access"), Secret.of("refresh"),
+        return new StoredTokens(UUID.randomUUID(), "t1", GrantStatus.ACTIVE, null, 1, Secret.of("access"), Secret.of("refresh"),
                 issuedAt, expiresAt);
     }
 }
