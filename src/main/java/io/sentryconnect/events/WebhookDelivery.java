@@ -7,6 +7,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -48,6 +49,7 @@ public class WebhookDelivery {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final RetrySchedule retries;
+    private final WebhookSigner signer;
 
     WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
                     WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
@@ -58,8 +60,14 @@ public class WebhookDelivery {
         this.clock = clock;
         this.metrics = metrics.registry();
         this.retries = new RetrySchedule(properties.initialDelay(), properties.maxDelay());
-        if (properties.secret() == null || properties.secret().isBlank()) {
-            throw new io.micronaut.context.exceptions.ConfigurationException("sentry-connect.webhook.secret is required with a webhook URL");
+        this.signer = WebhookSigner.of(properties);
+        if (signer.usesPlainSecret()) {
+            LOG.warn("sentry-connect.webhook.secret is a plain secret (deprecated): set it to whsec_ followed by the base64 of "
+                    + "the same secret, which keeps the key, and verify deliveries by their webhook-* headers");
+        }
+        if (properties.legacyHeaders()) {
+            LOG.warn("sentry-connect.webhook.legacy-headers is on (deprecated, removed in the next release): turn it off once "
+                    + "the receiver verifies the webhook-* headers");
         }
     }
 
@@ -113,11 +121,10 @@ public class WebhookDelivery {
         long timestamp = clock.instant().getEpochSecond();
         String error;
         try {
-            HttpResponse<?> response = http.toBlocking().exchange(HttpRequest.POST(properties.url().toString(), body)
-                    .contentType(MediaType.APPLICATION_JSON_TYPE)
-                    .header(WebhookSignature.EVENT_ID_HEADER, event.eventId())
-                    .header(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp))
-                    .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(properties.secret(), timestamp, body)));
+            MutableHttpRequest<byte[]> request = HttpRequest.POST(properties.url().toString(), body)
+                    .contentType(MediaType.APPLICATION_JSON_TYPE);
+            signer.headers(event.eventId(), timestamp, event.payload()).forEach(request::header);
+            HttpResponse<?> response = http.toBlocking().exchange(request);
             if (response.code() >= 200 && response.code() < 300) {
                 markDelivered(event);
                 return true;
