@@ -15,7 +15,7 @@ import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.standin.SentryStandIn;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.grant.GrantNotFound;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
@@ -56,7 +56,7 @@ class DemoStandInController {
                 .map(Grant::sentryUser)
                 .anyMatch(user -> user != null && user.id().equals(request.userId()));
         if (!own) {
-            throw ApiProblem.grantNotFound();
+            throw new GrantNotFound();
         }
         return new RevokeResult(standIn.revoke(request.userId(), request.orgSlug()));
     }

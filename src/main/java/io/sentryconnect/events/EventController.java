@@ -17,8 +17,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.Inputs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +58,7 @@ class EventController {
         try {
             cursor = after == null ? 0 : Long.parseLong(after);
         } catch (NumberFormatException e) {
-            throw ApiProblem.invalidField("after", "after is the cursor of an event this service handed out.");
+            throw new InvalidRequest("after", "after is the cursor of an event this service handed out.");
         }
         int pageSize = Inputs.integer("limit", limit, 100, 1, 500);
         // PlatformCaller's visibility rule, as for grants: a tenant admin reads the tenant's events, anyone else its own.

@@ -3,7 +3,6 @@ package io.sentryconnect.grant;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.token.StatusReason;
-import io.sentryconnect.web.ApiProblem;
 
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +43,7 @@ public record Grant(UUID id, String tenantId, String userId, GrantKind kind, Gra
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.grantNotFound();
+            throw new GrantNotFound();
         }
     }
 }

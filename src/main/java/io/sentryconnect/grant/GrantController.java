@@ -16,8 +16,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.Inputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +57,7 @@ class GrantController {
                                               @QueryValue("org_slug") @Nullable String orgSlug,
                                               @QueryValue @Nullable String limit,
                                               @QueryValue @Nullable String cursor) {
-        GrantStatus wanted = status == null ? null : GrantStatus.of(status).orElseThrow(() -> ApiProblem.invalidField("status",
+        GrantStatus wanted = status == null ? null : GrantStatus.of(status).orElseThrow(() -> new InvalidRequest("status",
                 "status is one of " + Arrays.stream(GrantStatus.values()).map(GrantStatus::value).collect(Collectors.joining(", ")) + "."));
         int pageSize = Inputs.integer("limit", limit, 50, 1, MAX_LIMIT);
         Inputs.text("user_id", userId, Inputs.MAX_ID);
@@ -67,7 +67,7 @@ class GrantController {
             try {
                 after = UUID.fromString(cursor);
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalidField("cursor", "cursor is not one this service handed out.");
+                throw new InvalidRequest("cursor", "cursor is not one this service handed out.");
             }
         }
         List<Grant> page = grants.list(caller, userId, wanted, orgSlug, after, pageSize);
@@ -106,6 +106,6 @@ class GrantController {
     }
 
     private Grant visible(PlatformCaller caller, String id) {
-        return grants.findVisible(caller, Grant.parseId(id)).orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, Grant.parseId(id)).orElseThrow(GrantNotFound::new);
     }
 }

@@ -84,7 +84,7 @@ public class LinkedGrants {
      * Records a completed reconnect of one grant: same organization → reactivated in place (scopes may grow);
      * another organization → {@link OrgMismatchException} and nothing changes.
      *
-     * @throws GrantGoneException the grant was deleted while the flow was bound to it
+     * @throws GrantNotFound the grant was deleted while the flow was bound to it
      */
     @Transactional
     public Grant reconnect(UUID grantId, LinkedAuthorization link) {
@@ -95,7 +95,7 @@ public class LinkedGrants {
             }
         });
         if (orgId == null) {
-            throw new GrantGoneException();
+            throw new GrantNotFound();
         }
         if (!orgId.equals(link.organization().id())) {
             throw new OrgMismatchException();

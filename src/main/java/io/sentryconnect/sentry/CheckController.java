@@ -13,7 +13,9 @@ import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantJson;
 import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.grant.GrantDisconnected;
+import io.sentryconnect.grant.GrantNotFound;
+import io.sentryconnect.grant.GrantRevoked;
 
 import java.util.UUID;
 
@@ -41,11 +43,9 @@ class CheckController {
         UUID grantId = Grant.parseId(id);
         try {
             sentry.checkOrganization(caller, grantId);
-        } catch (ApiProblem problem) {
-            if (!problem.code().equals("grant_revoked") && !problem.code().equals("grant_disconnected")) {
-                throw problem;
-            }
+        } catch (GrantRevoked | GrantDisconnected e) {
+            // The check's finding: the grant answers as it now stands.
         }
-        return grants.findVisible(caller, grantId).map(GrantJson::of).orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, grantId).map(GrantJson::of).orElseThrow(GrantNotFound::new);
     }
 }

@@ -1,7 +1,6 @@
 package io.sentryconnect.sentry;
 
 import io.sentryconnect.sentry.profile.SentryProfile;
-import io.sentryconnect.web.ApiProblem;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -23,7 +22,7 @@ final class OrganizationPaths {
      * grant's own numeric id replaced by its slug (Sentry refuses ids even for the token's own organization).
      *
      * @param path plain segments relative to {@code /api/0/}, already checked by {@link SentryPath}
-     * @throws ApiProblem 400 {@code outside_grant_organization} naming what to call instead
+     * @throws OutsideGrantOrganization naming what to call instead
      */
     static String confine(String path, String orgSlug, String orgId) {
         String[] segments = path.isEmpty() ? new String[0] : stripTrailingSlash(path).split("/", -1);
@@ -69,7 +68,7 @@ final class OrganizationPaths {
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    private static ApiProblem outside(String orgSlug, String detail) {
-        return ApiProblem.outsideGrantOrganization(orgSlug, detail);
+    private static OutsideGrantOrganization outside(String orgSlug, String detail) {
+        return new OutsideGrantOrganization(orgSlug, detail);
     }
 }

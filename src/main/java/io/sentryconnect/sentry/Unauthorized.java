@@ -26,7 +26,7 @@ final class Unauthorized {
     /**
      * For a token-failure 401: whether it is {@code Invalid token}, the one failure that replication lag can cause.
      *
-     * @throws OrganizationScopeRefused the 401 refuses the URL for the token's organization, not the token
+     * @throws RequestScopeRefused the 401 refuses the URL for the token's organization, not the token
      */
     boolean unknownToken(HttpResponse<byte[]> response) {
         return unknownToken(message(response));
@@ -35,7 +35,7 @@ final class Unauthorized {
     /** {@link #unknownToken(HttpResponse)} for the 401's {@code detail} message. */
     static boolean unknownToken(String message) {
         return switch (SentryProfile.SENTRY.unauthorized().meaningOf(message)) {
-            case REQUEST_SCOPE -> throw new OrganizationScopeRefused(message);
+            case REQUEST_SCOPE -> throw new RequestScopeRefused(message);
             case UNKNOWN_TOKEN -> true;
             case TOKEN_FAILURE -> false;
         };

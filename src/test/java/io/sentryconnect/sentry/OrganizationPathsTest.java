@@ -1,6 +1,5 @@
 package io.sentryconnect.sentry;
 
-import io.sentryconnect.web.ApiProblem;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,34 +29,34 @@ class OrganizationPathsTest {
 
     @Test
     void anotherOrganizationIsRefusedNamingTheGrantsOwn() {
-        ApiProblem problem = refused("organizations/globex/projects/");
-        assertTrue(problem.getDetail().contains("'acme'") && problem.getDetail().contains("'globex'"), problem.getDetail());
-        assertEquals("acme", problem.getParameters().get("organization"));
+        OutsideGrantOrganization problem = refused("organizations/globex/projects/");
+        assertTrue(problem.getMessage().contains("'acme'") && problem.getMessage().contains("'globex'"), problem.getMessage());
+        assertEquals("acme", problem.organization());
         refused("projects/18/backend/");
     }
 
     @Test
     void aBareIssueUrlIsRefusedWithTheOrganizationsIssueUrlToCallInstead() {
-        assertTrue(refused("issues/123/").getDetail().contains("organizations/acme/issues/123/"));
-        assertTrue(refused("groups/123/events/").getDetail().contains("organizations/acme/issues/123/"));
+        assertTrue(refused("issues/123/").getMessage().contains("organizations/acme/issues/123/"));
+        assertTrue(refused("groups/123/events/").getMessage().contains("organizations/acme/issues/123/"));
     }
 
     @Test
     void aUserUrlIsRefusedPointingAtTheOrganizationsMembers() {
-        assertTrue(refused("users/me/").getDetail().contains("organizations/acme/members/"));
+        assertTrue(refused("users/me/").getMessage().contains("organizations/acme/members/"));
     }
 
     @Test
     void theApiIndexAndOtherUrlsNamingNoOrganizationAreRefused() {
-        assertTrue(refused("").getDetail().contains("organizations/acme/"));
-        assertTrue(refused("sentry-app-installations/x/").getDetail().contains("organizations/acme/"));
+        assertTrue(refused("").getMessage().contains("organizations/acme/"));
+        assertTrue(refused("sentry-app-installations/x/").getMessage().contains("organizations/acme/"));
         // A route prefix that carries an organization, but too short to hold one where Sentry expects it.
         refused("projects/acme/");
         refused("teams/acme");
     }
 
-    private static ApiProblem refused(String path) {
-        ApiProblem problem = assertThrows(ApiProblem.class, () -> OrganizationPaths.confine(path, "acme", "17"), path);
+    private static OutsideGrantOrganization refused(String path) {
+        OutsideGrantOrganization problem = assertThrows(OutsideGrantOrganization.class, () -> OrganizationPaths.confine(path, "acme", "17"), path);
         assertEquals("outside_grant_organization", problem.code());
         return problem;
     }

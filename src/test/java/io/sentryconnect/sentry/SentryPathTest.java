@@ -1,6 +1,6 @@
 package io.sentryconnect.sentry;
 
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.InvalidRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,15 +37,15 @@ class SentryPathTest {
             "organizations/acme/?x=1", "organizations/acme/#frag", "/organizations/acme/", "http://evil.example/",
             "//evil.example/api/0/", "mailto:someone/", "organizations/\u00e9/", "organizations/acme\\..\\x/"})
     void aPathThatIsNotPlainSegmentsIsRefused(String path) {
-        ApiProblem problem = assertThrows(ApiProblem.class, () -> SentryPath.resolve(REGION, path, null), path);
+        InvalidRequest problem = assertThrows(InvalidRequest.class, () -> SentryPath.resolve(REGION, path, null), path);
         assertEquals("invalid_request", problem.code());
-        assertEquals("path", problem.getParameters().get("field"));
+        assertEquals("path", problem.field());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a=1#fragment", "q=a b", "q=\u00e9", "q=a\nb", "q=\u007f"})
     void aQueryThatNeedsEncodingIsRefused(String query) {
-        ApiProblem problem = assertThrows(ApiProblem.class, () -> SentryPath.resolve(REGION, "organizations/acme/", query));
-        assertEquals("query", problem.getParameters().get("field"));
+        InvalidRequest problem = assertThrows(InvalidRequest.class, () -> SentryPath.resolve(REGION, "organizations/acme/", query));
+        assertEquals("query", problem.field());
     }
 }

@@ -17,10 +17,10 @@ class UnauthorizedTest {
 
     @Test
     void aRefusalOfTheUrlForTheTokensOrganizationIsNoTokenFailure() {
-        OrganizationScopeRefused refused = assertThrows(OrganizationScopeRefused.class,
+        RequestScopeRefused refused = assertThrows(RequestScopeRefused.class,
                 () -> Unauthorized.unknownToken("Unauthorized organization access."));
         assertEquals("Unauthorized organization access.", refused.sentryMessage());
-        assertThrows(OrganizationScopeRefused.class,
+        assertThrows(RequestScopeRefused.class,
                 () -> Unauthorized.unknownToken("This token access is limited to organization endpoints."));
     }
 
