@@ -39,7 +39,7 @@ import java.util.UUID;
 public class GrantRepository implements TokenStore {
     private static final String COLUMNS = "id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, "
             + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, expires_at, created_at, updated_at, "
-            + "last_refreshed_at";
+            + "last_refreshed_at, last_failure_at, last_failure_reason";
     private static final String TOKEN_COLUMNS = "token_version, access_token, refresh_token, token_issued_at";
 
     private final JdbcOperations jdbc;
@@ -159,7 +159,7 @@ public class GrantRepository implements TokenStore {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<UUID> existing = lockOwnerOrg(link);
             if (existing.isPresent()) {
-                return emit(EventOutbox.Type.RECONNECTED, updateLinked(existing.get(), link));
+                return reconnected(existing.get(), link);
             }
             Optional<Grant> inserted = insertLinked(UUID.randomUUID(), link);
             if (inserted.isPresent()) {
@@ -188,7 +188,22 @@ public class GrantRepository implements TokenStore {
         if (!orgId.equals(link.organization().id())) {
             throw new OrgMismatchException();
         }
-        return emit(EventOutbox.Type.RECONNECTED, updateLinked(grantId, link));
+        return reconnected(grantId, link);
+    }
+
+    /** A reconnect's update and its events: {@code grant.reconnected}, and {@code grant.scopes_changed} if the set differs. */
+    private Grant reconnected(UUID id, LinkedAuthorization link) {
+        List<String> before = jdbc.prepareStatement("SELECT scopes FROM sentry_connect_grant WHERE id = ?", ps -> {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return ScopeChange.parse(rs.getString(1));
+            }
+        });
+        Grant grant = emit(EventOutbox.Type.RECONNECTED, updateLinked(id, link));
+        ScopeChange.between(before, grant.scopes()).ifPresent(change -> outbox.append(EventOutbox.Type.SCOPES_CHANGED,
+                grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant), change.details()));
+        return grant;
     }
 
     /** Disconnect: the tokens are destroyed (the columns set to null), the row stays as a tombstone. */
@@ -451,7 +466,7 @@ public class GrantRepository implements TokenStore {
                         rs.getString("sentry_user_email")),
                 scopes.isBlank() ? List.of() : Arrays.asList(scopes.split(" ")),
                 instant(rs, "expires_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "last_refreshed_at"));
+                instant(rs, "last_refreshed_at"), instant(rs, "last_failure_at"), rs.getString("last_failure_reason"));
     }
 
     private StoredTokens tokens(ResultSet rs, Grant grant, boolean withRefresh) throws SQLException {
