@@ -1,10 +1,8 @@
 package io.sentryconnect.events;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.sentryconnect.http.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 
 /**
  * The earlier release's signature, still sent with {@code sentry-connect.webhook.legacy-headers} (deprecated; the
@@ -26,14 +24,6 @@ public final class WebhookSignature {
     }
 
     static String sign(byte[] key, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            mac.update(body);
-            return "v1=" + HexFormat.of().formatHex(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return "v1=" + Hmac.sha256Hex(key, (timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
     }
 }

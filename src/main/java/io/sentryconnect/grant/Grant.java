@@ -1,6 +1,8 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
+import io.sentryconnect.token.GrantStatus;
+import io.sentryconnect.token.StatusReason;
 import io.sentryconnect.web.ApiProblem;
 
 import java.time.Instant;
@@ -13,9 +15,9 @@ import java.util.UUID;
  * @param id              the grant id
  * @param tenantId        the platform tenant
  * @param userId          the platform user who linked it
- * @param kind            {@code oauth} (linked) or {@code provisioned}
- * @param status          {@code active}, {@code revoked} or {@code disconnected}
- * @param statusReason    why it is not active ({@code refresh_rejected}, {@code unauthorized}, {@code disconnected})
+ * @param kind            linked through OAuth, or provisioned
+ * @param status          active, revoked or disconnected
+ * @param statusReason    why it is not active
  * @param organization    the Sentry organization
  * @param sentryUser      the Sentry user who approved it
  * @param scopes          the scopes Sentry granted
@@ -26,10 +28,10 @@ import java.util.UUID;
  * @param lastFailureAt   when a refresh last failed for a reason that does not revoke (5xx, timeout, rate limit)
  * @param lastFailureReason why: {@code sentry_unavailable}, {@code timeout}, {@code rate_limited}, ...
  */
-public record Grant(UUID id, String tenantId, String userId, String kind, String status, @Nullable String statusReason,
-                    Organization organization, @Nullable SentryUserRef sentryUser, List<String> scopes,
-                    @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt, @Nullable Instant lastRefreshedAt,
-                    @Nullable Instant lastFailureAt, @Nullable String lastFailureReason) {
+public record Grant(UUID id, String tenantId, String userId, GrantKind kind, GrantStatus status,
+                    @Nullable StatusReason statusReason, Organization organization, @Nullable SentryUserRef sentryUser,
+                    List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
+                    @Nullable Instant lastRefreshedAt, @Nullable Instant lastFailureAt, @Nullable String lastFailureReason) {
 
     /** A Sentry organization and the base URL of its data region, where its API calls go. */
     public record Organization(String id, String slug, String name, String regionUrl) {
@@ -37,10 +39,6 @@ public record Grant(UUID id, String tenantId, String userId, String kind, String
 
     /** The Sentry user behind a grant. */
     public record SentryUserRef(String id, @Nullable String name, @Nullable String email) {
-    }
-
-    public boolean active() {
-        return "active".equals(status);
     }
 
     /** A grant id from a URL; a malformed one cannot name a visible grant, so it is the same 404 as an unknown one. */

@@ -23,27 +23,27 @@ import java.util.UUID;
  * ({@code last_failure_at}, {@code last_failure_reason}, the streak's attempt count) and writes
  * {@code grant.refresh_failed} at most once per {@code sentry-connect.refresh.failure-event-interval} per grant, and
  * {@code grant.recovered} when a grant whose failure was reported refreshes again. It runs inside the refresh's
- * transaction, which holds the grant's row lock ({@code SELECT … FOR UPDATE} in {@link GrantRepository#lockForRefresh}):
+ * transaction, which holds the grant's row lock ({@code SELECT … FOR UPDATE} in {@link JdbcTokenStore#lockForRefresh}):
  * that lock serialises these read-then-write steps across instances, so two instances failing at once write one event.
  */
 @Singleton
 final class GrantHealth implements RefreshHealth {
+    private static final String GRANT = "SELECT " + GrantRows.COLUMNS + " FROM sentry_connect_grant WHERE id = ?";
+
     private final JdbcOperations jdbc;
-    private final GrantRepository grants;
-    private final EventOutbox outbox;
+    private final GrantEvents events;
     private final Clock clock;
     private final Duration interval;
 
-    GrantHealth(JdbcOperations jdbc, GrantRepository grants, EventOutbox outbox, @Named(ClockFactory.NAME) Clock clock,
+    GrantHealth(JdbcOperations jdbc, GrantEvents events, @Named(ClockFactory.NAME) Clock clock,
                 @Value("${sentry-connect.refresh.failure-event-interval:1h}") Duration interval) {
         this.jdbc = jdbc;
-        this.grants = grants;
-        this.outbox = outbox;
+        this.events = events;
         this.clock = clock;
         this.interval = interval;
     }
 
-    private record Streak(String tenantId, int attempts, boolean reported, Instant lastEventAt, Instant lastFailureAt,
+    private record Streak(int attempts, boolean reported, Instant lastEventAt, Instant lastFailureAt,
                           String lastFailureReason) {
     }
 
@@ -70,7 +70,7 @@ final class GrantHealth implements RefreshHealth {
             return ps.executeUpdate();
         });
         if (report) {
-            emit(EventOutbox.Type.REFRESH_FAILED, before.tenantId(), tokens.grantId(), failure(reason, attempts, now));
+            emit(EventOutbox.Type.REFRESH_FAILED, tokens.grantId(), failure(reason, attempts, now));
         }
     }
 
@@ -85,29 +85,29 @@ final class GrantHealth implements RefreshHealth {
             return ps.executeUpdate();
         });
         if (before.reported()) {
-            emit(EventOutbox.Type.RECOVERED, before.tenantId(), tokens.grantId(),
+            emit(EventOutbox.Type.RECOVERED, tokens.grantId(),
                     failure(before.lastFailureReason(), before.attempts(), before.lastFailureAt()));
         }
     }
 
     /** The grant's failure streak; the refresh already holds its row lock, FOR UPDATE says so here too. */
     private Streak streak(UUID grantId) {
-        return jdbc.prepareStatement("SELECT tenant_id, failure_attempts, failure_reported, failure_event_at, last_failure_at, "
+        return jdbc.prepareStatement("SELECT failure_attempts, failure_reported, failure_event_at, last_failure_at, "
                 + "last_failure_reason FROM sentry_connect_grant WHERE id = ? FOR UPDATE", ps -> {
             ps.setObject(1, grantId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
                 }
-                return new Streak(rs.getString(1), rs.getInt(2), rs.getBoolean(3), instant(rs.getTimestamp(4)),
-                        instant(rs.getTimestamp(5)), rs.getString(6));
+                return new Streak(rs.getInt(1), rs.getBoolean(2), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4)),
+                        rs.getString(5));
             }
         });
     }
 
-    private void emit(EventOutbox.Type type, String tenantId, UUID grantId, Map<String, Object> failure) {
-        Grant grant = grants.find(tenantId, grantId).orElseThrow();
-        outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant), Map.of("failure", failure));
+    private void emit(EventOutbox.Type type, UUID grantId, Map<String, Object> failure) {
+        Grant grant = jdbc.prepareStatement(GRANT, ps -> GrantRows.single(GrantRows.bind(ps, grantId)));
+        events.emit(type, grant, Map.of("failure", failure));
     }
 
     private static Map<String, Object> failure(String reason, int attempts, Instant at) {

@@ -12,7 +12,9 @@ import io.micronaut.security.oauth2.configuration.endpoints.EndpointConfiguratio
 import io.micronaut.security.oauth2.endpoint.authorization.pkce.Pkce;
 import io.micronaut.security.oauth2.endpoint.authorization.pkce.S256PkceGenerator;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantGoneException;
+import io.sentryconnect.grant.GrantQueries;
+import io.sentryconnect.grant.LinkedGrants;
 import io.sentryconnect.grant.LinkedAuthorization;
 import io.sentryconnect.grant.OrgMismatchException;
 import io.sentryconnect.platform.PlatformCaller;
@@ -69,7 +71,8 @@ public class LinkService {
     private final TokenCipher cipher;
     private final SentryTokenClient tokens;
     private final OrganizationDiscovery discovery;
-    private final GrantRepository grants;
+    private final GrantQueries grants;
+    private final LinkedGrants linkedGrants;
     private final Clock clock;
     private final Endpoints endpoints;
     private final MeterRegistry metrics;
@@ -78,7 +81,7 @@ public class LinkService {
 
     LinkService(LinkRepository links, LinkProperties properties, SentryProperties sentry,
                 SentryClientRegistration client, S256PkceGenerator pkce, TokenCipher cipher,
-                SentryTokenClient tokens, OrganizationDiscovery discovery, GrantRepository grants, @Named(ClockFactory.NAME) Clock clock,
+                SentryTokenClient tokens, OrganizationDiscovery discovery, GrantQueries grants, LinkedGrants linkedGrants, @Named(ClockFactory.NAME) Clock clock,
                 Endpoints endpoints, PluginMetrics metrics, PlatformIdentity identity, LinkRateLimiter rateLimiter) {
         this.rateLimiter = rateLimiter;
         this.links = links;
@@ -90,6 +93,7 @@ public class LinkService {
         this.tokens = tokens;
         this.discovery = discovery;
         this.grants = grants;
+        this.linkedGrants = linkedGrants;
         this.clock = clock;
         this.endpoints = endpoints;
         this.metrics = metrics.registry();
@@ -336,11 +340,11 @@ public class LinkService {
         LinkedAuthorization link = new LinkedAuthorization(request.tenantId(), request.userId(), org, user, granted);
         Grant grant;
         try {
-            grant = request.grantId() == null ? grants.upsertLinked(link) : grants.reconnect(request.grantId(), link);
+            grant = request.grantId() == null ? linkedGrants.upsertLinked(link) : linkedGrants.reconnect(request.grantId(), link);
         } catch (OrgMismatchException e) {
             LOG.info("Reconnect of grant {} picked another organization; grant unchanged", request.grantId());
             return back(request, "org_mismatch", cookie);
-        } catch (GrantRepository.GrantGoneException e) {
+        } catch (GrantGoneException e) {
             return back(request, "grant_not_found", cookie);
         } catch (RuntimeException e) {
             LOG.error("Link for tenant {}: the grant could not be recorded ({})", request.tenantId(), e.getClass().getName());
@@ -438,7 +442,7 @@ public class LinkService {
     }
 
     private static String verifierAd(byte[] stateHash) {
-        return "sentry-connect:link-state:" + Randoms.hex(stateHash) + ":code_verifier";
+        return io.sentryconnect.token.AssociatedData.linkStateVerifier(stateHash);
     }
 
     private BrowserOutcome back(LinkRepository.LinkRequest request, String code) {

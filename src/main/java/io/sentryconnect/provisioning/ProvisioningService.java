@@ -7,6 +7,7 @@ import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.sentry.OrganizationDiscovery;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.web.ApiProblem;
 import io.sentryconnect.web.Inputs;
 import jakarta.inject.Singleton;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
 @Singleton
 class ProvisioningService {
     /** Sentry SaaS's data regions, as the Account Provisioning API names them. */
-    static final Set<String> REGIONS = Set.of("us", "de");
+    static final Set<String> REGIONS = Set.copyOf(SentryProfile.SENTRY.regionNames());
     static final int MAX_ORGANIZATION_NAME = 50;
     static final int MAX_PROJECT_NAME = 50;
     static final int MAX_PROJECTS = 20;
@@ -100,7 +101,8 @@ class ProvisioningService {
                     + MAX_ORGANIZATION_NAME + " characters.");
         }
         if (request.region() == null || !REGIONS.contains(request.region())) {
-            throw ApiProblem.invalidField("region", "region is us or de: where Sentry keeps the organization's data.");
+            throw ApiProblem.invalidField("region", "region is " + String.join(" or ", SentryProfile.SENTRY.regionNames())
+                    + ": where Sentry keeps the organization's data.");
         }
         List<ProjectRequest> wanted = request.projects() == null ? List.of() : request.projects();
         if (wanted.size() > MAX_PROJECTS) {

@@ -10,7 +10,9 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.sentryconnect.http.Hmac;
 import io.sentryconnect.sentry.SentryHttp;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.web.ApiProblem;
@@ -19,22 +21,18 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Sentry's Account Provisioning API as a partner calls it: {@code POST {base}/remote/channel-provision/account/}
- * with a JSON body and {@code X-Request-Signature}, the hex HMAC-SHA256 ({@link Mac}) of the exact bytes sent under
+ * with a JSON body and {@code X-Request-Signature}, the hex HMAC-SHA256 ({@link Hmac}) of the exact bytes sent under
  * the partner's secret key. Each attempt is built afresh (new timestamp, new signature over its own bytes) and sent
  * through {@link SentryHttp#idempotent}, which retries 5xx, timeouts and dropped connections with backoff: safe,
  * because Sentry is idempotent on {@code organizationID}, so a retry of a call whose answer was lost finds the
@@ -42,8 +40,7 @@ import java.util.Map;
  */
 @Singleton
 class SentryProvisioningClient {
-    static final String PATH = "/remote/channel-provision/account/";
-    static final String SIGNATURE_HEADER = "X-Request-Signature";
+    private static final SentryProfile.Provisioning API = SentryProfile.SENTRY.provisioning();
     private static final Logger LOG = LoggerFactory.getLogger(SentryProvisioningClient.class);
     /** Sentry's names of the fields our caller sent, and ours: a refusal of one of them is the caller's to fix. */
     private static final Map<String, String> CALLER_FIELDS = Map.of("email", "email", "organizationName",
@@ -109,7 +106,7 @@ class SentryProvisioningClient {
         if (!partner.provisioningConfigured()) {
             throw ApiProblem.provisioningNotConfigured();
         }
-        URI endpoint = URI.create(plain(sentry.baseUrl()) + PATH);
+        URI endpoint = URI.create(plain(sentry.baseUrl()) + API.path());
         HttpResponse<byte[]> response;
         try {
             response = http.idempotent(() -> signed(endpoint, request));
@@ -140,7 +137,7 @@ class SentryProvisioningClient {
 
     /** The scopes of a token, as Sentry reports them at {@code GET /api/0/}. */
     List<String> scopes(Secret token) {
-        URI index = URI.create(plain(sentry.baseUrl()) + "/api/0/");
+        URI index = URI.create(plain(sentry.baseUrl()) + "/" + SentryProfile.SENTRY.apiRoot());
         HttpResponse<byte[]> response;
         try {
             response = http.idempotent(() -> HttpRequest.GET(index.toString()).accept(MediaType.APPLICATION_JSON_TYPE)
@@ -197,18 +194,7 @@ class SentryProvisioningClient {
         return HttpRequest.POST(endpoint.toString(), bytes)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .accept(MediaType.APPLICATION_JSON_TYPE)
-                .header(SIGNATURE_HEADER, sign(partner.secret(), bytes));
-    }
-
-    /** Hex HMAC-SHA256 of {@code body} under {@code key}. */
-    static String sign(Secret key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+                .header(API.signatureHeader(), Hmac.sha256Hex(partner.secret().bytes(), bytes));
     }
 
     private ProvisionedAccount account(AccountRequest request, byte[] body) {

@@ -11,7 +11,7 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantJson;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.web.ApiProblem;
 
@@ -29,9 +29,9 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class CheckController {
     private final SentryApi sentry;
-    private final GrantRepository grants;
+    private final GrantQueries grants;
 
-    CheckController(SentryApi sentry, GrantRepository grants) {
+    CheckController(SentryApi sentry, GrantQueries grants) {
         this.sentry = sentry;
         this.grants = grants;
     }
@@ -46,6 +46,6 @@ class CheckController {
                 throw problem;
             }
         }
-        return grants.find(caller.tenantId(), grantId).map(GrantJson::of).orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, grantId).map(GrantJson::of).orElseThrow(ApiProblem::grantNotFound);
     }
 }

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * The token's part of every call, in one place (as OkHttp's {@code Authenticator}). Callers never look at a 401.
  * <ul>
  *   <li>Before the call: refresh a token that is due (unless the caller asks not to).</li>
- *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#requestScope}) says nothing
+ *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#unknownToken}) says nothing
  *       about the token: no refresh, no revocation, {@link OrganizationScopeRefused}.</li>
  *   <li>A token-failure 401 on a token fresh from an exchange or refresh is first retried with the same token after
  *       short waits: Sentry's regions check tokens against an asynchronously replicated copy.</li>

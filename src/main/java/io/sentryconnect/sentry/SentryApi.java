@@ -9,9 +9,13 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantKind;
+import io.sentryconnect.grant.GrantQueries;
+import io.sentryconnect.grant.GrantWithTokens;
 import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.GrantRejectedException;
+import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.token.TokenRequestFailed;
 import io.sentryconnect.web.ApiProblem;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,9 +52,11 @@ import java.util.function.Supplier;
 @Singleton
 public class SentryApi {
     private static final Logger LOG = LoggerFactory.getLogger(SentryApi.class);
-    private static final String RATE_LIMIT_PREFIX = "x-sentry-rate-limit-";
+    private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
+    /** When a 429's reset cannot be read. */
+    private static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
 
-    private final GrantRepository grants;
+    private final GrantQueries grants;
     private final GrantAuthenticator authenticator;
     private final SentryHttp http;
     private final Clock clock;
@@ -60,7 +66,7 @@ public class SentryApi {
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
-    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
+    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantQueries grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
               Endpoints endpoints, PluginMetrics metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
@@ -136,10 +142,10 @@ public class SentryApi {
 
     private SentryResponse send(PlatformCaller caller, UUID grantId, Function<Grant, SentryRequest> requestFor,
                                 boolean refreshWhenDue) {
-        GrantRepository.GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
+        GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
                 .orElseThrow(ApiProblem::grantNotFound);
         Grant grant = found.grant();
-        if ("disconnected".equals(grant.status())) {
+        if (grant.status() == GrantStatus.DISCONNECTED) {
             throw ApiProblem.grantDisconnected(grantId.toString());
         }
         SentryRequest request = requestFor.apply(grant);
@@ -148,7 +154,7 @@ public class SentryApi {
         SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
         String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
         URI target = SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
-        GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, "provisioned".equals(grant.kind()));
+        GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, grant.kind() == GrantKind.PROVISIONED);
         try {
             HttpResponse<byte[]> response = authenticator.send(found.tokens(), options, token -> exchange(request, target, token));
             return passThrough(response);
@@ -177,10 +183,10 @@ public class SentryApi {
 
     /** The problem for a call on a grant that Sentry no longer accepts. */
     public ApiProblem revoked(UUID grantId, GrantRejectedException e) {
-        if ("disconnected".equals(e.status())) {
+        if (e.status() == GrantStatus.DISCONNECTED) {
             return ApiProblem.grantDisconnected(grantId.toString());
         }
-        return ApiProblem.grantRevoked(grantId.toString(), e.reason(), endpoints.url("grants", "/" + grantId + "/reconnect"));
+        return ApiProblem.grantRevoked(grantId.toString(), e.reason() == null ? null : e.reason().value(), endpoints.url("grants", "/" + grantId + "/reconnect"));
     }
 
     private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token) {
@@ -207,32 +213,21 @@ public class SentryApi {
         response.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             // Location: a redirect is passed back to the caller, never followed with the grant's token.
-            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)
+            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT.prefix())
                     || (lower.equals("location") && response.code() >= 300 && response.code() < 400)) {
                 headers.put(name, new ArrayList<>(values));
             }
         });
-        response.getHeaders().getFirst("X-Sentry-Rate-Limit-Remaining").ifPresent(remaining -> {
-            try {
-                rateLimitRemaining.set(Long.parseLong(remaining.trim()));
-            } catch (NumberFormatException ignored) {
-                // not a number: keep the last value
-            }
-        });
+        // Not a number: keep the last value.
+        response.getHeaders().getFirst(RATE_LIMIT.remaining())
+                .ifPresent(remaining -> RATE_LIMIT.remainingOf(remaining).ifPresent(rateLimitRemaining::set));
         if (response.code() == 429) {
             // Sentry sends no Retry-After; the reset time of its rate-limit window says when to come back.
-            response.getHeaders().getFirst("X-Sentry-Rate-Limit-Reset").map(this::secondsUntil)
+            response.getHeaders().getFirst(RATE_LIMIT.reset())
+                    .map(reset -> RATE_LIMIT.secondsUntilReset(reset, clock.instant()).orElse(DEFAULT_RETRY_AFTER_SECONDS))
                     .ifPresent(seconds -> headers.put(HttpHeaders.RETRY_AFTER, List.of(String.valueOf(seconds))));
         }
         byte[] body = response.getBody().orElse(new byte[0]);
         return new SentryResponse(response.code(), headers, body);
-    }
-
-    private long secondsUntil(String epochSeconds) {
-        try {
-            return Math.max(1, Long.parseLong(epochSeconds.trim()) - clock.instant().getEpochSecond());
-        } catch (NumberFormatException e) {
-            return 60;
-        }
     }
 }

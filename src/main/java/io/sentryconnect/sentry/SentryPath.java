@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.web.ApiProblem;
 
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
  * (so no encoded traversal or slash), no scheme or host smuggled in; and the result is checked once more as a URI.
  */
 final class SentryPath {
+    private static final String API_ROOT = SentryProfile.SENTRY.apiRoot();
     /**
      * Sentry's API paths are slugs, ids and a few punctuation marks: nothing needs escaping. A segment never starts
      * with a dot ({@code ..}, {@code ..;}) and holds no {@code ;} (no path parameters for a server to reinterpret).
@@ -42,9 +44,9 @@ final class SentryPath {
         if (rawQuery != null && (rawQuery.contains("#") || rawQuery.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
             throw ApiProblem.invalidField("query", "The query string holds characters that must be percent-encoded.");
         }
-        URI target = URI.create(base + "api/0/" + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        URI target = URI.create(base + API_ROOT + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
         URI normalized = target.normalize();
-        if (!normalized.equals(target) || !sameOrigin(base, target) || !target.getRawPath().startsWith(base.getRawPath() + "api/0/")) {
+        if (!normalized.equals(target) || !sameOrigin(base, target) || !target.getRawPath().startsWith(base.getRawPath() + API_ROOT)) {
             throw ApiProblem.invalidField("path", "The Sentry API path leaves the grant's /api/0/.");
         }
         return target;
