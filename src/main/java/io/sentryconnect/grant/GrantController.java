@@ -40,10 +40,12 @@ class GrantController {
 
     private final GrantRepository grants;
     private final Endpoints endpoints;
+    private final GrantTokenCache tokenCache;
 
-    GrantController(GrantRepository grants, Endpoints endpoints) {
+    GrantController(GrantRepository grants, Endpoints endpoints, GrantTokenCache tokenCache) {
         this.grants = grants;
         this.endpoints = endpoints;
+        this.tokenCache = tokenCache;
     }
 
     @Get
@@ -101,7 +103,10 @@ class GrantController {
     @Delete("/{id}")
     HttpResponse<Void> disconnect(PlatformCaller caller, @PathVariable String id) {
         Grant grant = visible(caller, id);
-        if (grants.disconnect(caller.tenantId(), grant.id())) {
+        boolean disconnected = grants.disconnect(caller.tenantId(), grant.id());
+        // This instance's cache at once; the others hear the change from the database (GrantChangeListener).
+        tokenCache.invalidate(grant.id());
+        if (disconnected) {
             LOG.info("Grant {} disconnected: tenant {}, user {}", grant.id(), grant.tenantId(), grant.userId());
         }
         return HttpResponse.noContent();
