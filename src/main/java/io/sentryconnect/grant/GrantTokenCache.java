@@ -2,6 +2,7 @@ package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.token.GrantStatus;
 import jakarta.inject.Singleton;
 
 import java.util.Optional;
@@ -21,51 +22,36 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Singleton
 public final class GrantTokenCache implements GrantChangeListener.Changes {
-    private final GrantRepository grants;
+    private final GrantQueries grants;
     private final TokenCacheProperties properties;
     private final GrantChangeListener listener;
     private final ConcurrentHashMap<UUID, Entry> entries = new ConcurrentHashMap<>();
     /** Bumped by every invalidation: a read that started before one is not cached (it may hold the old row). */
     private final AtomicLong generation = new AtomicLong();
 
-    private record Entry(GrantRepository.GrantWithTokens grant, long readAtNanos) {
+    private record Entry(GrantWithTokens grant, long readAtNanos) {
     }
 
-    GrantTokenCache(GrantRepository grants, TokenCacheProperties properties, GrantChangeListener listener) {
+    GrantTokenCache(GrantQueries grants, TokenCacheProperties properties, GrantChangeListener listener) {
         this.grants = grants;
         this.properties = properties;
         this.listener = listener;
         listener.onChange(this);
     }
 
-    /** {@link GrantRepository#findVisibleWithTokens}, from memory when this instance has the grant and is caught up. */
-    public Optional<GrantRepository.GrantWithTokens> findVisibleWithTokens(PlatformCaller caller, UUID id) {
-        return findWithTokens(caller.tenantId(), id).filter(g -> caller.mayAccess(g.grant().tenantId(), g.grant().userId()));
-    }
-
-    /**
-     * The grant from memory only, if this instance holds it and may serve it now; empty says nothing about the grant
-     * (then {@link #findVisibleWithTokens} reads it). Never blocks.
-     */
-    public Optional<GrantRepository.GrantWithTokens> cachedVisible(PlatformCaller caller, UUID id) {
-        Entry entry = properties.enabled() ? servable(id, System.nanoTime()) : null;
-        return entry == null || !caller.mayAccess(entry.grant().grant().tenantId(), entry.grant().grant().userId())
-                ? Optional.empty() : Optional.of(entry.grant());
-    }
-
-    /** {@link GrantRepository#findWithTokens}: the tenant is part of the key, exactly as in the query. */
-    Optional<GrantRepository.GrantWithTokens> findWithTokens(String tenantId, UUID id) {
+    /** {@link GrantQueries#findVisibleWithTokens}, from memory when this instance holds the grant and is caught up. */
+    public Optional<GrantWithTokens> findVisibleWithTokens(PlatformCaller caller, UUID id) {
         if (!properties.enabled()) {
-            return grants.findWithTokens(tenantId, id);
+            return grants.findVisibleWithTokens(caller, id);
         }
         long now = System.nanoTime();
         Entry entry = servable(id, now);
         if (entry != null) {
-            return entry.grant().grant().tenantId().equals(tenantId) ? Optional.of(entry.grant()) : Optional.empty();
+            return visible(caller, entry);
         }
         boolean caughtUp = caughtUp(now);
         long seen = generation.get();
-        Optional<GrantRepository.GrantWithTokens> read = grants.findWithTokens(tenantId, id);
+        Optional<GrantWithTokens> read = grants.findVisibleWithTokens(caller, id);
         if (caughtUp && read.isPresent() && cacheable(read.get()) && entries.size() < properties.maximumEntries()) {
             Entry fresh = new Entry(read.get(), now);
             entries.put(id, fresh);
@@ -75,6 +61,21 @@ public final class GrantTokenCache implements GrantChangeListener.Changes {
             }
         }
         return read;
+    }
+
+    /**
+     * The grant from memory only, if this instance holds it and may serve it now; empty says nothing about the grant
+     * (then {@link #findVisibleWithTokens} reads it). Never blocks.
+     */
+    public Optional<GrantWithTokens> cachedVisible(PlatformCaller caller, UUID id) {
+        Entry entry = properties.enabled() ? servable(id, System.nanoTime()) : null;
+        return entry == null ? Optional.empty() : visible(caller, entry);
+    }
+
+    /** The visibility rule of the query (tenant, then owner or tenant admin), for every caller. */
+    private static Optional<GrantWithTokens> visible(PlatformCaller caller, Entry entry) {
+        Grant grant = entry.grant().grant();
+        return caller.mayAccess(grant.tenantId(), grant.userId()) ? Optional.of(entry.grant()) : Optional.empty();
     }
 
     @Override
@@ -112,7 +113,7 @@ public final class GrantTokenCache implements GrantChangeListener.Changes {
         return listener.caughtUpSince(now - properties.maxStaleness().toNanos());
     }
 
-    private static boolean cacheable(GrantRepository.GrantWithTokens found) {
-        return "active".equals(found.grant().status()) && found.tokens().active() && found.tokens().accessToken() != null;
+    private static boolean cacheable(GrantWithTokens found) {
+        return found.grant().status() == GrantStatus.ACTIVE && found.tokens().active() && found.tokens().accessToken() != null;
     }
 }

@@ -3,12 +3,12 @@ package io.sentryconnect.sentry;
 import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.http.HttpResponse;
 import io.sentryconnect.ClockFactory;
+import io.sentryconnect.SentryConnectException;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantWithTokens;
 import io.sentryconnect.grant.GrantTokenCache;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.RefreshPolicy;
-import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -44,7 +44,7 @@ final class NonBlockingCalls {
 
     /** {@link SentryApi#callAsync}, completing on the event loop when the grant is cached and Sentry simply answers. */
     CompletableFuture<SentryResponse> call(PlatformCaller caller, UUID grantId, SentryRequest request) {
-        Optional<GrantRepository.GrantWithTokens> cached = cache.cachedVisible(caller, grantId);
+        Optional<GrantWithTokens> cached = cache.cachedVisible(caller, grantId);
         if (cached.isEmpty() || policy.due(cached.get().tokens(), clock.instant())) {
             return sentry.callAsync(caller, grantId, request);
         }
@@ -52,7 +52,7 @@ final class NonBlockingCalls {
         URI target;
         try {
             target = SentryApi.target(grant, request);
-        } catch (ApiProblem refused) {
+        } catch (SentryConnectException refused) {
             return sentry.callAsync(caller, grantId, request);
         }
         long start = System.nanoTime();

@@ -4,6 +4,7 @@ import io.sentryconnect.support.ServiceProcess;
 import io.sentryconnect.support.TcpProxy;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.EncryptionProperties;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.TokenCipher;
 
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,7 +59,7 @@ public final class ProxyOverheadBench {
                 String grantId = Bench.link(service.url(), standIn, jwt, "1", "acme");
                 Map<String, Object> row = TestDatabase.query("SELECT region_url, access_token FROM sentry_connect_grant WHERE id = ?::uuid", grantId).get(0);
                 String token = new TokenCipher(TEST_KEYS).decrypt((byte[]) row.get("access_token"),
-                        "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + grantId + ":access").reveal();
+                        AssociatedData.grantToken(tenant, UUID.fromString(grantId), "access")).reveal();
                 URI region = URI.create((String) row.get("region_url"));
                 System.out.printf(Locale.ROOT, "service: started in %d ms (process start to /health UP), RSS %d MiB idle, JVM %s%n",
                         startup.toMillis(), idleRss / 1024, Bench.SERVICE_JVM);
