@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ProxyController {
+    private static final java.util.regex.Pattern SLASH = java.util.regex.Pattern.compile("%2F", java.util.regex.Pattern.CASE_INSENSITIVE);
     private final SentryApi sentry;
     private final Endpoints endpoints;
 
@@ -99,7 +100,10 @@ class ProxyController {
         if (!rawPath.startsWith(prefix)) {
             throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }
-        SentryRequest outgoing = new SentryRequest(method, rawPath.substring(prefix.length()), request.getUri().getRawQuery(),
+        // A generated client encodes the path parameter's slashes as %2F (OpenAPI has no reserved path parameters): only
+        // that encoding is read, as the separator it stands for; SentryPath then refuses every other one as before.
+        String path = SLASH.matcher(rawPath.substring(prefix.length())).replaceAll("/");
+        SentryRequest outgoing = new SentryRequest(method, path, request.getUri().getRawQuery(),
                 request.getContentType().map(Object::toString).orElse(null), body);
         SentryResponse response = sentry.call(caller, grantId, outgoing);
         // Sentry's answer, errors included, is the caller's to read: never reformatted as ours.
