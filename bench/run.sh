@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one benchmark (or all) against loopback only: builds the test classes, then starts the Sentry stand-in and the
 # service as processes of their own. Each benchmark stops by itself and prints its figures.
-#   bench/run.sh proxy     # 1 proxy overhead, and 5 footprint (start-up time, RSS under that load)
+#   bench/run.sh proxy     # 1 proxy overhead (direct, nginx, sentry-connect; wrk), and 5 footprint (start-up, RSS)
 #   bench/run.sh storm     # 2 refresh storm on two instances
 #   bench/run.sh linking   # 3 link flows per second
 #   bench/run.sh scale     # 4 one million grants
@@ -14,6 +14,9 @@ cd "$(dirname "$0")/.."
 which="${1:-all}"
 ./mvnw -q -B ${MVN_FLAGS:-} test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# The proxy benchmark's load generator and its peer, from Debian's packages.
+need() { command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ] || { apt-get update -qq && apt-get install -y "$2"; }; }
+case "$which" in proxy|footprint|all) need wrk wrk; need nginx nginx ;; esac
 cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
 run() { java -Xmx1g ${BENCH_OPTS:-} -cp "$cp" "io.sentryconnect.bench.$1"; }
 case "$which" in

@@ -7,7 +7,7 @@
   const SESSION_KEY = 'sentryConnectDemo.session';
   const RECONNECT_KEY = 'sentryConnectDemo.reconnecting';
 
-  /** The callback's error codes (api.md, "Linking") in words a platform user understands. */
+  /** The callback's error codes (docs/api.md, "Linking") in words a platform user understands. */
   const CONNECT_ERRORS = {
     access_denied: 'You declined the connection, so nothing was connected.',
     authorization_failed: 'Sentry did not authorize the connection. Please try again.',
@@ -23,7 +23,8 @@
     org_mismatch: 'You picked a different organization than the one this connection belongs to, so nothing changed. ' +
       'To reconnect, pick the same organization; to add another one, use Connect to Sentry.',
     grant_not_found: 'This connection no longer exists (it was disconnected meanwhile). Use Connect to Sentry instead.',
-    internal_error: 'Something went wrong on our side, and nothing was connected. Please try again.'
+    internal_error: 'Something went wrong on our side, and nothing was connected. Please try again.',
+    popup_closed: 'The Sentry window was closed before the connection was made, so nothing was connected.'
   };
 
   const STATUS_LABELS = { active: 'Active', revoked: 'Revoked', disconnected: 'Disconnected' };
@@ -409,17 +410,30 @@
 
   // --- actions ----------------------------------------------------------------------------------------------------
 
+  // Connect and Reconnect go through the Connect button script (sentry-connect.js): Sentry's consent in a popup,
+  // the outcome back as a promise; when the browser blocks the popup, the page goes to Sentry itself and reads the
+  // outcome from its URL on return (readOutcome).
   async function connect() {
-    const response = await call('POST', '/api/v1/links', { return_to: returnTo() });
-    sessionStorage.removeItem(RECONNECT_KEY);
-    location.assign(response.data.link_url);
+    await viaConnectScript(null, () => call('POST', '/api/v1/links', { return_to: returnTo() }));
   }
 
   async function reconnect(grant) {
-    const response = await call('POST', `/api/v1/grants/${encodeURIComponent(grant.id)}/reconnect`,
-      { return_to: returnTo() });
-    sessionStorage.setItem(RECONNECT_KEY, grant.id);
-    location.assign(response.data.link_url);
+    await viaConnectScript(grant.id, () => call('POST', `/api/v1/grants/${encodeURIComponent(grant.id)}/reconnect`,
+      { return_to: returnTo() }));
+  }
+
+  async function viaConnectScript(reconnecting, createLink) {
+    if (reconnecting) sessionStorage.setItem(RECONNECT_KEY, reconnecting); else sessionStorage.removeItem(RECONNECT_KEY);
+    let result;
+    try {
+      result = await SentryConnect.connect(async () => (await createLink()).data.link_url);
+    } catch (e) {
+      if (e.name !== 'SentryConnectError') throw e;
+      showOutcome({ result: 'error', code: e.code });
+      return;
+    }
+    await refreshGrants();
+    showOutcome({ result: 'connected', grantId: result.grant_id });
   }
 
   async function check(grant) {
@@ -582,6 +596,8 @@
   }
 
   async function start() {
+    // This page as return_to inside the Connect popup: the script has handed the outcome to the opener and closes it.
+    if (SentryConnect.handedOff) return;
     $('sign-in-form').addEventListener('submit', onSignIn);
     $('sign-out').addEventListener('click', onSignOut);
     $('flash-close').addEventListener('click', hideFlash);

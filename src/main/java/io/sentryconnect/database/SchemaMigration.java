@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -65,11 +66,6 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
     }
 
     private void migrate(DataSource dataSource) {
-        FluentConfiguration configuration = Flyway.configure(SchemaMigration.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations(LOCATION)
-                .failOnMissingLocations(true)
-                .table(HISTORY_TABLE);
         String schema;
         boolean firstRun;
         Set<String> oldHistory;
@@ -77,11 +73,21 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
         try (Connection c = dataSource.getConnection()) {
             schema = currentSchema(c);
             firstRun = !tableExists(c, schema, HISTORY_TABLE);
+            if (!firstRun && upToDate(c, schema)) {
+                LOG.info("Schema {}: every sentry-connect migration is recorded in {}, unchanged; nothing to migrate.",
+                        schema, HISTORY_TABLE);
+                return;
+            }
             oldHistory = firstRun ? oldLayoutHistory(c, schema) : Set.of();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot migrate the sentry-connect schema on datasource " + datasource
                     + ": " + e.getMessage(), e);
         }
+        FluentConfiguration configuration = Flyway.configure(SchemaMigration.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .failOnMissingLocations(true)
+                .table(HISTORY_TABLE);
         if (firstRun) {
             // Either the old layout's V1..landed become our baseline, or the host's tables (if any) are baselined away
             // at 0, below our V1. Flyway baselines only while our history table is missing.
@@ -131,6 +137,13 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
             landed = migration.getVersion().getVersion();
         }
         return landed;
+    }
+
+    /** Whether Flyway would find nothing to do (see {@link AppliedMigrations}); false whenever that is not certain. */
+    private static boolean upToDate(Connection c, String schema) throws SQLException {
+        Optional<List<AppliedMigrations.Migration>> shipped = AppliedMigrations.shipped(SchemaMigration.class.getClassLoader(),
+                LOCATION.substring("classpath:".length()));
+        return shipped.isPresent() && AppliedMigrations.allApplied(c, quote(schema) + "." + HISTORY_TABLE, shipped.get());
     }
 
     private static String currentSchema(Connection c) throws SQLException {

@@ -11,10 +11,11 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantQueries;
+import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.standin.SentryStandIn;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.grant.GrantNotFound;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
@@ -33,9 +34,9 @@ import jakarta.validation.constraints.NotBlank;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class DemoStandInController {
     private final SentryStandIn standIn;
-    private final GrantRepository grants;
+    private final GrantQueries grants;
 
-    DemoStandInController(SentryStandIn standIn, GrantRepository grants) {
+    DemoStandInController(SentryStandIn standIn, GrantQueries grants) {
         this.standIn = standIn;
         this.grants = grants;
     }
@@ -51,11 +52,11 @@ class DemoStandInController {
 
     @Post("/revoke")
     RevokeResult revoke(PlatformCaller caller, @Valid @Body RevokeRequest request) {
-        boolean own = grants.list(caller.tenantId(), caller.userId(), "active", request.orgSlug(), null, 100).stream()
+        boolean own = grants.list(caller, caller.userId(), GrantStatus.ACTIVE, request.orgSlug(), null, 100).stream()
                 .map(Grant::sentryUser)
                 .anyMatch(user -> user != null && user.id().equals(request.userId()));
         if (!own) {
-            throw ApiProblem.grantNotFound();
+            throw new GrantNotFound();
         }
         return new RevokeResult(standIn.revoke(request.userId(), request.orgSlug()));
     }

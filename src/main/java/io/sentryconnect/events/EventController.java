@@ -17,8 +17,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.Inputs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +38,10 @@ import java.util.Map;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {
+    private static final String TENANT_PAGE = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ? "
+            + "ORDER BY id LIMIT ?";
+    private static final String OWNER_PAGE = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ? "
+            + "AND user_id = ? ORDER BY id LIMIT ?";
     private final JdbcOperations jdbc;
     private final JsonMapper json;
 
@@ -54,17 +58,18 @@ class EventController {
         try {
             cursor = after == null ? 0 : Long.parseLong(after);
         } catch (NumberFormatException e) {
-            throw ApiProblem.invalidField("after", "after is the cursor of an event this service handed out.");
+            throw new InvalidRequest("after", "after is the cursor of an event this service handed out.");
         }
         int pageSize = Inputs.integer("limit", limit, 100, 1, 500);
-        String sql = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ?"
-                + (caller.tenantAdmin() ? "" : " AND user_id = ?") + " ORDER BY id LIMIT ?";
+        // PlatformCaller's visibility rule, as for grants: a tenant admin reads the tenant's events, anyone else its own.
+        String owner = caller.ownerRestriction();
+        String sql = owner == null ? TENANT_PAGE : OWNER_PAGE;
         List<Map<String, Object>> events = jdbc.prepareStatement(sql, ps -> {
             int i = 0;
             ps.setString(++i, caller.tenantId());
             ps.setLong(++i, cursor);
-            if (!caller.tenantAdmin()) {
-                ps.setString(++i, caller.userId());
+            if (owner != null) {
+                ps.setString(++i, owner);
             }
             ps.setInt(++i, pageSize);
             List<Map<String, Object>> rows = new ArrayList<>();

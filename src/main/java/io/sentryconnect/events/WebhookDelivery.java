@@ -7,6 +7,7 @@ import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.http.client.HttpClient;
 import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
@@ -23,11 +24,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Delivers outbox events to the configured webhook, at least once, in order per grant, from any instance.
@@ -36,8 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * it by moving its {@code next_attempt_at} past the delivery timeout, so no other instance takes it meanwhile. The
  * POSTs run outside any transaction, and each outcome is recorded in its own: a slow receiver holds no connection
  * or lock, and a crash before the outcome is written only means the event is sent again when the lease ends.
- * A failure is retried with exponential backoff and jitter, computed here because the schedule must survive
- * restarts (it is a column, not a timer); after {@code max-attempts} the event is marked failed with its last error.
+ * A failure is retried with exponential backoff and jitter ({@link RetrySchedule}); after {@code max-attempts} the event is marked failed with its last error.
  */
 @Singleton
 @Requires(property = "sentry-connect.webhook.url")
@@ -50,6 +48,8 @@ public class WebhookDelivery {
     private final WebhookProperties properties;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final RetrySchedule retries;
+    private final WebhookSigner signer;
 
     WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
                     WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
@@ -59,8 +59,15 @@ public class WebhookDelivery {
         this.properties = properties;
         this.clock = clock;
         this.metrics = metrics.registry();
-        if (properties.secret() == null || properties.secret().isBlank()) {
-            throw new io.micronaut.context.exceptions.ConfigurationException("sentry-connect.webhook.secret is required with a webhook URL");
+        this.retries = new RetrySchedule(properties.initialDelay(), properties.maxDelay());
+        this.signer = WebhookSigner.of(properties);
+        if (signer.usesPlainSecret()) {
+            LOG.warn("sentry-connect.webhook.secret is a plain secret (deprecated): set it to whsec_ followed by the base64 of "
+                    + "the same secret, which keeps the key, and verify deliveries by their webhook-* headers");
+        }
+        if (properties.legacyHeaders()) {
+            LOG.warn("sentry-connect.webhook.legacy-headers is on (deprecated, removed in the next release): turn it off once "
+                    + "the receiver verifies the webhook-* headers");
         }
     }
 
@@ -114,11 +121,10 @@ public class WebhookDelivery {
         long timestamp = clock.instant().getEpochSecond();
         String error;
         try {
-            HttpResponse<?> response = http.toBlocking().exchange(HttpRequest.POST(properties.url().toString(), body)
-                    .contentType(MediaType.APPLICATION_JSON_TYPE)
-                    .header(WebhookSignature.EVENT_ID_HEADER, event.eventId())
-                    .header(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp))
-                    .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(properties.secret(), timestamp, body)));
+            MutableHttpRequest<byte[]> request = HttpRequest.POST(properties.url().toString(), body)
+                    .contentType(MediaType.APPLICATION_JSON_TYPE);
+            signer.headers(event.eventId(), timestamp, event.payload()).forEach(request::header);
+            HttpResponse<?> response = http.toBlocking().exchange(request);
             if (response.code() >= 200 && response.code() < 300) {
                 markDelivered(event);
                 return true;
@@ -150,7 +156,7 @@ public class WebhookDelivery {
         transactions.executeWrite(status -> jdbc.prepareStatement("UPDATE sentry_connect_grant_event SET attempts = ?, last_error = ?, next_attempt_at = ?, failed_at = ? WHERE id = ?", ps -> {
             ps.setInt(1, attempts);
             ps.setString(2, error);
-            ps.setTimestamp(3, Timestamp.from(now.plus(backoff(attempts))));
+            ps.setTimestamp(3, Timestamp.from(now.plus(retries.after(attempts))));
             ps.setTimestamp(4, giveUp ? Timestamp.from(now) : null);
             ps.setLong(5, event.id());
             return ps.executeUpdate();
@@ -161,12 +167,5 @@ public class WebhookDelivery {
         } else {
             LOG.warn("Webhook event {} attempt {} failed: {}", event.eventId(), attempts, error);
         }
-    }
-
-    /** initial × 2^(attempts−1), capped, plus up to 25% jitter so that many failed events do not retry in step. */
-    Duration backoff(int attempts) {
-        long base = properties.initialDelay().toMillis() << Math.min(attempts - 1, 20);
-        long capped = Math.min(base, properties.maxDelay().toMillis());
-        return Duration.ofMillis(capped + ThreadLocalRandom.current().nextLong(capped / 4 + 1));
     }
 }

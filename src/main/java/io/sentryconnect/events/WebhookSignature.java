@@ -1,15 +1,14 @@
 package io.sentryconnect.events;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.sentryconnect.http.Hmac;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 
 /**
- * The signature a webhook receiver checks: hex HMAC-SHA256 over {@code "<timestamp>.<body>"} (the timestamp binds
- * the signature to its delivery time, so a receiver can refuse replays of old deliveries). Sent as
- * {@code Sentry-Connect-Signature: v1=<hex>}, with {@code Sentry-Connect-Timestamp} and {@code Sentry-Connect-Event-Id}.
+ * The earlier release's signature, still sent with {@code sentry-connect.webhook.legacy-headers} (deprecated; the
+ * Standard Webhooks headers of {@link WebhookSigner} replace it): hex HMAC-SHA256 over {@code "<timestamp>.<body>"},
+ * sent as {@code Sentry-Connect-Signature: v1=<hex>}, with {@code Sentry-Connect-Timestamp} and
+ * {@code Sentry-Connect-Event-Id}. Hand-written because no library knows this format.
  */
 public final class WebhookSignature {
     public static final String EVENT_ID_HEADER = "Sentry-Connect-Event-Id";
@@ -19,15 +18,12 @@ public final class WebhookSignature {
     private WebhookSignature() {
     }
 
+    /** @param secret an earlier release's plain secret, whose UTF-8 bytes are the key */
     public static String sign(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            mac.update(body);
-            return "v1=" + HexFormat.of().formatHex(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return sign(secret.getBytes(StandardCharsets.UTF_8), timestamp, body);
+    }
+
+    static String sign(byte[] key, long timestamp, byte[] body) {
+        return "v1=" + Hmac.sha256Hex(key, (timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
     }
 }

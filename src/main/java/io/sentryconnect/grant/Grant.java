@@ -1,7 +1,8 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.token.GrantStatus;
+import io.sentryconnect.token.StatusReason;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.UUID;
  * @param id              the grant id
  * @param tenantId        the platform tenant
  * @param userId          the platform user who linked it
- * @param kind            {@code oauth} (linked) or {@code provisioned}
- * @param status          {@code active}, {@code revoked} or {@code disconnected}
- * @param statusReason    why it is not active ({@code refresh_rejected}, {@code unauthorized}, {@code disconnected})
+ * @param kind            linked through OAuth, or provisioned
+ * @param status          active, revoked or disconnected
+ * @param statusReason    why it is not active
  * @param organization    the Sentry organization
  * @param sentryUser      the Sentry user who approved it
  * @param scopes          the scopes Sentry granted
@@ -24,9 +25,10 @@ import java.util.UUID;
  * @param updatedAt       last changed
  * @param lastRefreshedAt last refreshed
  */
-public record Grant(UUID id, String tenantId, String userId, String kind, String status, @Nullable String statusReason,
-                    Organization organization, @Nullable SentryUserRef sentryUser, List<String> scopes,
-                    @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt, @Nullable Instant lastRefreshedAt) {
+public record Grant(UUID id, String tenantId, String userId, GrantKind kind, GrantStatus status,
+                    @Nullable StatusReason statusReason, Organization organization, @Nullable SentryUserRef sentryUser,
+                    List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
+                    @Nullable Instant lastRefreshedAt) {
 
     /** A Sentry organization and the base URL of its data region, where its API calls go. */
     public record Organization(String id, String slug, String name, String regionUrl) {
@@ -36,16 +38,12 @@ public record Grant(UUID id, String tenantId, String userId, String kind, String
     public record SentryUserRef(String id, @Nullable String name, @Nullable String email) {
     }
 
-    public boolean active() {
-        return "active".equals(status);
-    }
-
     /** A grant id from a URL; a malformed one cannot name a visible grant, so it is the same 404 as an unknown one. */
     public static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.grantNotFound();
+            throw new GrantNotFound();
         }
     }
 }

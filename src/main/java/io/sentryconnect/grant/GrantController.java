@@ -17,14 +17,17 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.Inputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sentryconnect.token.GrantStatus;
+
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * {@code /api/v1/grants}: list, read and disconnect. A platform user sees their own grants; a tenant admin sees all
@@ -36,14 +39,15 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class GrantController {
     private static final Logger LOG = LoggerFactory.getLogger(GrantController.class);
-    private static final Set<String> STATUSES = Set.of("active", "revoked", "disconnected");
     private static final int MAX_LIMIT = 100;
 
-    private final GrantRepository grants;
+    private final GrantQueries grants;
+    private final GrantDisconnection disconnection;
     private final Endpoints endpoints;
 
-    GrantController(GrantRepository grants, Endpoints endpoints) {
+    GrantController(GrantQueries grants, GrantDisconnection disconnection, Endpoints endpoints) {
         this.grants = grants;
+        this.disconnection = disconnection;
         this.endpoints = endpoints;
     }
 
@@ -54,9 +58,8 @@ class GrantController {
                                               @QueryValue("org_slug") @Nullable String orgSlug,
                                               @QueryValue @Nullable String limit,
                                               @QueryValue @Nullable String cursor) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw ApiProblem.invalidField("status", "status is one of active, revoked, disconnected.");
-        }
+        GrantStatus wanted = status == null ? null : GrantStatus.of(status).orElseThrow(() -> new InvalidRequest("status",
+                "status is one of " + Arrays.stream(GrantStatus.values()).map(GrantStatus::value).collect(Collectors.joining(", ")) + "."));
         int pageSize = Inputs.integer("limit", limit, 50, 1, MAX_LIMIT);
         Inputs.text("user_id", userId, Inputs.MAX_ID);
         Inputs.text("org_slug", orgSlug, Inputs.MAX_ID);
@@ -65,15 +68,10 @@ class GrantController {
             try {
                 after = UUID.fromString(cursor);
             } catch (IllegalArgumentException e) {
-                throw ApiProblem.invalidField("cursor", "cursor is not one this service handed out.");
+                throw new InvalidRequest("cursor", "cursor is not one this service handed out.");
             }
         }
-        // A platform user's view is always their own grants, whatever user_id they ask for.
-        String owner = caller.tenantAdmin() ? userId : caller.userId();
-        if (!caller.tenantAdmin() && userId != null && !userId.equals(caller.userId())) {
-            return HttpResponse.ok(List.of());
-        }
-        List<Grant> page = grants.list(caller.tenantId(), owner, status, orgSlug, after, pageSize);
+        List<Grant> page = grants.list(caller, userId, wanted, orgSlug, after, pageSize);
         MutableHttpResponse<List<GrantJson>> response = HttpResponse.ok(page.stream().map(GrantJson::of).toList());
         if (page.size() == pageSize) {
             UriBuilder next = UriBuilder.of(endpoints.url("grants", ""))
@@ -105,13 +103,13 @@ class GrantController {
     @Delete(value = "/{id}", produces = {MediaType.APPLICATION_JSON, "application/problem+json"})
     HttpResponse<Void> disconnect(PlatformCaller caller, @PathVariable String id) {
         Grant grant = visible(caller, id);
-        if (grants.disconnect(caller.tenantId(), grant.id())) {
+        if (disconnection.disconnect(caller.tenantId(), grant.id())) {
             LOG.info("Grant {} disconnected: tenant {}, user {}", grant.id(), grant.tenantId(), grant.userId());
         }
         return HttpResponse.noContent();
     }
 
     private Grant visible(PlatformCaller caller, String id) {
-        return grants.findVisible(caller, Grant.parseId(id)).orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, Grant.parseId(id)).orElseThrow(GrantNotFound::new);
     }
 }

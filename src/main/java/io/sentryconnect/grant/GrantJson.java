@@ -4,13 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.sentryconnect.token.GrantStatus;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The grant JSON of api.md; {@code reconnect_required} is true for revoked grants. Never any token. Every field is
- * always present (null or {@code []} when empty), as api.md shows it, so that clients need not guess.
+ * The grant JSON of docs/api.md; {@code reconnect_required} is true for revoked grants. Never any token. Every field is
+ * always present (null or {@code []} when empty), as docs/api.md shows it, so that clients need not guess.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -32,10 +33,11 @@ public record GrantJson(String id, String tenantId, String userId, String kind, 
     public static GrantJson of(Grant grant) {
         Grant.Organization org = grant.organization();
         Grant.SentryUserRef user = grant.sentryUser();
-        return new GrantJson(grant.id().toString(), grant.tenantId(), grant.userId(), grant.kind(), grant.status(),
-                grant.statusReason(), new OrganizationJson(org.id(), org.slug(), org.name(), org.regionUrl()),
+        return new GrantJson(grant.id().toString(), grant.tenantId(), grant.userId(), grant.kind().value(),
+                grant.status().value(), grant.statusReason() == null ? null : grant.statusReason().value(),
+                new OrganizationJson(org.id(), org.slug(), org.name(), org.regionUrl()),
                 user == null ? null : new SentryUserJson(user.id(), user.name(), user.email()),
                 grant.scopes(), grant.expiresAt(), grant.createdAt(), grant.updatedAt(), grant.lastRefreshedAt(),
-                "revoked".equals(grant.status()));
+                grant.status() == GrantStatus.REVOKED);
     }
 }

@@ -14,17 +14,17 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class TokenReencryption {
     private static final Logger LOG = LoggerFactory.getLogger(TokenReencryption.class);
-    private final GrantRepository grants;
+    private final KeyRotation rotation;
 
-    TokenReencryption(GrantRepository grants) {
-        this.grants = grants;
+    TokenReencryption(KeyRotation rotation) {
+        this.rotation = rotation;
     }
 
     /** Re-encrypts at most {@code maxBatches} batches of {@code batchSize}; returns how many rows it re-encrypted. */
     public long run(int batchSize, int maxBatches) {
         long total = 0;
         for (int batch = 0; batch < maxBatches; batch++) {
-            int done = grants.reencryptBatch(batchSize);
+            int done = rotation.reencryptBatch(batchSize);
             total += done;
             if (done == 0) {
                 break;

@@ -29,7 +29,7 @@ import java.util.function.Function;
  * The browser half of linking: {@code /connect/sentry/start}, {@code /connect/sentry/confirm} and
  * {@code /connect/sentry/callback}. Anonymous browsers are welcome: the ticket, the confirmation cookie, the state
  * and the binding cookie are their credentials. When the host signs browsers in, the principal it puts on the
- * request is checked against the ticket's user (LinkService). Responses are never cached, send no referrer and may
+ * request is checked against the ticket's user (BrowserLinking). Responses are never cached, send no referrer and may
  * not be framed, since these URLs carry tickets, states and codes and the confirmation page has a button worth
  * clickjacking.
  */
@@ -42,11 +42,13 @@ class ConnectController {
     private static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
-    private final LinkService links;
+    private final BrowserLinking links;
+    private final LinkCallback callbacks;
     private final LinkProperties properties;
 
-    ConnectController(LinkService links, LinkProperties properties) {
+    ConnectController(BrowserLinking links, LinkCallback callbacks, LinkProperties properties) {
         this.links = links;
+        this.callbacks = callbacks;
         this.properties = properties;
     }
 
@@ -64,7 +66,7 @@ class ConnectController {
     @Get("/callback")
     MutableHttpResponse<?> callback(HttpRequest<?> request, @QueryValue @Nullable String state,
                                     @QueryValue @Nullable String code, @QueryValue @Nullable String error) {
-        return respond(links.callback(state, code, error, cookies(request)));
+        return respond(callbacks.callback(state, code, error, cookies(request)));
     }
 
     private static Function<String, Optional<String>> cookies(HttpRequest<?> request) {

@@ -2,7 +2,6 @@ package io.sentryconnect.link;
 
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.sentryconnect.ClockFactory;
-import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -34,7 +33,7 @@ class LinkRateLimiter {
         this.clock = clock;
     }
 
-    /** Counts one link creation; a 429 problem with {@code Retry-After} when the user's or the tenant's window is full. */
+    /** Counts one link creation; {@link LinkRateLimited} when the user's or the tenant's window is full. */
     @Transactional
     void acquire(String tenantId, String userId) {
         if (!properties.enabled()) {
@@ -45,11 +44,11 @@ class LinkRateLimiter {
         Instant start = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), window) * window);
         long retryAfter = Math.max(1, start.getEpochSecond() + window - now.getEpochSecond());
         if (count(USER, tenantId, userId, start) > properties.perUser()) {
-            throw ApiProblem.rateLimited("Too many links created by this user: at most " + properties.perUser() + " per "
+            throw new LinkRateLimited("Too many links created by this user: at most " + properties.perUser() + " per "
                     + window + " seconds. Retry after the given seconds.", retryAfter);
         }
         if (count(TENANT, tenantId, "", start) > properties.perTenant()) {
-            throw ApiProblem.rateLimited("Too many links created in this tenant: at most " + properties.perTenant() + " per "
+            throw new LinkRateLimited("Too many links created in this tenant: at most " + properties.perTenant() + " per "
                     + window + " seconds. Retry after the given seconds.", retryAfter);
         }
     }

@@ -2,7 +2,7 @@ package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.Secondary;
 import io.micronaut.security.authentication.Authentication;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.Inputs;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;

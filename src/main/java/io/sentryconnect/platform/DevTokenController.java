@@ -10,7 +10,7 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.ServiceFailure;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 
@@ -63,6 +63,6 @@ class DevTokenController {
         claims.put(properties.getRolesClaim(), request.roles() == null ? List.of() : request.roles());
         return generator.generateToken(claims)
                 .map(DevTokenResponse::new)
-                .orElseThrow(() -> ApiProblem.internal("The dev token could not be signed."));
+                .orElseThrow(() -> new ServiceFailure("The dev token could not be signed."));
     }
 }

@@ -6,7 +6,6 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.bind.binders.TypedRequestArgumentBinder;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.filters.SecurityFilter;
-import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Singleton;
 
 import java.util.Optional;
@@ -37,7 +36,7 @@ final class PlatformCallerBinder implements TypedRequestArgumentBinder<PlatformC
         if (authentication.isEmpty()) {
             return BindingResult.unsatisfied();
         }
-        PlatformCaller caller = identity.caller(authentication.get()).orElseThrow(ApiProblem::identityRejected);
+        PlatformCaller caller = identity.caller(authentication.get()).orElseThrow(IdentityRejected::new);
         return () -> Optional.of(caller);
     }
 }

@@ -17,7 +17,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.GrantJson;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.platform.TenantAdminRequired;
 
 import java.net.URI;
 import java.util.List;
@@ -43,7 +43,7 @@ class ProvisioningController {
         this.endpoints = endpoints;
     }
 
-    /** The grant JSON of api.md, plus the projects with their DSNs; never a token. */
+    /** The grant JSON of docs/api.md, plus the projects with their DSNs; never a token. */
     @Serdeable(naming = SnakeCaseStrategy.class)
     record ProvisionedGrantJson(@JsonUnwrapped GrantJson grant, List<ProjectJson> projects) {
         static ProvisionedGrantJson of(ProvisioningStore.ProvisionedGrant provisioned) {
@@ -67,8 +67,8 @@ class ProvisioningController {
     @Get
     ProvisionedGrantJson current(PlatformCaller caller) {
         if (!caller.tenantAdmin()) {
-            throw ApiProblem.forbidden("Reading the tenant's provisioned Sentry organization needs the tenant-admin role.");
+            throw new TenantAdminRequired("Reading the tenant's provisioned Sentry organization needs the tenant-admin role.");
         }
-        return store.find(caller.tenantId()).map(ProvisionedGrantJson::of).orElseThrow(ApiProblem::notProvisioned);
+        return store.find(caller.tenantId()).map(ProvisionedGrantJson::of).orElseThrow(NotProvisioned::new);
     }
 }

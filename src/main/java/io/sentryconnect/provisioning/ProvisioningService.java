@@ -1,14 +1,17 @@
 package io.sentryconnect.provisioning;
 
 import io.micronaut.core.annotation.Nullable;
+import io.sentryconnect.Inputs;
+import io.sentryconnect.InvalidRequest;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.sentry.OrganizationDiscovery;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.Inputs;
+import io.sentryconnect.sentry.profile.SentryProfile;
+import io.sentryconnect.platform.TenantAdminRequired;
+import io.sentryconnect.sentry.SentryUnavailable;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +31,7 @@ import java.util.regex.Pattern;
 @Singleton
 class ProvisioningService {
     /** Sentry SaaS's data regions, as the Account Provisioning API names them. */
-    static final Set<String> REGIONS = Set.of("us", "de");
+    static final Set<String> REGIONS = Set.copyOf(SentryProfile.SENTRY.regionNames());
     static final int MAX_ORGANIZATION_NAME = 50;
     static final int MAX_PROJECT_NAME = 50;
     static final int MAX_PROJECTS = 20;
@@ -59,7 +62,7 @@ class ProvisioningService {
 
     ProvisioningStore.ProvisionedGrant provision(PlatformCaller caller, ProvisioningRequest request) {
         if (!caller.tenantAdmin()) {
-            throw ApiProblem.forbidden("Provisioning a Sentry organization needs the tenant-admin role.");
+            throw new TenantAdminRequired("Provisioning a Sentry organization needs the tenant-admin role.");
         }
         SentryProvisioningClient.AccountRequest account = valid(caller, request);
         SentryProvisioningClient.ProvisionedAccount provisioned = sentry.provision(account);
@@ -69,9 +72,9 @@ class ProvisioningService {
         } catch (OrganizationDiscovery.DiscoveryFailed e) {
             LOG.warn("Provisioning for tenant {}: organization discovery failed: {}", caller.tenantId(), e.getMessage());
             throw e.unavailable()
-                    ? ApiProblem.sentryUnavailable(false, "Sentry could not say where the new organization lives; nothing "
+                    ? new SentryUnavailable(false, "Sentry could not say where the new organization lives; nothing "
                     + "was recorded. Try again: a retry is safe.")
-                    : ApiProblem.provisioningRejected("The new integration token does not show the provisioned organization "
+                    : new ProvisioningRejected("The new integration token does not show the provisioned organization "
                     + "as expected; nothing was recorded.");
         }
         List<String> scopes = sentry.scopes(provisioned.integrationToken());
@@ -85,36 +88,37 @@ class ProvisioningService {
     private static SentryProvisioningClient.AccountRequest valid(PlatformCaller caller, ProvisioningRequest request) {
         // Object, not Boolean: only JSON true counts, never "true", 2 or [true] (see Inputs.bool).
         if (!Boolean.TRUE.equals(Inputs.bool("has_agreed_terms", request.hasAgreedTerms()))) {
-            throw ApiProblem.termsNotAgreed();
+            throw new TermsNotAgreed();
         }
         // Every string is checked before anything is sent to Sentry: a NUL it accepts would fail our insert afterwards.
         String email = request.email() == null ? "" : Inputs.text("email", request.email(), Inputs.MAX_EMAIL).strip();
         if (!EMAIL.matcher(email).matches() || email.length() > 254) {
-            throw ApiProblem.invalidField("email", "email must be the customer's email address: it becomes the owner "
+            throw new InvalidRequest("email", "email must be the customer's email address: it becomes the owner "
                     + "of the new Sentry organization.");
         }
         String name = request.organizationName() == null ? ""
                 : Inputs.text("organization_name", request.organizationName(), Inputs.MAX_URL).strip();
         if (name.isEmpty() || name.length() > MAX_ORGANIZATION_NAME) {
-            throw ApiProblem.invalidField("organization_name", "organization_name is required, at most "
+            throw new InvalidRequest("organization_name", "organization_name is required, at most "
                     + MAX_ORGANIZATION_NAME + " characters.");
         }
         if (request.region() == null || !REGIONS.contains(request.region())) {
-            throw ApiProblem.invalidField("region", "region is us or de: where Sentry keeps the organization's data.");
+            throw new InvalidRequest("region", "region is " + String.join(" or ", SentryProfile.SENTRY.regionNames())
+                    + ": where Sentry keeps the organization's data.");
         }
         List<ProjectRequest> wanted = request.projects() == null ? List.of() : request.projects();
         if (wanted.size() > MAX_PROJECTS) {
-            throw ApiProblem.invalidField("projects", "At most " + MAX_PROJECTS + " projects per call.");
+            throw new InvalidRequest("projects", "At most " + MAX_PROJECTS + " projects per call.");
         }
         List<SentryProvisioningClient.ProjectSpec> projects = new ArrayList<>();
         for (ProjectRequest project : wanted) {
             String projectName = project == null || project.name() == null ? ""
                     : Inputs.text("projects", project.name(), Inputs.MAX_URL).strip();
             if (projectName.isEmpty() || projectName.length() > MAX_PROJECT_NAME) {
-                throw ApiProblem.invalidField("projects", "Every project needs a name of at most " + MAX_PROJECT_NAME + " characters.");
+                throw new InvalidRequest("projects", "Every project needs a name of at most " + MAX_PROJECT_NAME + " characters.");
             }
             if (project.platform() != null && !PLATFORM.matcher(project.platform()).matches()) {
-                throw ApiProblem.invalidField("projects", "A project's platform is a Sentry platform id such as "
+                throw new InvalidRequest("projects", "A project's platform is a Sentry platform id such as "
                         + "javascript, python or java.");
             }
             projects.add(new SentryProvisioningClient.ProjectSpec(projectName, project.platform()));

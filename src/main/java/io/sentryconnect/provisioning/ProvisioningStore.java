@@ -2,8 +2,9 @@ package io.sentryconnect.provisioning;
 
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.grant.ProvisionedAuthorization;
+import io.sentryconnect.grant.ProvisionedGrants;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -13,11 +14,13 @@ import java.util.Optional;
 /** Reads and writes a tenant's provisioned grant together with its projects. */
 @Singleton
 class ProvisioningStore {
-    private final GrantRepository grants;
+    private final GrantQueries grants;
+    private final ProvisionedGrants writer;
     private final ProvisionedProjectRepository projects;
 
-    ProvisioningStore(GrantRepository grants, ProvisionedProjectRepository projects) {
+    ProvisioningStore(GrantQueries grants, ProvisionedGrants writer, ProvisionedProjectRepository projects) {
         this.grants = grants;
+        this.writer = writer;
         this.projects = projects;
     }
 
@@ -28,7 +31,7 @@ class ProvisioningStore {
     /** The grant (with its encrypted token) and its projects in one transaction: both are recorded, or neither. */
     @Transactional
     public ProvisionedGrant record(ProvisionedAuthorization account, List<ProvisionedProject> created) {
-        Grant grant = grants.upsertProvisioned(account);
+        Grant grant = writer.upsertProvisioned(account);
         projects.upsert(grant.id(), grant.organization().id(), created);
         return new ProvisionedGrant(grant, projects.list(grant.id(), grant.organization().id()));
     }

@@ -12,7 +12,7 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.SentryProperties;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.platform.TenantAdminRequired;
 
 import java.net.URI;
 import java.util.List;
@@ -47,7 +47,7 @@ class RegistrationController {
     @Get
     RegistrationJson sheet(PlatformCaller caller) {
         if (!caller.tenantAdmin()) {
-            throw ApiProblem.forbidden("The partner registration sheet needs the tenant-admin role.");
+            throw new TenantAdminRequired("The partner registration sheet needs the tenant-admin role.");
         }
         // Unless configured otherwise: the one callback URL this service sends, and its own origin.
         List<String> redirectUris = partner.redirectUris().isEmpty() ? List.of(endpoints.url("connect", "/callback"))

@@ -10,40 +10,39 @@ import io.micronaut.http.MutableHttpRequest;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.sentryconnect.http.Hmac;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.SentryConnectException;
 import io.sentryconnect.sentry.SentryHttp;
+import io.sentryconnect.sentry.SentryUnavailable;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.Secret;
-import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Sentry's Account Provisioning API as a partner calls it: {@code POST {base}/remote/channel-provision/account/}
- * with a JSON body and {@code X-Request-Signature}, the hex HMAC-SHA256 ({@link Mac}) of the exact bytes sent under
+ * with a JSON body and {@code X-Request-Signature}, the hex HMAC-SHA256 ({@link Hmac}) of the exact bytes sent under
  * the partner's secret key. Each attempt is built afresh (new timestamp, new signature over its own bytes) and sent
  * through {@link SentryHttp#idempotent}, which retries 5xx, timeouts and dropped connections with backoff: safe,
  * because Sentry is idempotent on {@code organizationID}, so a retry of a call whose answer was lost finds the
- * organization the first one created. Sentry's refusals become problems that say who can fix them.
+ * organization the first one created. Sentry's refusals become domain exceptions that say who can fix them.
  */
 @Singleton
 class SentryProvisioningClient {
-    static final String PATH = "/remote/channel-provision/account/";
-    static final String SIGNATURE_HEADER = "X-Request-Signature";
+    private static final SentryProfile.Provisioning API = SentryProfile.SENTRY.provisioning();
     private static final Logger LOG = LoggerFactory.getLogger(SentryProvisioningClient.class);
     /** Sentry's names of the fields our caller sent, and ours: a refusal of one of them is the caller's to fix. */
     private static final Map<String, String> CALLER_FIELDS = Map.of("email", "email", "organizationName",
@@ -101,21 +100,23 @@ class SentryProvisioningClient {
     /**
      * Provisions (or finds) the customer's organization.
      *
-     * @throws ApiProblem 400 naming the field when Sentry refuses something the caller sent; 502 when Sentry refuses
-     *                    our signature or anything else of ours, or answers what cannot be read; 502/504 when it
-     *                    fails or times out after the retries
+     * @throws InvalidRequest           Sentry refused something the caller sent (naming the field)
+     * @throws TermsNotAgreed           Sentry wants the terms agreed
+     * @throws PartnerSignatureRejected Sentry refused our signature
+     * @throws ProvisioningRejected     Sentry refused anything else of ours
+     * @throws SentryUnavailable        Sentry failed, timed out after the retries, or answered what cannot be read
      */
     ProvisionedAccount provision(AccountRequest request) {
         if (!partner.provisioningConfigured()) {
-            throw ApiProblem.provisioningNotConfigured();
+            throw new ProvisioningNotConfigured();
         }
-        URI endpoint = URI.create(plain(sentry.baseUrl()) + PATH);
+        URI endpoint = URI.create(plain(sentry.baseUrl()) + API.path());
         HttpResponse<byte[]> response;
         try {
             response = http.idempotent(() -> signed(endpoint, request));
         } catch (SentryHttp.SentryServerError e) {
             LOG.warn("Provisioning for organizationID {}: {}", request.organizationId(), e.getMessage());
-            throw ApiProblem.sentryUnavailable(e.timeout(), e.timeout()
+            throw new SentryUnavailable(e.timeout(), e.timeout()
                     ? "Sentry's Account Provisioning API did not answer in time; nothing was recorded. Try again: a retry is safe."
                     : "Sentry's Account Provisioning API failed; nothing was recorded. Try again: a retry is safe.");
         }
@@ -126,32 +127,32 @@ class SentryProvisioningClient {
         if (status == 401) {
             LOG.warn("Provisioning for organizationID {}: Sentry refused the partner signature (channel {})",
                     request.organizationId(), partner.channel());
-            throw ApiProblem.partnerSignatureRejected();
+            throw new PartnerSignatureRejected();
         }
         if (status == 400) {
             throw refused(request, fieldsOf(response.getBody().orElse(new byte[0])));
         }
         LOG.warn("Provisioning for organizationID {}: Sentry answered {}", request.organizationId(), status);
         if (status == 429) {
-            throw ApiProblem.sentryUnavailable(false, "Sentry is rate limiting provisioning requests; nothing was recorded. Try again later.");
+            throw new SentryUnavailable(false, "Sentry is rate limiting provisioning requests; nothing was recorded. Try again later.");
         }
-        throw ApiProblem.provisioningRejected("Sentry's Account Provisioning API answered " + status + "; nothing was recorded.");
+        throw new ProvisioningRejected("Sentry's Account Provisioning API answered " + status + "; nothing was recorded.");
     }
 
     /** The scopes of a token, as Sentry reports them at {@code GET /api/0/}. */
     List<String> scopes(Secret token) {
-        URI index = URI.create(plain(sentry.baseUrl()) + "/api/0/");
+        URI index = URI.create(plain(sentry.baseUrl()) + "/" + SentryProfile.SENTRY.apiRoot());
         HttpResponse<byte[]> response;
         try {
             response = http.idempotent(() -> HttpRequest.GET(index.toString()).accept(MediaType.APPLICATION_JSON_TYPE)
                     .bearerAuth(token.reveal()));
         } catch (SentryHttp.SentryServerError e) {
-            throw ApiProblem.sentryUnavailable(e.timeout(), "Sentry did not answer about the new integration token; "
+            throw new SentryUnavailable(e.timeout(), "Sentry did not answer about the new integration token; "
                     + "nothing was recorded. Try again: a retry is safe.");
         }
         if (response.code() != 200) {
             LOG.warn("Sentry answered {} to the new integration token's first call", response.code());
-            throw ApiProblem.provisioningRejected("Sentry did not accept the integration token it just issued (HTTP "
+            throw new ProvisioningRejected("Sentry did not accept the integration token it just issued (HTTP "
                     + response.code() + "); nothing was recorded.");
         }
         try {
@@ -162,7 +163,7 @@ class SentryProvisioningClient {
         } catch (IOException | RuntimeException e) {
             // reported below
         }
-        throw ApiProblem.sentryUnavailable(false, "Sentry's answer about the new integration token could not be read; "
+        throw new SentryUnavailable(false, "Sentry's answer about the new integration token could not be read; "
                 + "nothing was recorded. Try again: a retry is safe.");
     }
 
@@ -197,18 +198,7 @@ class SentryProvisioningClient {
         return HttpRequest.POST(endpoint.toString(), bytes)
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
                 .accept(MediaType.APPLICATION_JSON_TYPE)
-                .header(SIGNATURE_HEADER, sign(partner.secret(), bytes));
-    }
-
-    /** Hex HMAC-SHA256 of {@code body} under {@code key}. */
-    static String sign(Secret key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.bytes(), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+                .header(API.signatureHeader(), Hmac.sha256Hex(partner.secret().bytes(), bytes));
     }
 
     private ProvisionedAccount account(AccountRequest request, byte[] body) {
@@ -221,7 +211,7 @@ class SentryProvisioningClient {
         if (response == null || response.organization() == null || blank(response.organization().id())
                 || blank(response.organization().slug()) || blank(response.integrationApiToken())) {
             LOG.warn("Provisioning for organizationID {}: Sentry's answer could not be read", request.organizationId());
-            throw ApiProblem.sentryUnavailable(false, "Sentry's Account Provisioning answer could not be read; nothing "
+            throw new SentryUnavailable(false, "Sentry's Account Provisioning answer could not be read; nothing "
                     + "was recorded. Try again: a retry is safe.");
         }
         List<ProvisionedProject> projects = new ArrayList<>();
@@ -253,19 +243,19 @@ class SentryProvisioningClient {
         return fields;
     }
 
-    private ApiProblem refused(AccountRequest request, Map<String, String> fields) {
+    private SentryConnectException refused(AccountRequest request, Map<String, String> fields) {
         LOG.warn("Provisioning for organizationID {}: Sentry refused the request (fields {})", request.organizationId(), fields.keySet());
         for (Map.Entry<String, String> field : fields.entrySet()) {
             String ours = CALLER_FIELDS.get(field.getKey());
             if (ours != null) {
                 if (ours.equals("has_agreed_terms")) {
-                    return ApiProblem.termsNotAgreed();
+                    return new TermsNotAgreed();
                 }
-                return ApiProblem.invalidField(ours, "Sentry refused " + ours + ": " + shorten(field.getValue()));
+                return new InvalidRequest(ours, "Sentry refused " + ours + ": " + shorten(field.getValue()));
             }
         }
         String named = fields.isEmpty() ? "no field named" : String.join(", ", fields.keySet());
-        return ApiProblem.provisioningRejected("Sentry refused the provisioning request (" + shorten(named) + "): "
+        return new ProvisioningRejected("Sentry refused the provisioning request (" + shorten(named) + "): "
                 + "something this service sends is wrong (its clock, for the timestamp, or its configuration). "
                 + "Nothing was recorded.");
     }

@@ -11,9 +11,11 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantJson;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.grant.GrantDisconnected;
+import io.sentryconnect.grant.GrantNotFound;
+import io.sentryconnect.grant.GrantRevoked;
 
 import java.util.UUID;
 
@@ -29,9 +31,9 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class CheckController {
     private final SentryApi sentry;
-    private final GrantRepository grants;
+    private final GrantQueries grants;
 
-    CheckController(SentryApi sentry, GrantRepository grants) {
+    CheckController(SentryApi sentry, GrantQueries grants) {
         this.sentry = sentry;
         this.grants = grants;
     }
@@ -41,11 +43,9 @@ class CheckController {
         UUID grantId = Grant.parseId(id);
         try {
             sentry.checkOrganization(caller, grantId);
-        } catch (ApiProblem problem) {
-            if (!problem.code().equals("grant_revoked") && !problem.code().equals("grant_disconnected")) {
-                throw problem;
-            }
+        } catch (GrantRevoked | GrantDisconnected e) {
+            // The check's finding: the grant answers as it now stands.
         }
-        return grants.find(caller.tenantId(), grantId).map(GrantJson::of).orElseThrow(ApiProblem::grantNotFound);
+        return grants.findVisible(caller, grantId).map(GrantJson::of).orElseThrow(GrantNotFound::new);
     }
 }

@@ -23,8 +23,8 @@ import java.util.function.Function;
  * The token's part of every call, in one place (as OkHttp's {@code Authenticator}). Callers never look at a 401.
  * <ul>
  *   <li>Before the call: refresh a token that is due (unless the caller asks not to).</li>
- *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#requestScope}) says nothing
- *       about the token: no refresh, no revocation, {@link OrganizationScopeRefused}.</li>
+ *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#unknownToken}) says nothing
+ *       about the token: no refresh, no revocation, {@link RequestScopeRefused}.</li>
  *   <li>A token-failure 401 on a token fresh from an exchange or refresh is first retried with the same token after
  *       short waits: Sentry's regions check tokens against an asynchronously replicated copy.</li>
  *   <li>Then the token endpoint decides: a refresh (at most two per call). Only its {@code invalid_grant} revokes a
@@ -63,7 +63,7 @@ final class GrantAuthenticator {
      *
      * @throws GrantRejectedException   the grant is, or just became, revoked or disconnected
      * @throws TokenRequestFailed       a needed refresh could not be done (Sentry down); nothing changed
-     * @throws OrganizationScopeRefused Sentry refused the URL for the token's organization; nothing changed
+     * @throws RequestScopeRefused Sentry refused the URL for the token's organization; nothing changed
      * @throws TokenStillRefused        Sentry refused fresh tokens that its token endpoint still issues; nothing changed
      */
     HttpResponse<byte[]> send(StoredTokens tokens, Options options, Function<String, HttpResponse<byte[]>> exchange) {
@@ -75,7 +75,7 @@ final class GrantAuthenticator {
             current = refreshBeforeExpiry(current);
         }
         HttpResponse<byte[]> response = attempt(current, exchange, options.provisioned());
-        // Past attempt(), a 401 is a token failure: a request-scope 401 has been thrown as OrganizationScopeRefused.
+        // Past attempt(), a 401 is a token failure: a request-scope 401 has been thrown as RequestScopeRefused.
         for (int refreshes = 0; response.code() == 401 && refreshes < MAX_REFRESHES_PER_CALL; refreshes++) {
             // A token failure that outlived the replication wait: ask the token endpoint, whose word is final.
             current = refresher.refresh(current.grantId(), current.version());
@@ -94,7 +94,7 @@ final class GrantAuthenticator {
      * lag: the token is younger than {@code sentry-connect.sentry.replica-lag} (for a provisioned grant, whose 401
      * would revoke it, at least once after a short wait).
      *
-     * @throws OrganizationScopeRefused a 401 that refuses the URL, not the token
+     * @throws RequestScopeRefused a 401 that refuses the URL, not the token
      */
     private HttpResponse<byte[]> attempt(StoredTokens tokens, Function<String, HttpResponse<byte[]>> exchange,
                                          boolean provisioned) {

@@ -6,9 +6,8 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.exceptions.HttpClientException;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.sentryconnect.http.HttpFailure;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
@@ -25,6 +24,7 @@ import java.util.Map;
  */
 @Singleton
 public final class OrganizationDiscovery {
+    private static final SentryProfile PROFILE = SentryProfile.SENTRY;
     private final HttpClient http;
     private final SentryProperties sentry;
 
@@ -56,6 +56,17 @@ public final class OrganizationDiscovery {
         }
     }
 
+    private static DiscoveryFailed failed(HttpFailure failure) {
+        return switch (failure.kind()) {
+            case TIMEOUT -> new DiscoveryFailed(true, "organization discovery timed out");
+            case UNREACHABLE -> new DiscoveryFailed(true, "Sentry could not be reached for organization discovery");
+            case RATE_LIMITED, SERVER_ERROR -> new DiscoveryFailed(true, "Sentry answered " + failure.status()
+                    + " to organization discovery");
+            case UNREADABLE -> new DiscoveryFailed(false, "Sentry's organization list could not be read");
+            case REFUSED -> new DiscoveryFailed(false, "Sentry answered " + failure.status() + " to organization discovery");
+        };
+    }
+
     /**
      * A region URL is trusted only on the configured Sentry's scheme and host or a subdomain of it
      * ({@code us.sentry.io} under {@code sentry.io}): the grant's token is sent there on every call.
@@ -74,22 +85,11 @@ public final class OrganizationDiscovery {
     public Grant.Organization discover(Secret accessToken, @Nullable String organizationId) {
         List<OrganizationJson> orgs;
         try {
-            orgs = http.toBlocking().retrieve(HttpRequest.GET(sentry.baseUrl().resolve("/api/0/organizations/").toString())
+            String list = "/" + PROFILE.apiRoot() + PROFILE.organizationRoutes().organizationsList() + "/";
+            orgs = http.toBlocking().retrieve(HttpRequest.GET(sentry.baseUrl().resolve(list).toString())
                     .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
-        } catch (HttpClientResponseException e) {
-            if (e.code() >= 500 || e.code() == 429) {
-                throw new DiscoveryFailed(true, "Sentry answered " + e.code() + " to organization discovery");
-            }
-            if (e.code() >= 200 && e.code() < 300) {
-                throw new DiscoveryFailed(false, "Sentry's organization list could not be read");
-            }
-            throw new DiscoveryFailed(false, "Sentry answered " + e.code() + " to organization discovery");
-        } catch (ReadTimeoutException e) {
-            throw new DiscoveryFailed(true, "organization discovery timed out");
-        } catch (HttpClientException e) {
-            throw new DiscoveryFailed(true, "Sentry could not be reached for organization discovery");
         } catch (RuntimeException e) {
-            throw new DiscoveryFailed(false, "Sentry's organization list could not be read");
+            throw failed(HttpFailure.of(e));
         }
         if (orgs == null || orgs.size() != 1) {
             throw new DiscoveryFailed(false, "the token sees " + (orgs == null ? 0 : orgs.size()) + " organizations, not one");
@@ -98,7 +98,7 @@ public final class OrganizationDiscovery {
         if (org.id() == null || org.slug() == null || (organizationId != null && !organizationId.equals(org.id()))) {
             throw new DiscoveryFailed(false, "the organization does not match the token's organization_id");
         }
-        String region = org.links() == null ? null : org.links().get("regionUrl");
+        String region = org.links() == null ? null : org.links().get(PROFILE.organizationRoutes().regionLink());
         String regionUrl = region == null || region.isBlank() ? sentry.baseUrl().toString() : region;
         java.net.URI regionUri;
         try {

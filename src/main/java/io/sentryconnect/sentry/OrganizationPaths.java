@@ -1,35 +1,18 @@
 package io.sentryconnect.sentry;
 
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.sentry.profile.SentryProfile;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Which Sentry API paths an org-scoped token may call, as data. Every token we hold is scoped to one organization,
+ * Which Sentry API paths an org-scoped token may call, by the routes of {@link SentryProfile#organizationRoutes()}. Every token we hold is scoped to one organization,
  * and Sentry checks the URL against that organization before any endpoint runs: a URL naming another organization
  * (or any numeric id, even the token's own) and a URL naming none (other than the organizations list) answer 401.
  * Sending such a path would only earn a 401 that looks like a token failure, so the guard refuses it first.
- *
- * <p>The prefixes below are the ones whose route carries {@code organization_id_or_slug} in Sentry's
- * {@code src/sentry/api/urls.py}; the segment index says where the organization stands in the path.
  */
 final class OrganizationPaths {
-
-    /** A route prefix of Sentry's API whose {@code index}-th segment is the organization. */
-    record OrgRoute(String prefix, int index, int minSegments) {
-    }
-
-    static final List<OrgRoute> ROUTES = List.of(
-            new OrgRoute("organizations", 1, 2),   // organizations/{org}/…
-            new OrgRoute("projects", 1, 3),        // projects/{org}/{project}/…
-            new OrgRoute("teams", 1, 3),           // teams/{org}/{team}/…
-            new OrgRoute("customers", 1, 2),       // customers/{org}/… (sentry.io billing)
-            new OrgRoute("accept-invite", 1, 3));  // accept-invite/{org}/{member}/{token}/
-
-    /** The one path without an organization that an org-scoped token may call: {@code sentry-api-0-organizations}. */
-    static final String ORGANIZATIONS_LIST = "organizations/";
+    private static final SentryProfile.OrganizationRoutes ROUTES = SentryProfile.SENTRY.organizationRoutes();
 
     private OrganizationPaths() {
     }
@@ -39,7 +22,7 @@ final class OrganizationPaths {
      * grant's own numeric id replaced by its slug (Sentry refuses ids even for the token's own organization).
      *
      * @param path plain segments relative to {@code /api/0/}, already checked by {@link SentryPath}
-     * @throws ApiProblem 400 {@code outside_grant_organization} naming what to call instead
+     * @throws OutsideGrantOrganization naming what to call instead
      */
     static String confine(String path, String orgSlug, String orgId) {
         String[] segments = path.isEmpty() ? new String[0] : stripTrailingSlash(path).split("/", -1);
@@ -47,10 +30,10 @@ final class OrganizationPaths {
             throw outside(orgSlug, "The API index answers 401 to an organization's token; call organizations/"
                     + orgSlug + "/ to look at the grant's organization.");
         }
-        if (segments.length == 1 && segments[0].equals("organizations")) {
+        if (segments.length == 1 && segments[0].equals(ROUTES.organizationsList())) {
             return path;
         }
-        Optional<OrgRoute> route = ROUTES.stream().filter(r -> r.prefix().equals(segments[0])).findFirst();
+        Optional<SentryProfile.OrganizationRoute> route = ROUTES.routeOf(segments[0]);
         if (route.isEmpty() || segments.length < route.get().minSegments()) {
             throw outside(orgSlug, hintFor(segments, orgSlug));
         }
@@ -85,7 +68,7 @@ final class OrganizationPaths {
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    private static ApiProblem outside(String orgSlug, String detail) {
-        return ApiProblem.outsideGrantOrganization(orgSlug, detail);
+    private static OutsideGrantOrganization outside(String orgSlug, String detail) {
+        return new OutsideGrantOrganization(orgSlug, detail);
     }
 }

@@ -1,15 +1,30 @@
 package io.sentryconnect.sentry;
 
-/** Sentry refused the request's URL for the grant's org-scoped token: nothing is wrong with the token or the grant. */
-final class OrganizationScopeRefused extends RuntimeException {
+import io.sentryconnect.SentryConnectException;
+
+/**
+ * Sentry refused the URL for the grant's org-scoped token ("Unauthorized organization access.", "This token access is
+ * limited to organization endpoints."). That says nothing about the token: the grant is unchanged; call a URL of the
+ * grant's organization.
+ */
+public final class OrganizationScopeRefused extends SentryConnectException {
+    private final String organization;
     private final String sentryMessage;
 
-    OrganizationScopeRefused(String sentryMessage) {
-        super(sentryMessage, null, false, false);
+    public OrganizationScopeRefused(String organization, String sentryMessage) {
+        super("organization_scope_refused", "Sentry refused this URL for the token of organization '" + organization
+                + "' (\"" + sentryMessage + "\"); the grant is unchanged. Call a URL of that organization.");
+        this.organization = organization;
         this.sentryMessage = sentryMessage;
     }
 
-    String sentryMessage() {
+    /** The slug of the grant's organization. */
+    public String organization() {
+        return organization;
+    }
+
+    /** Sentry's own 401 message. */
+    public String sentryMessage() {
         return sentryMessage;
     }
 }

@@ -24,8 +24,9 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
-import io.sentryconnect.web.ApiProblem;
-import io.sentryconnect.web.PluginErrorFormat;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.ServiceFailure;
+import io.sentryconnect.AsIs;
 
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -76,7 +77,7 @@ class ProxyController {
     private static byte @Nullable [] rawBody(HttpRequest<?> request) {
         if (request.getContentType().filter(MediaType.MULTIPART_FORM_DATA_TYPE::equals).isPresent()) {
             // Micronaut's HTTP client builds multipart bodies only from its own MultipartBody, never from bytes.
-            throw ApiProblem.unsupportedMediaType("The proxy does not pass multipart/form-data bodies to Sentry; "
+            throw new UnsupportedMediaType("The proxy does not pass multipart/form-data bodies to Sentry; "
                     + "nothing was sent. Send JSON or form-encoded bodies.");
         }
         if (!(request instanceof ServerHttpRequest<?> server)) {
@@ -85,10 +86,10 @@ class ProxyController {
         try (CloseableAvailableByteBody body = server.byteBody().split().buffer().get()) {
             return body.length() == 0 ? null : body.toByteArray();
         } catch (ExecutionException e) {
-            throw ApiProblem.badRequest("body_unreadable", "The request body could not be read.");
+            throw new BodyUnreadable();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiProblem.internal("Interrupted while reading the request body.");
+            throw new ServiceFailure("Interrupted while reading the request body.");
         }
     }
 
@@ -98,7 +99,7 @@ class ProxyController {
         String rawPath = request.getUri().getRawPath();
         String prefix = endpoints.path("grants") + "/" + id + "/sentry/";
         if (!rawPath.startsWith(prefix)) {
-            throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
+            throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }
         // A generated client encodes the path parameter's slashes as %2F (OpenAPI has no reserved path parameters): only
         // that encoding is read, as the separator it stands for; SentryPath then refuses every other one as before.
@@ -107,7 +108,7 @@ class ProxyController {
                 request.getContentType().map(Object::toString).orElse(null), body);
         SentryResponse response = sentry.call(caller, grantId, outgoing);
         // Sentry's answer, errors included, is the caller's to read: never reformatted as ours.
-        MutableHttpResponse<byte[]> result = PluginErrorFormat.asIs(
+        MutableHttpResponse<byte[]> result = AsIs.mark(
                 HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body()));
         response.headers().forEach((name, values) -> values.forEach(v -> result.getHeaders().add(name, v)));
         if (!isJson(response.header(HttpHeaders.CONTENT_TYPE).orElse(null))) {

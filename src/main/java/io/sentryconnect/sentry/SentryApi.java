@@ -1,7 +1,6 @@
 package io.sentryconnect.sentry;
 
 import io.sentryconnect.PluginMetrics;
-import io.sentryconnect.Endpoints;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -9,11 +8,18 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.grant.Grant;
-import io.sentryconnect.grant.GrantRepository;
+import io.sentryconnect.SentryConnectException;
+import io.sentryconnect.grant.GrantDisconnected;
+import io.sentryconnect.grant.GrantKind;
+import io.sentryconnect.grant.GrantNotFound;
+import io.sentryconnect.grant.GrantQueries;
+import io.sentryconnect.grant.GrantRevoked;
+import io.sentryconnect.grant.GrantWithTokens;
 import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.GrantRejectedException;
+import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.token.TokenRequestFailed;
-import io.sentryconnect.web.ApiProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import io.micronaut.core.propagation.PropagatedContext;
@@ -48,25 +54,25 @@ import java.util.function.Supplier;
 @Singleton
 public class SentryApi {
     private static final Logger LOG = LoggerFactory.getLogger(SentryApi.class);
-    private static final String RATE_LIMIT_PREFIX = "x-sentry-rate-limit-";
+    private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
+    /** When a 429's reset cannot be read. */
+    private static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
 
-    private final GrantRepository grants;
+    private final GrantQueries grants;
     private final GrantAuthenticator authenticator;
     private final SentryHttp http;
     private final Clock clock;
-    private final Endpoints endpoints;
     private final ExecutorService blocking;
     private final MeterRegistry metrics;
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
-    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantRepository grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
-              Endpoints endpoints, PluginMetrics metrics) {
+    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantQueries grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
+              PluginMetrics metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
         this.http = http;
         this.clock = clock;
-        this.endpoints = endpoints;
         this.blocking = blocking;
         this.metrics = metrics.registry();
         this.metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
@@ -75,9 +81,17 @@ public class SentryApi {
     /**
      * Sends {@code request} with the grant's token to the grant's region.
      *
-     * @throws ApiProblem 404 for a grant the caller may not see, 409 for a revoked or disconnected one, 400 for a
-     *                    path outside {@code /api/0/} or outside the grant's organization (nothing is sent), 403 when
-     *                    Sentry refuses the URL for the grant's organization, 502/504 when Sentry fails after retries
+     * @return Sentry's answer, whatever its status (a 4xx of Sentry's is an answer, not an exception)
+     * @throws GrantNotFound             the caller may not see the grant, or there is none
+     * @throws GrantRevoked              Sentry no longer accepts the grant: offer the user a reconnect
+     * @throws GrantDisconnected         the grant was disconnected: its tokens are gone
+     * @throws io.sentryconnect.InvalidRequest the path is not plain segments under {@code /api/0/} (nothing is sent)
+     * @throws OutsideGrantOrganization  the path names another organization, or none (nothing is sent)
+     * @throws OrganizationScopeRefused  Sentry refused the URL for the grant's organization; the grant is unchanged
+     * @throws SentryUnauthorized        Sentry kept refusing freshly refreshed tokens; the grant is unchanged
+     * @throws SentryRateLimited         a needed refresh was rate-limited; retry after the given seconds
+     * @throws SentryUnavailable         Sentry failed or timed out after the retries; the grant is unchanged
+     * @throws IllegalStateException     called on an event-loop thread (use {@link #callAsync})
      */
     public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
         refuseOnEventLoop();
@@ -88,7 +102,7 @@ public class SentryApi {
      * {@link #call}, without blocking the calling thread: the work (a database read, maybe a coordinated refresh under a
      * row lock, the HTTP exchange with its retries) runs on the blocking executor, and the future completes there.
      * This is what a host's reactive or event-loop code calls; it completes exceptionally with the same
-     * {@link ApiProblem}s as {@link #call}.
+     * exceptions as {@link #call}.
      */
     public CompletableFuture<SentryResponse> callAsync(PlatformCaller caller, UUID grantId, SentryRequest request) {
         Supplier<SentryResponse> work = () -> timed(request, () -> send(caller, grantId, grant -> request, true));
@@ -125,9 +139,9 @@ public class SentryApi {
             SentryResponse response = call.get();
             outcome = String.valueOf(response.status());
             return response;
-        } catch (ApiProblem problem) {
-            outcome = problem.code();
-            throw problem;
+        } catch (SentryConnectException failure) {
+            outcome = failure.code();
+            throw failure;
         } finally {
             metrics.timer("sentry_connect.proxy.calls", "outcome", outcome, "method", request.method().name())
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -136,11 +150,11 @@ public class SentryApi {
 
     private SentryResponse send(PlatformCaller caller, UUID grantId, Function<Grant, SentryRequest> requestFor,
                                 boolean refreshWhenDue) {
-        GrantRepository.GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
-                .orElseThrow(ApiProblem::grantNotFound);
+        GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
+                .orElseThrow(GrantNotFound::new);
         Grant grant = found.grant();
-        if ("disconnected".equals(grant.status())) {
-            throw ApiProblem.grantDisconnected(grantId.toString());
+        if (grant.status() == GrantStatus.DISCONNECTED) {
+            throw new GrantDisconnected(grantId);
         }
         SentryRequest request = requestFor.apply(grant);
         Grant.Organization org = grant.organization();
@@ -148,39 +162,39 @@ public class SentryApi {
         SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
         String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
         URI target = SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
-        GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, "provisioned".equals(grant.kind()));
+        GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, grant.kind() == GrantKind.PROVISIONED);
         try {
             HttpResponse<byte[]> response = authenticator.send(found.tokens(), options, token -> exchange(request, target, token));
             return passThrough(response);
         } catch (GrantRejectedException e) {
             throw revoked(grantId, e);
-        } catch (OrganizationScopeRefused e) {
+        } catch (RequestScopeRefused e) {
             LOG.warn("Call for grant {}: Sentry refused {} {} for organization {} ({}); grant unchanged", grantId,
                     request.method(), target.getRawPath(), org.slug(), e.sentryMessage());
-            throw ApiProblem.organizationScopeRefused(org.slug(), e.sentryMessage());
+            throw new OrganizationScopeRefused(org.slug(), e.sentryMessage());
         } catch (TokenStillRefused e) {
-            throw ApiProblem.sentryUnauthorized("Sentry refused the grant's token even after a refresh, while its token "
+            throw new SentryUnauthorized("Sentry refused the grant's token even after a refresh, while its token "
                     + "endpoint still accepts the grant; the grant is unchanged. Try again later.");
         } catch (TokenRequestFailed e) {
             LOG.warn("Call for grant {}: refresh failed ({}), grant unchanged", grantId, e.kind());
             if (e.kind() == TokenRequestFailed.Kind.RATE_LIMITED) {
-                throw ApiProblem.sentryRateLimited(e.retryAfterSeconds());
+                throw new SentryRateLimited(e.retryAfterSeconds());
             }
-            throw ApiProblem.sentryUnavailable(e.kind() == TokenRequestFailed.Kind.TIMEOUT,
+            throw new SentryUnavailable(e.kind() == TokenRequestFailed.Kind.TIMEOUT,
                     "Sentry's token endpoint did not answer; the grant is unchanged. Try again later.");
         } catch (SentryHttp.SentryServerError e) {
             LOG.warn("Call for grant {}: {} {} failed: {}", grantId, request.method(), target.getRawPath(), e.getMessage());
-            throw ApiProblem.sentryUnavailable(e.timeout(), e.timeout() ? "Sentry did not answer in time."
+            throw new SentryUnavailable(e.timeout(), e.timeout() ? "Sentry did not answer in time."
                     : e.response() == null ? "Sentry could not be reached." : "Sentry answered " + e.response().code() + ".");
         }
     }
 
-    /** The problem for a call on a grant that Sentry no longer accepts. */
-    public ApiProblem revoked(UUID grantId, GrantRejectedException e) {
-        if ("disconnected".equals(e.status())) {
-            return ApiProblem.grantDisconnected(grantId.toString());
+    /** What a call on a grant that Sentry no longer accepts throws. */
+    private static SentryConnectException revoked(UUID grantId, GrantRejectedException e) {
+        if (e.status() == GrantStatus.DISCONNECTED) {
+            return new GrantDisconnected(grantId);
         }
-        return ApiProblem.grantRevoked(grantId.toString(), e.reason(), endpoints.url("grants", "/" + grantId + "/reconnect"));
+        return new GrantRevoked(grantId, e.reason());
     }
 
     private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token) {
@@ -207,32 +221,21 @@ public class SentryApi {
         response.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             // Location: a redirect is passed back to the caller, never followed with the grant's token.
-            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT_PREFIX)
+            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT.prefix())
                     || (lower.equals("location") && response.code() >= 300 && response.code() < 400)) {
                 headers.put(name, new ArrayList<>(values));
             }
         });
-        response.getHeaders().getFirst("X-Sentry-Rate-Limit-Remaining").ifPresent(remaining -> {
-            try {
-                rateLimitRemaining.set(Long.parseLong(remaining.trim()));
-            } catch (NumberFormatException ignored) {
-                // not a number: keep the last value
-            }
-        });
+        // Not a number: keep the last value.
+        response.getHeaders().getFirst(RATE_LIMIT.remaining())
+                .ifPresent(remaining -> RATE_LIMIT.remainingOf(remaining).ifPresent(rateLimitRemaining::set));
         if (response.code() == 429) {
             // Sentry sends no Retry-After; the reset time of its rate-limit window says when to come back.
-            response.getHeaders().getFirst("X-Sentry-Rate-Limit-Reset").map(this::secondsUntil)
+            response.getHeaders().getFirst(RATE_LIMIT.reset())
+                    .map(reset -> RATE_LIMIT.secondsUntilReset(reset, clock.instant()).orElse(DEFAULT_RETRY_AFTER_SECONDS))
                     .ifPresent(seconds -> headers.put(HttpHeaders.RETRY_AFTER, List.of(String.valueOf(seconds))));
         }
         byte[] body = response.getBody().orElse(new byte[0]);
         return new SentryResponse(response.code(), headers, body);
-    }
-
-    private long secondsUntil(String epochSeconds) {
-        try {
-            return Math.max(1, Long.parseLong(epochSeconds.trim()) - clock.instant().getEpochSecond());
-        } catch (NumberFormatException e) {
-            return 60;
-        }
     }
 }

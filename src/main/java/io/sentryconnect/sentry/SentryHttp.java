@@ -8,8 +8,8 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientException;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.http.client.exceptions.ReadTimeoutException;
 import io.micronaut.retry.annotation.Retryable;
+import io.sentryconnect.http.HttpFailure;
 import io.sentryconnect.http.PluginHttpClients;
 import jakarta.inject.Singleton;
 
@@ -71,10 +71,8 @@ public class SentryHttp {
                     .body(answer.getBody(byte[].class).orElse(new byte[0]));
             answer.getHeaders().forEach((name, values) -> values.forEach(value -> copy.getHeaders().add(name, value)));
             response = copy;
-        } catch (ReadTimeoutException e) {
-            throw new SentryServerError(true, null);
         } catch (HttpClientException e) {
-            throw new SentryServerError(false, null);
+            throw new SentryServerError(HttpFailure.of(e).kind() == HttpFailure.Kind.TIMEOUT, null);
         }
         if (response.code() >= 500) {
             throw new SentryServerError(false, response);

@@ -1,6 +1,7 @@
 package io.sentryconnect.sentry;
 
-import io.sentryconnect.web.ApiProblem;
+import io.sentryconnect.InvalidRequest;
+import io.sentryconnect.sentry.profile.SentryProfile;
 
 import java.net.URI;
 import java.util.regex.Pattern;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
  * (so no encoded traversal or slash), no scheme or host smuggled in; and the result is checked once more as a URI.
  */
 final class SentryPath {
+    private static final String API_ROOT = SentryProfile.SENTRY.apiRoot();
     /**
      * Sentry's API paths are slugs, ids and a few punctuation marks: nothing needs escaping. A segment never starts
      * with a dot ({@code ..}, {@code ..;}) and holds no {@code ;} (no path parameters for a server to reinterpret).
@@ -21,31 +23,30 @@ final class SentryPath {
     }
 
     static URI resolve(String regionUrl, String path, String rawQuery) {
-        String trimmed = path;
-        if (trimmed.isEmpty()) {
+        if (path.isEmpty()) {
             return build(regionUrl, "", rawQuery);
         }
-        String[] segments = trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1).split("/", -1) : trimmed.split("/", -1);
+        String[] segments = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path).split("/", -1);
         for (String segment : segments) {
             if (!SEGMENT.matcher(segment).matches()) {
-                throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
+                throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
             }
         }
         if (segments[0].contains(":")) {
-            throw ApiProblem.invalidField("path", "The Sentry API path may only hold plain segments under /api/0/.");
+            throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }
-        return build(regionUrl, trimmed, rawQuery);
+        return build(regionUrl, path, rawQuery);
     }
 
     private static URI build(String regionUrl, String path, String rawQuery) {
         URI base = URI.create(regionUrl.endsWith("/") ? regionUrl : regionUrl + "/");
         if (rawQuery != null && (rawQuery.contains("#") || rawQuery.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
-            throw ApiProblem.invalidField("query", "The query string holds characters that must be percent-encoded.");
+            throw new InvalidRequest("query", "The query string holds characters that must be percent-encoded.");
         }
-        URI target = URI.create(base + "api/0/" + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        URI target = URI.create(base + API_ROOT + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
         URI normalized = target.normalize();
-        if (!normalized.equals(target) || !sameOrigin(base, target) || !target.getRawPath().startsWith(base.getRawPath() + "api/0/")) {
-            throw ApiProblem.invalidField("path", "The Sentry API path leaves the grant's /api/0/.");
+        if (!normalized.equals(target) || !sameOrigin(base, target) || !target.getRawPath().startsWith(base.getRawPath() + API_ROOT)) {
+            throw new InvalidRequest("path", "The Sentry API path leaves the grant's /api/0/.");
         }
         return target;
     }

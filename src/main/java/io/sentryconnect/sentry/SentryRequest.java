@@ -18,10 +18,6 @@ public record SentryRequest(HttpMethod method, String path, @Nullable String raw
         return new SentryRequest(HttpMethod.GET, path, null, null, null);
     }
 
-    public static SentryRequest get(String path, String rawQuery) {
-        return new SentryRequest(HttpMethod.GET, path, rawQuery, null, null);
-    }
-
     /** GET, PUT and DELETE may be repeated after a 5xx or a timeout; POST may not. */
     public boolean idempotent() {
         return method != HttpMethod.POST;

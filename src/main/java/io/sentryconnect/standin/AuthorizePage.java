@@ -12,7 +12,7 @@ final class AuthorizePage {
     private AuthorizePage() {
     }
 
-    static String login(StandInState.PendingAuthorization request, Fixtures.OAuthClient client, List<Fixtures.User> users) {
+    static String login(Consents.PendingAuthorization request, Fixtures.OAuthClient client, List<Fixtures.User> users) {
         StringBuilder body = new StringBuilder();
         body.append("<h1>Sign in to Sentry (stand-in)</h1>\n")
                 .append("<p><strong>").append(escape(client.name())).append("</strong> wants to connect to your Sentry account.</p>\n")
@@ -30,7 +30,7 @@ final class AuthorizePage {
         return page("Sign in", body.toString());
     }
 
-    static String consent(StandInState.PendingAuthorization request, Fixtures.OAuthClient client, Fixtures.User user,
+    static String consent(Consents.PendingAuthorization request, Fixtures.OAuthClient client, Fixtures.User user,
                           List<Fixtures.Organization> organizations) {
         StringBuilder body = new StringBuilder();
         body.append("<h1>Authorize ").append(escape(client.name())).append("</h1>\n")

@@ -24,7 +24,8 @@ final class OriginHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(OriginHandler.class);
 
     private final Origin origin;
-    private final OAuthEndpoints oauth;
+    private final AuthorizeEndpoint authorize;
+    private final TokenEndpoint token;
     private final ApiEndpoints api;
     private final ChannelProvisioning provisioning;
     private final Controls controls;
@@ -33,10 +34,11 @@ final class OriginHandler implements HttpHandler {
     private final StandInState state;
     private final Json json;
 
-    OriginHandler(Origin origin, OAuthEndpoints oauth, ApiEndpoints api, ChannelProvisioning provisioning,
+    OriginHandler(Origin origin, AuthorizeEndpoint authorize, TokenEndpoint token, ApiEndpoints api, ChannelProvisioning provisioning,
                   Controls controls, Faults faults, RequestLog requestLog, StandInState state, Json json) {
         this.origin = origin;
-        this.oauth = oauth;
+        this.authorize = authorize;
+        this.token = token;
         this.api = api;
         this.provisioning = provisioning;
         this.controls = controls;
@@ -104,10 +106,10 @@ final class OriginHandler implements HttpHandler {
             }
             if (origin.isMain()) {
                 if (path.equals("/oauth/authorize/") || path.equals("/oauth/authorize")) {
-                    return oauth.authorize(request);
+                    return authorize.authorize(request);
                 }
                 if (path.equals("/oauth/token/") || path.equals("/oauth/token")) {
-                    return oauth.token(request);
+                    return token.handle(request);
                 }
                 if (path.equals(ChannelProvisioning.PATH)) {
                     return provisioning.handle(request);
@@ -155,11 +157,11 @@ final class OriginHandler implements HttpHandler {
         } else if (status == 401) {
             StandInResponse response = StandInResponse.json(401, json.write(Map.of("detail", "Invalid token")));
             return request.path().startsWith("/api/")
-                    ? response.withHeader("WWW-Authenticate", ApiEndpoints.WWW_AUTHENTICATE) : response;
+                    ? response.withHeader("WWW-Authenticate", ApiAnswers.WWW_AUTHENTICATE) : response;
         } else if (status == 403) {
-            body.put("detail", ApiEndpoints.FORBIDDEN);
+            body.put("detail", ApiAnswers.FORBIDDEN);
         } else if (status == 404) {
-            body.put("detail", ApiEndpoints.NOT_FOUND);
+            body.put("detail", ApiAnswers.NOT_FOUND);
         } else {
             body.put("detail", "Stand-in fault: HTTP " + status);
         }
@@ -175,7 +177,7 @@ final class OriginHandler implements HttpHandler {
                     settings.rateLimitWindowSeconds(), state.now()));
         }
         if (status == 401 && request.path().startsWith("/api/")) {
-            return response.withHeader("WWW-Authenticate", ApiEndpoints.WWW_AUTHENTICATE);
+            return response.withHeader("WWW-Authenticate", ApiAnswers.WWW_AUTHENTICATE);
         }
         return response;
     }
@@ -209,7 +211,7 @@ final class OriginHandler implements HttpHandler {
     private void log(StandInRequest request, int status, String fault) {
         String grantType = null;
         if (request.path().startsWith("/oauth/token")) {
-            grantType = OAuthEndpoints.first(request.form(), "grant_type");
+            grantType = FormCodec.first(request.form(), "grant_type");
         }
         requestLog.add(new RequestLogEntry(origin.name(), request.method(), request.path(),
                 RequestLog.redactedQuery(request.query()), grantType, status, state.now(), fault));

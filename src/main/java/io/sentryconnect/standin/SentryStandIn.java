@@ -94,14 +94,15 @@ public final class SentryStandIn implements AutoCloseable {
             urls = new Urls(urlOf(main), Map.copyOf(regionUrls));
 
             controls = new Controls(fixtures, directory, state, faults, requestLog, rateLimiter, json, urls);
-            OAuthEndpoints oauth = new OAuthEndpoints(directory, state, json);
+            AuthorizeEndpoint authorize = new AuthorizeEndpoint(directory, state);
+            TokenEndpoint token = new TokenEndpoint(directory, state, json);
             ApiEndpoints api = new ApiEndpoints(directory, state, rateLimiter, json, urls);
             ChannelProvisioning provisioning = new ChannelProvisioning(fixtures, directory, state, json, urls);
             executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
-            main.createContext("/", new OriginHandler(Origin.MAIN, oauth, api, provisioning, controls, faults,
+            main.createContext("/", new OriginHandler(Origin.MAIN, authorize, token, api, provisioning, controls, faults,
                     requestLog, state, json));
             regionServers.forEach((region, server) -> server.createContext("/", new OriginHandler(Origin.region(region),
-                    oauth, api, provisioning, controls, faults, requestLog, state, json)));
+                    authorize, token, api, provisioning, controls, faults, requestLog, state, json)));
             for (HttpServer server : servers) {
                 server.setExecutor(executor);
                 server.start();
@@ -155,13 +156,13 @@ public final class SentryStandIn implements AutoCloseable {
 
     /** As {@link #approveNext(String, String)}, granting only the requested scopes that are in {@code grantedScopes}. */
     public void approveNext(String userId, String orgSlug, @Nullable List<String> grantedScopes) {
-        startedControls().queue(new StandInState.QueuedDecision(true, userId, orgSlug,
+        startedControls().queue(new Consents.QueuedDecision(true, userId, orgSlug,
                 grantedScopes == null ? null : List.copyOf(grantedScopes)));
     }
 
     /** The next authorize request is denied at once ({@code error=access_denied}). */
     public void denyNext() {
-        startedControls().queue(new StandInState.QueuedDecision(false, null, null, null));
+        startedControls().queue(new Consents.QueuedDecision(false, null, null, null));
     }
 
     /** Revokes the user's authorization for the organization; returns how many tokens were deleted. */

@@ -5,18 +5,13 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.function.UnaryOperator;
 
 /**
- * Everything the stand-in remembers, in memory: authorization codes, tokens, queued consent decisions, consent
- * pages in progress, issue changes and settings. Compound changes (redeeming a code, rotating a refresh token,
+ * Everything the stand-in remembers, in memory: authorization codes, tokens and settings, and (in their own types)
+ * queued consent decisions and consent pages in progress ({@link Consents}) and issue changes ({@link IssueChanges}). Compound changes (redeeming a code, rotating a refresh token,
  * revoking) run under this object's monitor, so two concurrent attempts never both win; reads of the token map
  * need no lock.
  */
@@ -24,7 +19,6 @@ final class StandInState {
 
     /** Sentry's {@code ApiGrant} lifetime. */
     static final Duration CODE_LIFETIME = Duration.ofMinutes(10);
-    private static final Duration PENDING_LIFETIME = Duration.ofHours(1);
 
     record AuthorizationCode(String code, String clientId, String redirectUri, List<String> scopes, String userId,
                              String orgId, @Nullable String codeChallenge, Instant expiresAt) {
@@ -56,20 +50,6 @@ final class StandInState {
         }
     }
 
-    /** A consent decision queued by {@code /_standin/next-authorization}, for a browser-less user. */
-    record QueuedDecision(boolean approve, @Nullable String userId, @Nullable String orgSlug,
-                          @Nullable List<String> grantedScopes) {
-    }
-
-    /** An authorize request whose consent page is open; {@code userId} is set once someone picked a user. */
-    record PendingAuthorization(String id, String clientId, String redirectUri, List<String> scopes,
-                                @Nullable String state, @Nullable String codeChallenge, @Nullable String userId,
-                                Instant createdAt) {
-        PendingAuthorization withUser(String user) {
-            return new PendingAuthorization(id, clientId, redirectUri, scopes, state, codeChallenge, user, createdAt);
-        }
-    }
-
     sealed interface TokenOutcome {
         record Issued(ApiToken token) implements TokenOutcome {
         }
@@ -89,14 +69,15 @@ final class StandInState {
     private final Map<String, AuthorizationCode> codes = new ConcurrentHashMap<>();
     private final Map<String, ApiToken> byAccess = new ConcurrentHashMap<>();
     private final Map<String, ApiToken> byRefresh = new ConcurrentHashMap<>();
-    private final Deque<QueuedDecision> decisions = new ConcurrentLinkedDeque<>();
-    private final Map<String, PendingAuthorization> pending = new ConcurrentHashMap<>();
-    private final Map<String, Fixtures.Issue> issues = new ConcurrentHashMap<>();
+    private final Consents consents;
+    private final IssueChanges issues;
     private volatile Settings settings = Settings.DEFAULTS;
 
     StandInState(Fixtures fixtures, Clock clock) {
         this.fixtures = fixtures;
         this.clock = clock;
+        this.consents = new Consents(clock);
+        this.issues = new IssueChanges(fixtures);
         reset();
     }
 
@@ -104,15 +85,23 @@ final class StandInState {
         codes.clear();
         byAccess.clear();
         byRefresh.clear();
-        decisions.clear();
-        pending.clear();
-        issues.clear();
-        fixtures.issues().forEach(i -> issues.put(i.id(), i));
+        consents.clear();
+        issues.reset();
         settings = Settings.DEFAULTS;
     }
 
     Instant now() {
         return clock.instant();
+    }
+
+    /** Queued consent decisions and open consent pages. */
+    Consents consents() {
+        return consents;
+    }
+
+    /** The issues, with the changes made through the API. */
+    IssueChanges issues() {
+        return issues;
     }
 
     Settings settings() {
@@ -248,60 +237,5 @@ final class StandInState {
                 .toList();
         affected.forEach(t -> store(t.withExpiresAt(now)));
         return affected.size();
-    }
-
-    // --- consent ------------------------------------------------------------------------------------------------
-
-    void enqueue(QueuedDecision decision) {
-        decisions.addLast(decision);
-    }
-
-    int queuedDecisions() {
-        return decisions.size();
-    }
-
-    Optional<QueuedDecision> nextDecision() {
-        return Optional.ofNullable(decisions.pollFirst());
-    }
-
-    PendingAuthorization beginConsent(String clientId, String redirectUri, List<String> scopes,
-                                      @Nullable String state, @Nullable String codeChallenge) {
-        Instant now = now();
-        pending.values().removeIf(p -> p.createdAt().plus(PENDING_LIFETIME).isBefore(now));
-        PendingAuthorization p = new PendingAuthorization(Secrets.token(), clientId, redirectUri, List.copyOf(scopes),
-                state, codeChallenge, null, now);
-        pending.put(p.id(), p);
-        return p;
-    }
-
-    Optional<PendingAuthorization> pendingConsent(@Nullable String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(pending.get(id));
-    }
-
-    void updateConsent(PendingAuthorization p) {
-        pending.replace(p.id(), p);
-    }
-
-    /** Removes the page's request: each consent page can be answered once. */
-    Optional<PendingAuthorization> finishConsent(@Nullable String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(pending.remove(id));
-    }
-
-    // --- issues -------------------------------------------------------------------------------------------------
-
-    List<Fixtures.Issue> issuesOf(String projectId) {
-        List<Fixtures.Issue> result = new ArrayList<>();
-        for (Fixtures.Issue seeded : fixtures.issuesOf(projectId)) {
-            result.add(issues.getOrDefault(seeded.id(), seeded));
-        }
-        return result;
-    }
-
-    Optional<Fixtures.Issue> issue(String id) {
-        return Optional.ofNullable(issues.get(id));
-    }
-
-    Optional<Fixtures.Issue> updateIssue(String id, UnaryOperator<Fixtures.Issue> change) {
-        return Optional.ofNullable(issues.computeIfPresent(id, (k, v) -> change.apply(v)));
     }
 }

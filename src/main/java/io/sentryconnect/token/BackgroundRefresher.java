@@ -52,7 +52,7 @@ public class BackgroundRefresher {
                 refresher.refresh(grant.grantId(), grant.version());
                 refreshed++;
             } catch (GrantRejectedException e) {
-                LOG.info("Background refresh: grant {} is {}", grant.grantId(), e.status());
+                LOG.info("Background refresh: grant {} is {}", grant.grantId(), e.status().value());
             } catch (TokenRequestFailed e) {
                 LOG.warn("Background refresh of grant {} failed ({}); retried when its lease ends", grant.grantId(), e.kind());
             } catch (RuntimeException e) {

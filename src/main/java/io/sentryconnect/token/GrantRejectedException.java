@@ -7,11 +7,11 @@ import java.util.UUID;
 /** The grant is revoked or disconnected: nothing may be sent to Sentry with it until the user reconnects. */
 public final class GrantRejectedException extends RuntimeException {
     private final UUID grantId;
-    private final String status;
-    private final String reason;
+    private final GrantStatus status;
+    private final StatusReason reason;
 
-    public GrantRejectedException(UUID grantId, String status, @Nullable String reason) {
-        super("grant " + grantId + " is " + status + (reason == null ? "" : " (" + reason + ")"), null, false, false);
+    public GrantRejectedException(UUID grantId, GrantStatus status, @Nullable StatusReason reason) {
+        super("grant " + grantId + " is " + status.value() + (reason == null ? "" : " (" + reason.value() + ")"), null, false, false);
         this.grantId = grantId;
         this.status = status;
         this.reason = reason;
@@ -21,13 +21,13 @@ public final class GrantRejectedException extends RuntimeException {
         return grantId;
     }
 
-    /** {@code revoked} or {@code disconnected}. */
-    public String status() {
+    /** {@link GrantStatus#REVOKED} or {@link GrantStatus#DISCONNECTED}. */
+    public GrantStatus status() {
         return status;
     }
 
     @Nullable
-    public String reason() {
+    public StatusReason reason() {
         return reason;
     }
 }

@@ -3,6 +3,7 @@ package io.sentryconnect.token;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.sentryconnect.sentry.profile.SentryProfile;
 
 import java.net.URI;
 import java.time.Duration;
@@ -34,12 +35,12 @@ public record SentryProperties(
 
     /** Sentry's authorization endpoint, {@code {base}/oauth/authorize/}. */
     public URI authorizationUrl() {
-        return URI.create(withoutTrailingSlash() + "/oauth/authorize/");
+        return URI.create(withoutTrailingSlash() + SentryProfile.SENTRY.oauth().authorizePath());
     }
 
     /** Sentry's token endpoint, {@code {base}/oauth/token/}. */
     public URI tokenUrl() {
-        return URI.create(withoutTrailingSlash() + "/oauth/token/");
+        return URI.create(withoutTrailingSlash() + SentryProfile.SENTRY.oauth().tokenPath());
     }
 
     private String withoutTrailingSlash() {

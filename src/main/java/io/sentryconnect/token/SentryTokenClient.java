@@ -7,11 +7,9 @@ import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.core.type.Argument;
-import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.client.exceptions.HttpClientException;
-import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.sentryconnect.http.HttpFailure;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
 import io.micronaut.security.oauth2.endpoint.token.request.DefaultTokenEndpointClient;
 import io.micronaut.security.oauth2.endpoint.token.request.TokenEndpointClient;
@@ -28,6 +26,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The two calls to Sentry's {@code /oauth/token/}: exchanging a code (with the PKCE verifier) and refreshing.
@@ -39,6 +38,7 @@ import java.util.List;
  */
 @Singleton
 public final class SentryTokenClient {
+    private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
     private final TokenEndpointClient tokenEndpoint;
     private final OauthClientConfiguration client;
     private final Clock clock;
@@ -82,43 +82,34 @@ public final class SentryTokenClient {
         SentryTokenResponse response;
         try {
             response = Mono.from(tokenEndpoint.sendRequest(new SentryTokenRequest(client, grant))).block();
-        } catch (HttpClientResponseException e) {
-            throw classify(e);
-        } catch (ReadTimeoutException e) {
-            throw new TokenRequestFailed(TokenRequestFailed.Kind.TIMEOUT, null, "Sentry's token endpoint timed out");
-        } catch (HttpClientException e) {
-            throw new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "Sentry's token endpoint could not be reached");
         } catch (RuntimeException e) {
-            throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response could not be read");
+            throw failed(HttpFailure.of(e));
         }
         return tokens(response);
     }
 
-    private TokenRequestFailed classify(HttpClientResponseException e) {
-        int status = e.code();
-        if (status == HttpStatus.TOO_MANY_REQUESTS.getCode()) {
+    private TokenRequestFailed failed(HttpFailure failure) {
+        int status = failure.status();
+        return switch (failure.kind()) {
+            case TIMEOUT -> new TokenRequestFailed(TokenRequestFailed.Kind.TIMEOUT, null, "Sentry's token endpoint timed out");
+            case UNREACHABLE -> new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null,
+                    "Sentry's token endpoint could not be reached");
             // A reset (epoch seconds), if whatever answered sent one, says when to come back; else the configured fallback.
-            long retryAfter = e.getResponse().getHeaders().getFirst("X-Sentry-Rate-Limit-Reset")
-                    .map(reset -> {
-                        try {
-                            return Math.max(1, Long.parseLong(reset.trim()) - clock.instant().getEpochSecond());
-                        } catch (NumberFormatException malformed) {
-                            return rateLimitedRetryAfterSeconds;
-                        }
-                    }).orElse(rateLimitedRetryAfterSeconds);
-            return new TokenRequestFailed(TokenRequestFailed.Kind.RATE_LIMITED, null, "Sentry's token endpoint answered 429", retryAfter);
-        }
-        if (status >= 500) {
-            return new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "Sentry's token endpoint answered " + status);
-        }
-        if (status >= 200 && status < 300) {
-            return new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response could not be read");
-        }
-        String error = e.getResponse().getBody(TokenErrorResponse.class)
-                .map(TokenErrorResponse::getError)
-                .map(Object::toString)
-                .orElse("unknown_error");
-        return new TokenRequestFailed(TokenRequestFailed.Kind.REJECTED, error, "Sentry's token endpoint answered " + status + " " + error);
+            case RATE_LIMITED -> new TokenRequestFailed(TokenRequestFailed.Kind.RATE_LIMITED, null,
+                    "Sentry's token endpoint answered 429", failure.response().getHeaders().getFirst(RATE_LIMIT.reset())
+                    .map(reset -> RATE_LIMIT.secondsUntilReset(reset, clock.instant()).orElse(rateLimitedRetryAfterSeconds))
+                    .orElse(rateLimitedRetryAfterSeconds));
+            case SERVER_ERROR -> new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null,
+                    "Sentry's token endpoint answered " + status);
+            case UNREADABLE -> new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response could not be read");
+            case REFUSED -> {
+                String error = failure.response().getBody(TokenErrorResponse.class)
+                        .map(TokenErrorResponse::getError)
+                        .map(Object::toString)
+                        .orElse("unknown_error");
+                yield new TokenRequestFailed(TokenRequestFailed.Kind.REJECTED, error, "Sentry's token endpoint answered " + status + " " + error);
+            }
+        };
     }
 
     private SentryTokens tokens(SentryTokenResponse response) {
@@ -129,7 +120,8 @@ public final class SentryTokenClient {
         Instant now = clock.instant();
         Instant expiresAt = expiresAt(response, now);
         List<String> scopes = response.getScope() == null ? List.of()
-                : Arrays.stream(response.getScope().split(" ")).filter(s -> !s.isBlank()).toList();
+                : Arrays.stream(response.getScope().split(Pattern.quote(SentryProfile.SENTRY.oauth().scopeSeparator())))
+                .filter(s -> !s.isBlank()).toList();
         String refresh = response.getRefreshToken();
         return new SentryTokens(Secret.of(response.getAccessToken()),
                 refresh == null || refresh.isBlank() ? null : Secret.of(refresh),

@@ -10,7 +10,7 @@ import java.util.UUID;
  *
  * @param grantId      the grant
  * @param tenantId     its tenant
- * @param status       {@code active}, {@code revoked} or {@code disconnected}
+ * @param status       where the grant stands
  * @param statusReason why it is not active, if it is not
  * @param version      bumped by every token write; a refresh re-checks it under the row lock
  * @param accessToken  null once disconnected
@@ -19,10 +19,10 @@ import java.util.UUID;
  * @param issuedAt     when the access token was received
  * @param expiresAt    when the access token expires
  */
-public record StoredTokens(UUID grantId, String tenantId, String status, @Nullable String statusReason, long version,
+public record StoredTokens(UUID grantId, String tenantId, GrantStatus status, @Nullable StatusReason statusReason, long version,
                            @Nullable Secret accessToken, @Nullable Secret refreshToken,
                            @Nullable Instant issuedAt, @Nullable Instant expiresAt) {
     public boolean active() {
-        return "active".equals(status);
+        return status == GrantStatus.ACTIVE;
     }
 }

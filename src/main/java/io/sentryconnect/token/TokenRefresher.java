@@ -109,7 +109,7 @@ public final class TokenRefresher {
             }
             if (current.refreshToken() == null) {
                 LOG.info("Grant {} revoked: its token was refused and it has no refresh token", grantId);
-                return revoke(current, "unauthorized");
+                return revoke(current, StatusReason.UNAUTHORIZED);
             }
             // A refresh of this very token that never came back may have been served by Sentry: its answer, and the
             // only copy of the rotated refresh token, were lost. Then a rejection now is no revocation by the user.
@@ -127,7 +127,7 @@ public final class TokenRefresher {
                 if (e.grantRejected()) {
                     LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
                     metrics.counter("sentry_connect.refreshes", "outcome", "rejected").increment();
-                    return revoke(current, earlierAnswerLost ? "refresh_lost" : "refresh_rejected");
+                    return revoke(current, earlierAnswerLost ? StatusReason.REFRESH_LOST : StatusReason.REFRESH_REJECTED);
                 }
                 LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
                 metrics.counter("sentry_connect.refreshes", "outcome", "failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
@@ -137,8 +137,8 @@ public final class TokenRefresher {
         return requireActive(result);
     }
 
-    private StoredTokens revoke(StoredTokens current, String reason) {
-        metrics.counter("sentry_connect.revocations", "reason", reason).increment();
+    private StoredTokens revoke(StoredTokens current, StatusReason reason) {
+        metrics.counter("sentry_connect.revocations", "reason", reason.value()).increment();
         return store.markRevoked(current, reason);
     }
 
@@ -150,7 +150,7 @@ public final class TokenRefresher {
     }
 
     private static GrantRejectedException gone(UUID grantId) {
-        return new GrantRejectedException(grantId, "disconnected", "deleted");
+        return new GrantRejectedException(grantId, GrantStatus.DISCONNECTED, StatusReason.DELETED);
     }
 
     private static StoredTokens await(CompletableFuture<StoredTokens> running) {

@@ -23,7 +23,7 @@ public interface TokenStore {
     StoredTokens saveRefreshed(StoredTokens before, SentryTokens fresh);
 
     /** Marks the grant revoked: Sentry rejected it for good. Tokens stay (encrypted) until disconnect. */
-    StoredTokens markRevoked(StoredTokens before, String reason);
+    StoredTokens markRevoked(StoredTokens before, StatusReason reason);
 
     /**
      * Claims up to {@code limit} active grants whose token is due, for {@code lease}: rows are picked with

@@ -5,6 +5,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MutableHttpResponse;
+import io.sentryconnect.AsIs;
 
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class HtmlPages {
                 code{background:#f2eef6;padding:.1rem .3rem;border-radius:.2rem}</style></head>
                 <body><h1>%s</h1><p id="message">%s</p><p>Error code: <code id="code">%s</code></p></body></html>
                 """.formatted(escape(title), escape(title), escape(message), escape(code));
-        return PluginErrorFormat.asIs(HttpResponse.<String>status(HttpStatus.valueOf(status)).contentType(MediaType.TEXT_HTML_TYPE).body(html));
+        return AsIs.mark(HttpResponse.<String>status(HttpStatus.valueOf(status)).contentType(MediaType.TEXT_HTML_TYPE).body(html));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.web.router.RouteAttributes;
+import io.sentryconnect.AsIs;
 import io.sentryconnect.Endpoints;
 
 
@@ -22,9 +23,6 @@ import io.sentryconnect.Endpoints;
  */
 @ServerFilter("/**")
 public final class PluginErrorFormat implements Ordered {
-    /** A response attribute: this error answer is meant as it is (Sentry's own answer passed through, a browser page). */
-    private static final String AS_IS = PluginErrorFormat.class.getName() + ".asIs";
-
     private final Endpoints endpoints;
 
     PluginErrorFormat(Endpoints endpoints) {
@@ -55,7 +53,7 @@ public final class PluginErrorFormat implements Ordered {
 
     private static void replaceFrameworkError(MutableHttpResponse<?> response) {
         int status = response.code();
-        if (status < 400 || response.getAttribute(AS_IS).isPresent()) {
+        if (status < 400 || AsIs.marked(response)) {
             return;
         }
         boolean ours = response.getContentType().map(type -> type.toString().startsWith(ApiProblemHandler.PROBLEM_JSON))
@@ -81,12 +79,6 @@ public final class PluginErrorFormat implements Ordered {
     private static boolean managementEndpoint(HttpRequest<?> request) {
         return RouteAttributes.getRouteInfo(request).map(route -> route.getDeclaringType().getName())
                 .filter(type -> type.startsWith("io.micronaut.management.")).isPresent();
-    }
-
-    /** Marks an error answer that must reach the caller as it is. */
-    public static <T extends MutableHttpResponse<?>> T asIs(T response) {
-        response.setAttribute(AS_IS, Boolean.TRUE);
-        return response;
     }
 
     static ApiProblem problemFor(HttpStatus status) {

@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.Endpoints;
+import io.sentryconnect.Inputs;
 
 import java.util.List;
 import java.util.Map;

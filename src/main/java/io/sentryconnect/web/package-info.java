@@ -1,5 +1,6 @@
 /**
- * The edges of HTTP: problem+json for every API error (one mapping place), readable HTML pages for browser errors.
- * Holds no business rules: feature packages throw {@link io.sentryconnect.web.ApiProblem}s, this package renders them.
+ * The edges of HTTP: problem+json for every API error (one mapping place, {@link io.sentryconnect.web.DomainProblems}),
+ * readable HTML pages for browser errors. Holds no business rules: feature packages throw domain exceptions
+ * ({@link io.sentryconnect.SentryConnectException}), this package renders them; no feature package imports this one.
  */
 package io.sentryconnect.web;

@@ -29,13 +29,22 @@ import java.util.Map;
 /** What every benchmark shares: the processes, the stand-in's controls over HTTP, a link flow, and statistics. */
 final class Bench {
     static final String RETURN_TO = "https://platform.example/settings/integrations";
-    /** JVM options of every service process, printed with the figures. */
-    static final List<String> SERVICE_JVM = List.of("-Xmx512m");
+    /** JVM options of every service process, printed with the figures; {@code -Dbench.service-jvm} adds some (a profiler). */
+    static final List<String> SERVICE_JVM = serviceJvm();
     static final JsonMapper JSON = JsonMapper.createDefault();
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private Bench() {
+    }
+
+    private static List<String> serviceJvm() {
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        String extra = System.getProperty("bench.service-jvm", "").trim();
+        if (!extra.isEmpty()) {
+            options.addAll(Arrays.asList(extra.split("\\s+")));
+        }
+        return List.copyOf(options);
     }
 
     /** The machine and its load, for the record. */

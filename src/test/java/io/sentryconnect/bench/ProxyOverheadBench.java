@@ -4,6 +4,7 @@ import io.sentryconnect.support.ServiceProcess;
 import io.sentryconnect.support.TcpProxy;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.EncryptionProperties;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.TokenCipher;
 
 import java.net.URI;
@@ -14,91 +15,82 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Benchmark 1 (proxy overhead) and 5 (footprint). The same GET — a project list of 2 projects — once through
- * {@code /api/v1/grants/{id}/sentry/…} and once straight to the stand-in's region with the grant's own token,
- * alternating direct/proxied phases in one run: at a fixed rate (added latency) and closed-loop (throughput).
- * Then the database round trips of a proxied call, counted at a TCP proxy in front of PostgreSQL by a second
- * service process. The stand-in and the service are processes of their own.
+ * Benchmark 1 (proxy overhead) and 5 (footprint). The same GET — a project list of 2 projects — three ways, with
+ * {@code wrk} at 1 connection (latency) and 16 connections (throughput), two rounds in one run: straight to the
+ * stand-in's region with the grant's own token; through nginx in front of the region, injecting the token (the
+ * peer: a plain gateway); and through {@code /api/v1/grants/{id}/sentry/…}. Then the database round trips of a
+ * proxied call, counted at a TCP proxy in front of PostgreSQL by a second service process. The stand-in, nginx and
+ * the service are processes of their own.
  */
 public final class ProxyOverheadBench {
-    private static final int RATE = Integer.getInteger("bench.rate", 200);
-    private static final Duration FIXED_PHASE = Duration.ofSeconds(Long.getLong("bench.fixed-seconds", 15));
-    private static final Duration SATURATION_PHASE = Duration.ofSeconds(Long.getLong("bench.saturation-seconds", 10));
-    private static final int WORKERS = Integer.getInteger("bench.workers", 16);
+    private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.wrk-seconds", 8));
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     /** The test configuration's keys (application-test.yml): the service processes run in the test environment. */
     private static final EncryptionProperties TEST_KEYS = new EncryptionProperties(2, Map.of(
             "1", "BWCWDW6bZAZwrHpSll+Fb+Tcd6zMceJ+T7GORt0mYCA=",
             "2", "1LnNN+KE5wF//pK1rEqlGEGbslPiXfc1ML5sJQM1ETk="));
+    private static final String PATH = "organizations/acme/projects/";
 
     private ProxyOverheadBench() {
+    }
+
+    /** One way of sending the GET: its URL and headers, and its figures of each round. */
+    private record Arm(String name, String url, Map<String, String> headers, List<Wrk.Result> single, List<Wrk.Result> sixteen) {
+        Arm(String name, String url, Map<String, String> headers) {
+            this(name, url, headers, new ArrayList<>(), new ArrayList<>());
+        }
     }
 
     public static void main(String[] args) throws Exception {
         Bench.printMachine("proxy overhead and footprint");
         try (Bench.StandInProcess standIn = new Bench.StandInProcess()) {
             ServiceProcess service = Bench.service("bench-proxy", standIn, Map.of());
-            Duration startup;
             try {
-                startup = service.awaitHealthy(Duration.ofMinutes(3));
+                Duration startup = service.awaitHealthy(Duration.ofMinutes(3));
                 long idleRss = service.residentKiB();
                 String tenant = "t-bench-proxy";
                 String jwt = Bench.jwt(service, tenant, "u1");
                 String grantId = Bench.link(service.url(), standIn, jwt, "1", "acme");
                 Map<String, Object> row = TestDatabase.query("SELECT region_url, access_token FROM sentry_connect_grant WHERE id = ?::uuid", grantId).get(0);
                 String token = new TokenCipher(TEST_KEYS).decrypt((byte[]) row.get("access_token"),
-                        "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + grantId + ":access").reveal();
-                HttpRequest direct = HttpRequest.newBuilder(URI.create(row.get("region_url") + "/api/0/organizations/acme/projects/"))
-                        .header("Authorization", "Bearer " + token).header("Accept", "application/json").build();
-                HttpRequest proxied = HttpRequest.newBuilder(URI.create(service.url() + "/api/v1/grants/" + grantId
-                        + "/sentry/organizations/acme/projects/")).header("Authorization", "Bearer " + jwt).header("Accept", "application/json").build();
-                String directBody = Bench.send(direct).body();
-                if (!directBody.equals(Bench.send(proxied).body())) {
-                    throw new IllegalStateException("the proxied body differs from the direct one");
-                }
+                        AssociatedData.grantToken(tenant, UUID.fromString(grantId), "access")).reveal();
+                URI region = URI.create((String) row.get("region_url"));
                 System.out.printf(Locale.ROOT, "service: started in %d ms (process start to /health UP), RSS %d MiB idle, JVM %s%n",
                         startup.toMillis(), idleRss / 1024, Bench.SERVICE_JVM);
-
-                RssSampler rss = new RssSampler(service);
-                rss.start();
-                closedLoop(direct, WORKERS, Duration.ofSeconds(8));
-                closedLoop(proxied, WORKERS, Duration.ofSeconds(8));
-                System.out.println("warm-up done; load " + Bench.loadAverage());
-
-                List<Bench.Samples> directFixed = new ArrayList<>();
-                List<Bench.Samples> proxiedFixed = new ArrayList<>();
-                for (int round = 0; round < 2; round++) {
-                    directFixed.add(fixedRate(direct, RATE, FIXED_PHASE));
-                    proxiedFixed.add(fixedRate(proxied, RATE, FIXED_PHASE));
+                try (Nginx nginx = new Nginx(region, token)) {
+                    Arm direct = new Arm("direct", region + "/api/0/" + PATH,
+                            Map.of("Authorization", "Bearer " + token, "Accept", "application/json"));
+                    Arm gateway = new Arm("nginx", nginx.apiUrl() + PATH, Map.of("Accept", "application/json"));
+                    Arm proxied = new Arm("sentry-connect", service.url() + "/api/v1/grants/" + grantId + "/sentry/" + PATH,
+                            Map.of("Authorization", "Bearer " + jwt, "Accept", "application/json"));
+                    List<Arm> arms = List.of(direct, gateway, proxied);
+                    String expected = Bench.send(get(direct)).body();
+                    for (Arm arm : arms) {
+                        if (!expected.equals(Bench.send(get(arm)).body())) {
+                            throw new IllegalStateException(arm.name() + ": the body differs from the direct one");
+                        }
+                    }
+                    RssSampler rss = new RssSampler(service);
+                    rss.start();
+                    for (Arm arm : arms) {
+                        Wrk.run(arm.url(), arm.headers(), 16, Duration.ofSeconds(5));
+                    }
+                    System.out.println("warm-up done; load " + Bench.loadAverage());
+                    for (int round = 0; round < ROUNDS; round++) {
+                        for (Arm arm : arms) {
+                            arm.single().add(checked(arm, Wrk.run(arm.url(), arm.headers(), 1, PHASE)));
+                            arm.sixteen().add(checked(arm, Wrk.run(arm.url(), arm.headers(), 16, PHASE)));
+                        }
+                    }
+                    rss.stop();
+                    print(direct, gateway, proxied);
+                    System.out.printf(Locale.ROOT, "service RSS under this load: max %d MiB, at the end %d MiB%n", rss.max.get() / 1024, service.residentKiB() / 1024);
                 }
-                System.out.printf(Locale.ROOT, "fixed rate %d req/s, %d s phases, alternating direct/proxied twice (ms):%n", RATE, FIXED_PHASE.toSeconds());
-                for (int round = 0; round < 2; round++) {
-                    Bench.Samples d = directFixed.get(round);
-                    Bench.Samples p = proxiedFixed.get(round);
-                    System.out.printf(Locale.ROOT, "  round %d: direct p50 %.2f p99 %.2f (n=%d) | proxied p50 %.2f p99 %.2f (n=%d) | added p50 %.2f p99 %.2f%n",
-                            round + 1, d.quantileMs(0.5), d.quantileMs(0.99), d.size(), p.quantileMs(0.5), p.quantileMs(0.99), p.size(),
-                            p.quantileMs(0.5) - d.quantileMs(0.5), p.quantileMs(0.99) - d.quantileMs(0.99));
-                }
-
-                double[] directRps = new double[2];
-                double[] proxiedRps = new double[2];
-                for (int round = 0; round < 2; round++) {
-                    directRps[round] = closedLoop(direct, WORKERS, SATURATION_PHASE);
-                    proxiedRps[round] = closedLoop(proxied, WORKERS, SATURATION_PHASE);
-                }
-                System.out.printf(Locale.ROOT, "saturation, %d closed-loop workers, %d s phases (req/s):%n", WORKERS, SATURATION_PHASE.toSeconds());
-                for (int round = 0; round < 2; round++) {
-                    System.out.printf(Locale.ROOT, "  round %d: direct %.0f | proxied %.0f | ratio proxied/direct %.2f%n",
-                            round + 1, directRps[round], proxiedRps[round], proxiedRps[round] / directRps[round]);
-                }
-                rss.stop();
-                System.out.printf(Locale.ROOT, "service RSS under this load: max %d MiB, at the end %d MiB%n", rss.max.get() / 1024, service.residentKiB() / 1024);
             } finally {
                 service.close();
             }
@@ -106,6 +98,46 @@ public final class ProxyOverheadBench {
         }
         System.out.println("load average at the end: " + Bench.loadAverage());
         System.exit(0);
+    }
+
+    private static HttpRequest get(Arm arm) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(arm.url()));
+        arm.headers().forEach(request::header);
+        return request.build();
+    }
+
+    private static Wrk.Result checked(Arm arm, Wrk.Result result) {
+        if (!result.errors().isEmpty()) {
+            System.out.println("  " + arm.name() + ": " + result.errors());
+        }
+        return result;
+    }
+
+    /** The three arms of each round, then the goals as ratios of figures measured in the same round. */
+    private static void print(Arm direct, Arm gateway, Arm proxied) {
+        System.out.printf(Locale.ROOT, "wrk, %d s per arm and connection count, %d rounds (latency ms, throughput req/s):%n",
+                PHASE.toSeconds(), ROUNDS);
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Arm arm : List.of(direct, gateway, proxied)) {
+                Wrk.Result one = arm.single().get(round);
+                System.out.printf(Locale.ROOT, "  round %d %-15s 1 conn p50 %.3f p99 %.3f | 16 conns %.0f req/s (p50 %.3f p99 %.3f)%n",
+                        round + 1, arm.name(), one.p50Ms(), one.p99Ms(), arm.sixteen().get(round).requestsPerSecond(),
+                        arm.sixteen().get(round).p50Ms(), arm.sixteen().get(round).p99Ms());
+            }
+            double base = direct.single().get(round).p50Ms();
+            double nginxAdded = gateway.single().get(round).p50Ms() - base;
+            double ourAdded = proxied.single().get(round).p50Ms() - base;
+            double p99Ratio = proxied.single().get(round).p99Ms() / gateway.single().get(round).p99Ms();
+            double throughput = proxied.sixteen().get(round).requestsPerSecond() / gateway.sixteen().get(round).requestsPerSecond();
+            System.out.printf(Locale.ROOT, "  round %d goals: added p50 %.3f ms (nginx %.3f ms): %s <= 0.2 ms, %.1f x nginx's %s <= 4 | "
+                            + "p99 %.2f x nginx's %s <= 2 | 16-conn throughput %.2f x nginx's %s >= 0.5%n",
+                    round + 1, ourAdded, nginxAdded, verdict(ourAdded <= 0.2), ourAdded / nginxAdded, verdict(ourAdded <= 4 * nginxAdded),
+                    p99Ratio, verdict(p99Ratio <= 2), throughput, verdict(throughput >= 0.5));
+        }
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "MISSED";
     }
 
     /** A second service process whose database connections pass a counting TCP proxy. */
@@ -150,68 +182,6 @@ public final class ProxyOverheadBench {
                 counted.close();
             }
         }
-    }
-
-    /** Requests sent at fixed intervals whatever the answers do; latency counts from the planned send time. */
-    static Bench.Samples fixedRate(HttpRequest request, int rate, Duration duration) {
-        Bench.Samples samples = new Bench.Samples();
-        AtomicLong errors = new AtomicLong();
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        long total = duration.toSeconds() * rate;
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (long i = 0; i < total; i++) {
-            long planned = start + i * interval;
-            long wait = planned - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            pending.add(Bench.HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
-                if (error != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
-                } else {
-                    samples.add(System.nanoTime() - planned);
-                }
-            }));
-        }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> null).join();
-        if (errors.get() > 0) {
-            System.out.println("  errors: " + errors.get());
-        }
-        return samples;
-    }
-
-    /** {@code workers} threads sending back to back for {@code duration}; returns completed requests per second. */
-    static double closedLoop(HttpRequest request, int workers, Duration duration) throws InterruptedException {
-        AtomicLong done = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long end = System.nanoTime() + duration.toNanos();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            Thread thread = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    try {
-                        if (Bench.HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode() == 200) {
-                            done.incrementAndGet();
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                }
-            });
-            threads.add(thread);
-        }
-        long start = System.nanoTime();
-        threads.forEach(Thread::start);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        if (errors.get() > 0) {
-            System.out.println("  errors: " + errors.get());
-        }
-        return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 
     /** Samples the service's resident memory every 250 ms. */

@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Benchmark 4: 1,000,000 grants (10,000 tenants × 10 users × 10 organizations; 90% active, 7% revoked, 3%
  * disconnected; token ages spread so that about 1% of active grants are due for refresh) in a throw-away schema,
  * bulk-inserted with {@code generate_series}; ciphertexts are dummy bytes, since no row here is ever decrypted.
- * Times the service's own queries (the SQL of {@code GrantRepository}) over JDBC and prints their plans, then the
+ * Times the service's own queries (the SQL of the grant package's queries) over JDBC and prints their plans, then the
  * listing endpoint over HTTP through a service process on the same schema.
  */
 public final class ScaleBench {

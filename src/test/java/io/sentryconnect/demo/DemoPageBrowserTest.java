@@ -47,6 +47,7 @@ class DemoPageBrowserTest extends IntegrationTest {
     private WebDriver driver;
     private WebDriverWait wait;
     private String user;
+    private String mainWindow;
 
     @Override
     protected Map<String, String> extraProperties() {
@@ -140,6 +141,7 @@ class DemoPageBrowserTest extends IntegrationTest {
         String user = openAndSignIn("dave");
         int sentryRequests = standIn.requests(null).size();
         click(By.id("connect"));
+        intoPopup();
         wait.until(ExpectedConditions.urlContains("/connect/sentry/start"));
         assertEquals(user, text(By.id("user")));
         click(By.id("cancel"));
@@ -170,6 +172,7 @@ class DemoPageBrowserTest extends IntegrationTest {
         driver = browser.driver();
         wait = new WebDriverWait(driver, TIMEOUT, Duration.ofMillis(50));
         driver.get(serviceUrl() + "/");
+        mainWindow = driver.getWindowHandle();
         waitReady();
         assertEquals(serviceUrl() + "/demo", driver.getCurrentUrl(), "/ leads to the demo");
         WebElement tenant = waitVisible(By.id("tenant"));
@@ -187,6 +190,7 @@ class DemoPageBrowserTest extends IntegrationTest {
 
     /** Our confirmation page names the demo's tenant and the signed-in user; the person continues to Sentry. */
     private void continueToSentry() {
+        intoPopup();
         wait.until(ExpectedConditions.urlContains("/connect/sentry/start"));
         assertEquals(TENANT, text(By.id("tenant")));
         assertEquals(user, text(By.id("user")));
@@ -207,7 +211,16 @@ class DemoPageBrowserTest extends IntegrationTest {
         backOnDemo();
     }
 
+    /** Connect opens Sentry's consent in a popup (the Connect button script): the steps there happen in it. */
+    private void intoPopup() {
+        wait.until(d -> d.getWindowHandles().size() == 2);
+        driver.switchTo().window(driver.getWindowHandles().stream().filter(h -> !h.equals(mainWindow)).findFirst().orElseThrow());
+    }
+
+    /** The popup closes itself on the way back, and the demo page shows the outcome. */
     private void backOnDemo() {
+        wait.until(d -> d.getWindowHandles().size() == 1);
+        driver.switchTo().window(mainWindow);
         wait.until(ExpectedConditions.urlToBe(serviceUrl() + "/demo"));
         waitReady();
     }

@@ -11,6 +11,7 @@ import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
@@ -76,7 +77,7 @@ class LinkFlowTest extends IntegrationTest {
         // The verifiers and tokens as they were stored, decrypted: every one of them must be absent from the logs.
         // (The one state whose verifier a test overwrote with garbage holds no secret and is passed over.)
         for (Map<String, Object> row : TestDatabase.query("SELECT state_hash, code_verifier FROM sentry_connect_link_state WHERE length(code_verifier) > 5")) {
-            String ad = "sentry-connect:link-state:" + HexFormat.of().formatHex((byte[]) row.get("state_hash")) + ":code_verifier";
+            String ad = AssociatedData.linkStateVerifier((byte[]) row.get("state_hash"));
             secretsSeen.add(cipher.decrypt((byte[]) row.get("code_verifier"), ad).reveal());
         }
         for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant WHERE access_token IS NOT NULL")) {

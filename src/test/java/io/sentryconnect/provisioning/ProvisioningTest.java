@@ -12,6 +12,8 @@ import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.sentry.profile.SentryProfile;
+import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +48,7 @@ class ProvisioningTest extends IntegrationTest {
     static final String PARTNER_SECRET = "standin-partner-secret-not-for-production";
     static final String WRONG_SECRET = "wrong-partner-secret-only-in-this-test";
     private static final String TENANT_PREFIX = "t-prov-";
+    private static final String PROVISIONING_PATH = SentryProfile.SENTRY.provisioning().path();
 
     @Inject
     SentryStandIn standIn;
@@ -101,8 +104,7 @@ class ProvisioningTest extends IntegrationTest {
     }
 
     private static String ad(Map<String, Object> row) {
-        String tenant = (String) row.get("tenant_id");
-        return "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":access";
+        return AssociatedData.grantToken((String) row.get("tenant_id"), (UUID) row.get("id"), "access");
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
@@ -167,7 +169,7 @@ class ProvisioningTest extends IntegrationTest {
     }
 
     private long provisioningCalls() {
-        return standIn.requests(SentryProvisioningClient.PATH).size();
+        return standIn.requests(PROVISIONING_PATH).size();
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String code, String field) {
@@ -281,19 +283,19 @@ class ProvisioningTest extends IntegrationTest {
     void aServerErrorIsRetriedAndALostAnswerIsRepairedByCallingAgain() {
         String tenant = tenant();
         String jwt = admin(tenant);
-        standIn.addFault(Fault.status(SentryProvisioningClient.PATH, 503, 1));
+        standIn.addFault(Fault.status(PROVISIONING_PATH, 503, 1));
         provisioned(jwt, body("us", "Backend"));
         assertEquals(2, provisioningCalls(), "one retry after the 503");
 
         String other = tenant();
         String otherJwt = admin(other);
-        standIn.addFault(Fault.status(SentryProvisioningClient.PATH, 503, 3));
+        standIn.addFault(Fault.status(PROVISIONING_PATH, 503, 3));
         assertProblem(provision(otherJwt, body("us")), 502, "sentry_unavailable", null);
         assertEquals(List.of(), grants(other));
 
         // Sentry creates the organization but its answer never arrives intact: nothing recorded, and the next call
         // finds the same organization instead of making a second one.
-        standIn.addFault(Fault.malformed(SentryProvisioningClient.PATH, 1));
+        standIn.addFault(Fault.malformed(PROVISIONING_PATH, 1));
         assertProblem(provision(otherJwt, body("us", "Backend")), 502, "sentry_unavailable", null);
         assertEquals(List.of(), grants(other));
         assertEquals(1, atSentry(other).size());
@@ -307,7 +309,7 @@ class ProvisioningTest extends IntegrationTest {
     @Test
     void aTimeoutIsRetriedThen504AndNothingIsRecorded() {
         String tenant = tenant();
-        standIn.addFault(Fault.delay(SentryProvisioningClient.PATH, 1500, 3));
+        standIn.addFault(Fault.delay(PROVISIONING_PATH, 1500, 3));
         assertProblem(provision(admin(tenant), body("us")), 504, "sentry_timeout", null);
         assertEquals(List.of(), grants(tenant));
         // The stand-in finishes the delayed requests after we gave up on them: let them land before the next test.

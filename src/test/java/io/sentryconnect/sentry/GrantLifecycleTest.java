@@ -234,7 +234,7 @@ class GrantLifecycleTest extends IntegrationTest {
         assertEquals(true, json.get("reconnect_required"));
         assertEquals(java.util.Set.of("id", "tenant_id", "user_id", "kind", "status", "status_reason", "organization", "sentry_user",
                 "scopes", "expires_at", "created_at", "updated_at", "last_refreshed_at", "reconnect_required"), json.keySet(),
-                "every field of api.md's grant JSON is present, even when null");
+                "every field of docs/api.md's grant JSON is present, even when null");
         assertTrue(json.containsKey("last_refreshed_at") && json.get("last_refreshed_at") == null);
     }
 

@@ -13,7 +13,6 @@ import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LinkDriver.Linked;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
-import io.sentryconnect.web.ApiProblem;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +146,7 @@ class OrgScopedTokenTest extends IntegrationTest {
         standIn.clearRequests();
         PlatformCaller caller = new PlatformCaller(grant.tenant(), "u1", false);
         for (String path : List.of("organizations/globex/projects/", "issues/1/", "users/me/", "")) {
-            ApiProblem problem = assertThrows(ApiProblem.class,
+            OutsideGrantOrganization problem = assertThrows(OutsideGrantOrganization.class,
                     () -> sentryApi.call(caller, UUID.fromString(grant.grantId()), SentryRequest.get(path)), path);
             assertEquals("outside_grant_organization", problem.code(), path);
         }

@@ -87,7 +87,7 @@ public final class TestDatabase {
         Object value = row.get(column + "_token");
         byte[] bytes = value instanceof byte[] raw ? raw : java.util.HexFormat.of().parseHex((String) value);
         String tenant = (String) row.get("tenant_id");
-        return cipher.decrypt(bytes, "sentry-connect:grant:" + tenant.length() + ":" + tenant + ":" + row.get("id") + ":" + column);
+        return cipher.decrypt(bytes, io.sentryconnect.token.AssociatedData.grantToken(tenant, UUID.fromString(String.valueOf(row.get("id"))), column));
     }
 
     public static Map<String, Object> properties() {

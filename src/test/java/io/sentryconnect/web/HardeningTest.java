@@ -1,5 +1,6 @@
 package io.sentryconnect.web;
 
+import io.sentryconnect.Inputs;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.events.EventRetention;

@@ -2,21 +2,17 @@ package io.sentryconnect.standin;
 
 import io.micronaut.core.annotation.Nullable;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /oauth/authorize/} and {@code /oauth/token/}, following Sentry's {@code oauth_authorize.py} and
- * {@code oauth_token.py}: the order of checks, the error names and the exact response shapes.
+ * {@code /oauth/authorize/}, following Sentry's {@code src/sentry/web/frontend/oauth_authorize.py}: the order of
+ * checks, the error names, the consent page and the redirects. The token endpoint is {@link TokenEndpoint}'s.
  */
-final class OAuthEndpoints {
+final class AuthorizeEndpoint {
 
     private static final String REINITIATE =
             "We were unable to complete your request. Please re-initiate the authorization flow.";
@@ -25,12 +21,10 @@ final class OAuthEndpoints {
 
     private final Directory directory;
     private final StandInState state;
-    private final Json json;
 
-    OAuthEndpoints(Directory directory, StandInState state, Json json) {
+    AuthorizeEndpoint(Directory directory, StandInState state) {
         this.directory = directory;
         this.state = state;
-        this.json = json;
     }
 
     // --- /oauth/authorize/ --------------------------------------------------------------------------------------
@@ -79,17 +73,17 @@ final class OAuthEndpoints {
                 return redirectError(redirectUri, "invalid_request", clientState);
             }
         }
-        Optional<StandInState.QueuedDecision> decision = state.nextDecision();
+        Optional<Consents.QueuedDecision> decision = state.consents().nextDecision();
         if (decision.isPresent()) {
             return decideAtOnce(decision.get(), client, redirectUri, scopes, clientState, challenge);
         }
-        StandInState.PendingAuthorization pending = state.beginConsent(client.clientId(), redirectUri, scopes,
+        Consents.PendingAuthorization pending = state.consents().beginConsent(client.clientId(), redirectUri, scopes,
                 clientState, challenge);
         return StandInResponse.html(200, AuthorizePage.login(pending, client, directory.users()))
                 .withHeader("Cache-Control", "no-store");
     }
 
-    private StandInResponse decideAtOnce(StandInState.QueuedDecision decision, Fixtures.OAuthClient client,
+    private StandInResponse decideAtOnce(Consents.QueuedDecision decision, Fixtures.OAuthClient client,
                                          String redirectUri, List<String> scopes, @Nullable String clientState,
                                          @Nullable String challenge) {
         if (!decision.approve()) {
@@ -109,15 +103,15 @@ final class OAuthEndpoints {
 
     private StandInResponse answerConsentPage(StandInRequest request) {
         Map<String, List<String>> form = request.form();
-        Optional<StandInState.PendingAuthorization> found = state.pendingConsent(first(form, "request"));
+        Optional<Consents.PendingAuthorization> found = state.consents().pendingConsent(FormCodec.first(form, "request"));
         if (found.isEmpty()) {
             return errorPage(REINITIATE);
         }
-        StandInState.PendingAuthorization pending = found.get();
+        Consents.PendingAuthorization pending = found.get();
         Fixtures.OAuthClient client = directory.client(pending.clientId()).orElseThrow();
-        String op = first(form, "op");
+        String op = FormCodec.first(form, "op");
         if ("login".equals(op)) {
-            Optional<Fixtures.User> user = directory.user(first(form, "user_id"));
+            Optional<Fixtures.User> user = directory.user(FormCodec.first(form, "user_id"));
             if (user.isEmpty()) {
                 return errorPage(REINITIATE);
             }
@@ -125,21 +119,21 @@ final class OAuthEndpoints {
             if (organizations.isEmpty()) {
                 return errorPage(NO_ORGANIZATION);
             }
-            state.updateConsent(pending.withUser(user.get().id()));
+            state.consents().updateConsent(pending.withUser(user.get().id()));
             return StandInResponse.html(200, AuthorizePage.consent(pending, client, user.get(), organizations))
                     .withHeader("Cache-Control", "no-store");
         }
         if (!"approve".equals(op) && !"deny".equals(op)) {
             return errorPage(REINITIATE);
         }
-        if (pending.userId() == null || !pending.userId().equals(first(form, "user_id"))
-                || state.finishConsent(pending.id()).isEmpty()) {
+        if (pending.userId() == null || !pending.userId().equals(FormCodec.first(form, "user_id"))
+                || state.consents().finishConsent(pending.id()).isEmpty()) {
             return errorPage(REINITIATE);
         }
         if ("deny".equals(op)) {
             return redirectError(pending.redirectUri(), "access_denied", pending.state());
         }
-        String picked = first(form, "org") != null ? first(form, "org") : first(form, "selected_organization_id");
+        String picked = FormCodec.first(form, "org") != null ? FormCodec.first(form, "org") : FormCodec.first(form, "selected_organization_id");
         if (blank(picked)) {
             return redirectError(pending.redirectUri(), "invalid_request", pending.state());
         }
@@ -150,118 +144,6 @@ final class OAuthEndpoints {
         String code = state.issueCode(pending.clientId(), pending.redirectUri(), pending.scopes(), pending.userId(),
                 org.get().id(), pending.codeChallenge());
         return redirectCode(pending.redirectUri(), code, pending.state());
-    }
-
-    // --- /oauth/token/ ------------------------------------------------------------------------------------------
-
-    /**
-     * {@code OAuthTokenView.post} in {@code src/sentry/web/frontend/oauth_token.py}, in its order: {@code grant_type}
-     * first (missing: {@code invalid_request}, unknown: {@code unsupported_grant_type}, whatever the credentials),
-     * then the client's credentials (both methods at once: {@code invalid_request}; none, malformed or wrong:
-     * {@code invalid_client}), then the grant. Sentry's tests: {@code tests/sentry/web/frontend/test_oauth_token.py}.
-     */
-    StandInResponse token(StandInRequest request) {
-        if (!"POST".equals(request.method())) {
-            return StandInResponse.empty(405).withHeader("Allow", "POST");
-        }
-        Map<String, List<String>> form = request.form();
-        String grantType = first(form, "grant_type");
-        if (blank(grantType)) {
-            return tokenError(400, "invalid_request");
-        }
-        if (!grantType.equals("authorization_code") && !grantType.equals("refresh_token")) {
-            return tokenError(400, "unsupported_grant_type");
-        }
-        String clientId;
-        String clientSecret;
-        String authorization = request.header("Authorization");
-        String bodyId = first(form, "client_id");
-        String bodySecret = first(form, "client_secret");
-        boolean bodyCredentials = !blank(bodyId) || !blank(bodySecret);
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
-                && !authorization.substring(6).isBlank()) {
-            if (bodyCredentials) {
-                // RFC 6749 §2.3: a client must not use more than one authentication method.
-                return tokenError(400, "invalid_request");
-            }
-            String[] basic = decodeBasic(authorization.substring(6).trim());
-            if (basic == null) {
-                return tokenError(401, "invalid_client");
-            }
-            clientId = basic[0];
-            clientSecret = basic[1];
-        } else {
-            clientId = bodyId;
-            clientSecret = bodySecret;
-        }
-        if (blank(clientId) || blank(clientSecret)) {
-            return tokenError(401, "invalid_client");
-        }
-        Optional<Fixtures.OAuthClient> client = directory.client(clientId);
-        if (client.isEmpty() || !constantTimeEquals(client.get().clientSecret(), clientSecret)) {
-            return tokenError(401, "invalid_client");
-        }
-        StandInState.TokenOutcome outcome;
-        if (grantType.equals("authorization_code")) {
-            outcome = state.redeem(first(form, "code"), clientId, first(form, "redirect_uri"), first(form, "code_verifier"));
-        } else {
-            String refreshToken = first(form, "refresh_token");
-            if (blank(refreshToken) || !blank(first(form, "scope"))) {
-                return tokenError(400, "invalid_request");
-            }
-            outcome = state.refresh(refreshToken, clientId);
-        }
-        if (outcome instanceof StandInState.TokenOutcome.Refused refused) {
-            return tokenError(400, refused.error());
-        }
-        return tokenResponse(((StandInState.TokenOutcome.Issued) outcome).token());
-    }
-
-    private StandInResponse tokenResponse(StandInState.ApiToken token) {
-        Fixtures.User user = directory.user(token.userId()).orElseThrow();
-        Map<String, Object> userJson = new LinkedHashMap<>();
-        userJson.put("id", user.id());
-        userJson.put("name", user.name());
-        userJson.put("email", user.email());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("access_token", token.accessToken());
-        body.put("refresh_token", token.refreshToken());
-        body.put("expires_in", Math.max(0, Duration.between(state.now(), token.expiresAt()).getSeconds()));
-        body.put("expires_at", Times.format(token.expiresAt()));
-        body.put("token_type", "Bearer");
-        // The token's scopes, which carry the hierarchy added when it was saved (Scopes.withHierarchy).
-        body.put("scope", String.join(" ", token.scopes()));
-        body.put("user", userJson);
-        body.put("organization_id", token.orgId());
-        return noStore(StandInResponse.json(200, json.write(body)));
-    }
-
-    private StandInResponse tokenError(int status, String error) {
-        StandInResponse response = noStore(StandInResponse.json(status, json.write(Map.of("error", error))));
-        if (status == 401) {
-            response = response.withHeader("WWW-Authenticate", "Basic realm=\"oauth\"");
-        }
-        return response;
-    }
-
-    /** Sentry's {@code never_cache}: token responses must not be cached (RFC 6749 §5.1). */
-    private static StandInResponse noStore(StandInResponse response) {
-        return response.withHeader("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private");
-    }
-
-    /** {@code base64(urlencode(id) ":" urlencode(secret))} as RFC 6749 §2.3.1 asks; null when malformed. */
-    @Nullable
-    private static String[] decodeBasic(String encoded) {
-        try {
-            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                return null;
-            }
-            return new String[] {FormCodec.decode(decoded.substring(0, colon)), FormCodec.decode(decoded.substring(colon + 1))};
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------
@@ -306,17 +188,7 @@ final class OAuthEndpoints {
         return uri + (uri.contains("?") ? "&" : "?") + String.join("&", pairs);
     }
 
-    @Nullable
-    static String first(Map<String, List<String>> values, String name) {
-        List<String> list = values.get(name);
-        return list == null || list.isEmpty() ? null : list.get(0);
-    }
-
     private static boolean blank(@Nullable String s) {
         return s == null || s.isBlank();
-    }
-
-    private static boolean constantTimeEquals(String expected, String actual) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,4 +1,4 @@
-package io.sentryconnect.web;
+package io.sentryconnect;
 
 import io.micronaut.core.annotation.Nullable;
 
@@ -37,24 +37,24 @@ public final class Inputs {
         return false;
     }
 
-    /** The value unchanged, or a 400 problem naming the field; null stays null (the caller decides if it is required). */
+    /** The value unchanged, or {@link InvalidRequest} naming the field; null stays null (the caller decides if it is required). */
     @Nullable
     public static String text(String field, @Nullable String value, int max) {
         if (value == null) {
             return null;
         }
         if (value.length() > max) {
-            throw ApiProblem.invalidField(field, field + " is longer than " + max + " characters.");
+            throw new InvalidRequest(field, field + " is longer than " + max + " characters.");
         }
         if (hasControl(value)) {
-            throw ApiProblem.invalidField(field, field + " holds a control character.");
+            throw new InvalidRequest(field, field + " holds a control character.");
         }
         return value;
     }
 
     /**
      * A JSON boolean, strictly: only {@code true} and {@code false} (and null, absent); a string, a number or an array
-     * is a 400 problem naming the field. The request records declare such fields as {@code Object} so that the JSON
+     * is {@link InvalidRequest} naming the field. The request records declare such fields as {@code Object} so that the JSON
      * reader keeps what was sent instead of coercing {@code "true"}, {@code 2} or {@code [true]} to true.
      */
     @Nullable
@@ -62,23 +62,23 @@ public final class Inputs {
         if (value == null || value instanceof Boolean) {
             return (Boolean) value;
         }
-        throw ApiProblem.invalidField(field, field + " must be a JSON boolean (true or false).");
+        throw new InvalidRequest(field, field + " must be a JSON boolean (true or false).");
     }
 
     /**
      * A whole number from a query parameter, strictly: digits only (an optional minus), between {@code min} and
-     * {@code max}; {@code 0.5}, {@code true} or {@code 1e3} are a 400 problem naming the parameter, not a framework error.
+     * {@code max}; {@code 0.5}, {@code true} or {@code 1e3} are {@link InvalidRequest} naming the parameter, not a framework error.
      */
     public static int integer(String field, @Nullable String value, int fallback, int min, int max) {
         if (value == null) {
             return fallback;
         }
         if (!value.matches("-?[0-9]{1,9}")) {
-            throw ApiProblem.invalidField(field, field + " is a whole number between " + min + " and " + max + ".");
+            throw new InvalidRequest(field, field + " is a whole number between " + min + " and " + max + ".");
         }
         int number = Integer.parseInt(value);
         if (number < min || number > max) {
-            throw ApiProblem.invalidField(field, field + " is between " + min + " and " + max + ".");
+            throw new InvalidRequest(field, field + " is between " + min + " and " + max + ".");
         }
         return number;
     }

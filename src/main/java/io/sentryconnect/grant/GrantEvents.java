@@ -1,0 +1,23 @@
+package io.sentryconnect.grant;
+
+import io.sentryconnect.events.EventOutbox;
+import jakarta.inject.Singleton;
+
+/**
+ * Every grant change the platform hears about, appended to the outbox in the writer's transaction (the change and its
+ * event commit together), with the grant JSON of the API as its payload.
+ */
+@Singleton
+final class GrantEvents {
+    private final EventOutbox outbox;
+
+    GrantEvents(EventOutbox outbox) {
+        this.outbox = outbox;
+    }
+
+    /** Appends the event and answers the grant, so that a writer can {@code return emit(…)}. */
+    Grant emit(EventOutbox.Type type, Grant grant) {
+        outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant));
+        return grant;
+    }
+}

@@ -1,0 +1,139 @@
+package io.sentryconnect.grant;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.ClockFactory;
+import io.sentryconnect.events.EventOutbox;
+import io.sentryconnect.token.RefreshPolicy;
+import io.sentryconnect.token.SentryTokens;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Records completed OAuth links: a new grant, or an existing one updated in place (reconnect). */
+@Singleton
+public class LinkedGrants {
+    /** The row lock on the (tenant, user, org) grant: a concurrent link of the same org waits here, then updates. */
+    private static final String LOCK_OWNER_ORG = "SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ? "
+            + "AND org_id = ? FOR UPDATE";
+    /** The row lock of a reconnect: a disconnect or another reconnect of the grant waits until this one commits. */
+    private static final String LOCK_FOR_RECONNECT = "SELECT org_id FROM sentry_connect_grant WHERE id = ? AND tenant_id = ? FOR UPDATE";
+    /** The unique constraint decides between two concurrent first links: the loser inserts nothing and updates. */
+    private static final String INSERT = "INSERT INTO sentry_connect_grant (id, tenant_id, user_id, kind, status, org_id, "
+            + "org_slug, org_name, region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, "
+            + "refresh_token, token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at, key_id, "
+            + "refresh_due_at) VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?) "
+            + "ON CONFLICT ON CONSTRAINT sentry_connect_grant_owner_org_uq DO NOTHING RETURNING " + GrantRows.COLUMNS;
+    /** Bumps token_version: a refresh that read the old tokens sees the change under the row lock and does not overwrite it. */
+    private static final String UPDATE = "UPDATE sentry_connect_grant SET status = 'active', status_reason = NULL, org_id = ?, "
+            + "org_slug = ?, org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, "
+            + "scopes = ?, access_token = ?, refresh_token = ?, token_issued_at = ?, expires_at = ?, key_id = ?, "
+            + "refresh_due_at = ?, refresh_claimed_until = NULL, token_version = token_version + 1, updated_at = ? "
+            + "WHERE id = ? RETURNING " + GrantRows.COLUMNS;
+
+    private final JdbcOperations jdbc;
+    private final TokenColumns tokens;
+    private final RefreshPolicy refreshPolicy;
+    private final GrantEvents events;
+    private final Clock clock;
+
+    LinkedGrants(JdbcOperations jdbc, TokenColumns tokens, RefreshPolicy refreshPolicy, GrantEvents events,
+                 @Named(ClockFactory.NAME) Clock clock) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.refreshPolicy = refreshPolicy;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a completed link: a new grant, or the same (tenant, user, org)'s grant updated in place with the new
+     * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique constraint
+     * {@code sentry_connect_grant_owner_org_uq}: the loser's insert does nothing, and it then updates the winner's row.
+     */
+    @Transactional
+    public Grant upsertLinked(LinkedAuthorization link) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<UUID> existing = jdbc.prepareStatement(LOCK_OWNER_ORG, ps -> {
+                GrantRows.bind(ps, link.tenantId(), link.userId(), link.organization().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.<UUID>empty();
+                }
+            });
+            if (existing.isPresent()) {
+                return events.emit(EventOutbox.Type.RECONNECTED, update(existing.get(), link));
+            }
+            Optional<Grant> inserted = insert(UUID.randomUUID(), link);
+            if (inserted.isPresent()) {
+                return events.emit(EventOutbox.Type.CONNECTED, inserted.get());
+            }
+        }
+        throw new IllegalStateException("grant upsert did not settle after 3 attempts");
+    }
+
+    /**
+     * Records a completed reconnect of one grant: same organization → reactivated in place (scopes may grow);
+     * another organization → {@link OrgMismatchException} and nothing changes.
+     *
+     * @throws GrantNotFound the grant was deleted while the flow was bound to it
+     */
+    @Transactional
+    public Grant reconnect(UUID grantId, LinkedAuthorization link) {
+        String orgId = jdbc.prepareStatement(LOCK_FOR_RECONNECT, ps -> {
+            GrantRows.bind(ps, grantId, link.tenantId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+        if (orgId == null) {
+            throw new GrantNotFound();
+        }
+        if (!orgId.equals(link.organization().id())) {
+            throw new OrgMismatchException();
+        }
+        return events.emit(EventOutbox.Type.RECONNECTED, update(grantId, link));
+    }
+
+    private Optional<Grant> insert(UUID id, LinkedAuthorization link) {
+        Instant now = clock.instant();
+        SentryTokens granted = link.tokens();
+        TokenColumns.Sealed sealed = tokens.seal(link.tenantId(), id, granted.accessToken(), granted.refreshToken());
+        List<Object> values = new ArrayList<>(List.of(id, link.tenantId(), link.userId()));
+        values.addAll(linkColumns(link));
+        values.addAll(Arrays.asList(sealed.accessToken(), sealed.refreshToken(), granted.issuedAt(), granted.expiresAt(),
+                now, now, sealed.keyId(), refreshDueAt(granted)));
+        return jdbc.prepareStatement(INSERT, ps -> GrantRows.optional(GrantRows.bind(ps, values.toArray())));
+    }
+
+    private Grant update(UUID id, LinkedAuthorization link) {
+        SentryTokens granted = link.tokens();
+        TokenColumns.Sealed sealed = tokens.seal(link.tenantId(), id, granted.accessToken(), granted.refreshToken());
+        List<Object> values = new ArrayList<>(linkColumns(link));
+        values.addAll(Arrays.asList(sealed.accessToken(), sealed.refreshToken(), granted.issuedAt(), granted.expiresAt(),
+                sealed.keyId(), refreshDueAt(granted), clock.instant(), id));
+        return jdbc.prepareStatement(UPDATE, ps -> GrantRows.single(GrantRows.bind(ps, values.toArray())));
+    }
+
+    /** org_id … scopes, in the order both statements name them. */
+    private static List<Object> linkColumns(LinkedAuthorization link) {
+        Grant.Organization org = link.organization();
+        Grant.SentryUserRef user = link.sentryUser();
+        return Arrays.asList(org.id(), org.slug(), org.name(), org.regionUrl(), user == null ? null : user.id(),
+                user == null ? null : user.name(), user == null ? null : user.email(), GrantRows.scopes(link.tokens().scopes()));
+    }
+
+    /** Only a grant with a refresh token is refreshed in the background. */
+    @Nullable
+    private Instant refreshDueAt(SentryTokens granted) {
+        return granted.refreshToken() == null ? null : refreshPolicy.dueAt(granted.issuedAt(), granted.expiresAt());
+    }
+}

@@ -1,0 +1,211 @@
+package io.sentryconnect.link;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.cookie.SameSite;
+import io.micronaut.http.uri.UriBuilder;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.oauth2.configuration.OauthClientConfiguration;
+import io.micronaut.security.oauth2.configuration.endpoints.EndpointConfiguration;
+import io.micronaut.security.oauth2.endpoint.authorization.pkce.Pkce;
+import io.micronaut.security.oauth2.endpoint.authorization.pkce.S256PkceGenerator;
+import io.sentryconnect.ClockFactory;
+import io.sentryconnect.PluginMetrics;
+import io.sentryconnect.platform.PlatformCaller;
+import io.sentryconnect.platform.PlatformIdentity;
+import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.SentryClientRegistration;
+import io.sentryconnect.token.SentryProperties;
+import io.sentryconnect.token.TokenCipher;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The browser's way to Sentry's consent page: the ticket is consumed ({@code /connect/sentry/start}), confirmed on a
+ * page of ours when the browser is not known to be the ticket's user ({@code /connect/sentry/confirm}), and only then
+ * a state with a PKCE challenge is created and the browser sent to Sentry.
+ */
+@Singleton
+class BrowserLinking {
+    private static final Logger LOG = LoggerFactory.getLogger(BrowserLinking.class);
+
+    private final LinkRepository links;
+    private final LinkProperties properties;
+    private final SentryProperties sentry;
+    private final OauthClientConfiguration client;
+    private final S256PkceGenerator pkce;
+    private final TokenCipher cipher;
+    private final PlatformIdentity identity;
+    private final LinkPages pages;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
+                   S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
+                   @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
+        this.links = links;
+        this.properties = properties;
+        this.sentry = sentry;
+        this.client = client.configuration();
+        this.pkce = pkce;
+        this.cipher = cipher;
+        this.identity = identity;
+        this.pages = pages;
+        this.clock = clock;
+        this.metrics = metrics.registry();
+    }
+
+    /**
+     * {@code GET /connect/sentry/start}: consumes the ticket. A browser the host signed in ({@code browser} not null)
+     * must be the ticket's platform user; with {@code browser-confirmation: auto} it then goes straight to Sentry.
+     * Any other browser gets the confirmation page, and only its POST ({@link #confirm}) goes on to Sentry.
+     */
+    @Transactional
+    BrowserOutcome start(@Nullable String ticket, @Nullable Authentication browser) {
+        if (ticket == null || ticket.isBlank()) {
+            return pages.page("ticket_invalid", "This link is not valid", "The link to connect Sentry is incomplete. Start again from the application.");
+        }
+        byte[] ticketHash = Randoms.sha256(Secret.of(ticket));
+        Optional<LinkRepository.TicketUse> use = links.consumeTicket(ticketHash);
+        if (use.isEmpty()) {
+            return pages.page("ticket_invalid", "This link is not valid", "The link to connect Sentry is unknown. Start again from the application.");
+        }
+        LinkRepository.LinkRequest request = use.get().request();
+        // Before the ticket's status, so that a browser of another user learns nothing about the ticket. The ticket
+        // stays consumed: its URL now sits in a browser it was not meant for.
+        if (browser != null && !isTicketUser(browser, request, use.get().requestedBy())) {
+            return mismatch(request);
+        }
+        switch (use.get().status()) {
+            case USED:
+                return pages.back(request, "ticket_used");
+            case EXPIRED:
+                return pages.back(request, "ticket_expired");
+            default:
+                break;
+        }
+        if (browser != null && properties.browserConfirmation() == LinkProperties.BrowserConfirmation.AUTO) {
+            return toSentry(request, List.of());
+        }
+        return confirmationPage(ticketHash, use.get());
+    }
+
+    /**
+     * {@code POST /connect/sentry/confirm}: the confirmation page's "Continue to Sentry". The token names the ticket
+     * and proves the page was seen (no other page can read it); the cookie set with the page proves this is the
+     * browser that saw it (a cross-site form cannot send it: SameSite=Strict). Only then the state is created.
+     */
+    @Transactional
+    BrowserOutcome confirm(@Nullable String token, Function<String, Optional<String>> cookies, @Nullable Authentication browser) {
+        if (token == null || token.isBlank()) {
+            return pages.page("confirmation_invalid", "This confirmation is not valid",
+                    "The confirmation is incomplete. Start again from the application.");
+        }
+        byte[] tokenHash = Randoms.sha256(Secret.of(token));
+        Optional<LinkRepository.ConfirmationRow> found = links.lockConfirmation(tokenHash);
+        if (found.isEmpty()) {
+            return pages.page("confirmation_invalid", "This confirmation is not valid",
+                    "The confirmation is unknown. Start again from the application.");
+        }
+        LinkRepository.ConfirmationRow row = found.get();
+        LinkRepository.LinkRequest request = row.request();
+        String cookie = LinkPages.confirmationCookieName(tokenHash);
+        Optional<String> binding = cookies.apply(cookie);
+        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
+            // Not burnt: a foreign POST must not be able to spoil the confirmation of the browser that holds the page.
+            LOG.warn("Link confirmation for tenant {} from a browser that was not shown the page", request.tenantId());
+            return pages.page("confirmation_invalid", "This confirmation is not valid",
+                    "This confirmation was sent from another browser than the one that showed it. Start again from the application.");
+        }
+        BrowserOutcome.SetCookie clear = BrowserOutcome.SetCookie.clear(cookie, pages.confirmationPath(), SameSite.Strict);
+        if (row.confirmedAt() != null) {
+            return pages.back(request, "ticket_used", clear);
+        }
+        links.markConfirmed(row.ticketHash());
+        if (browser != null && !isTicketUser(browser, request, row.requestedBy())) {
+            return mismatch(request);
+        }
+        if (!row.expiresAt().isAfter(clock.instant())) {
+            return pages.back(request, "ticket_expired", clear);
+        }
+        return toSentry(request, List.of(clear));
+    }
+
+    /**
+     * Whether the signed-in browser is the ticket's tenant and either the user the grant will belong to or the user
+     * who minted the ticket (a tenant admin reconnecting another user's grant). A principal the platform identity
+     * does not accept is no one's: refused as well, since the host does sign browsers in.
+     */
+    private boolean isTicketUser(Authentication browser, LinkRepository.LinkRequest request, String requestedBy) {
+        Optional<PlatformCaller> caller = identity.caller(browser);
+        return caller.isPresent() && caller.get().tenantId().equals(request.tenantId())
+                && (caller.get().userId().equals(request.userId()) || caller.get().userId().equals(requestedBy));
+    }
+
+    private BrowserOutcome mismatch(LinkRepository.LinkRequest request) {
+        LOG.warn("Link for tenant {} refused: opened in a browser signed in as another platform user", request.tenantId());
+        return pages.page(403, "browser_user_mismatch", "This link is for another account",
+                "This link to connect Sentry was created for another user of the application than the one signed in "
+                        + "in this browser, so nothing was sent to Sentry. If you want to connect Sentry, start again "
+                        + "from the application while signed in as yourself.");
+    }
+
+    private BrowserOutcome confirmationPage(byte[] ticketHash, LinkRepository.TicketUse use) {
+        LinkRepository.LinkRequest request = use.request();
+        Secret token = Randoms.token();
+        Secret binding = Randoms.token();
+        byte[] tokenHash = Randoms.sha256(token);
+        links.awaitConfirmation(ticketHash, tokenHash, Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
+        URI cancel = UriBuilder.of(URI.create(request.returnTo()))
+                .queryParam("sentry_connect", "error")
+                .queryParam("code", "access_denied")
+                .build();
+        BrowserOutcome.SetCookie cookie = new BrowserOutcome.SetCookie(LinkPages.confirmationCookieName(tokenHash), binding,
+                properties.stateTtl(), pages.confirmationPath(), SameSite.Strict);
+        return new BrowserOutcome.ConfirmationPage(request.tenantId(), request.userId(),
+                use.requestedBy().equals(request.userId()) ? null : use.requestedBy(), request.scopes(),
+                request.grantId() != null, pages.confirmationAction(), token, cancel, cookie);
+    }
+
+    /** Creates the state and sends the browser to Sentry with it, the S256 challenge, and a binding cookie only it holds. */
+    private BrowserOutcome toSentry(LinkRepository.LinkRequest request, List<BrowserOutcome.SetCookie> alsoSet) {
+        Secret state = Randoms.token();
+        byte[] stateHash = Randoms.sha256(state);
+        Secret binding = Randoms.token();
+        Pkce challenge = pkce.generate();
+        links.insertState(stateHash, request, cipher.encrypt(Secret.of(challenge.getCodeVerifier()), LinkPages.verifierAd(stateHash)),
+                Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
+        URI authorize = UriBuilder.of(authorizationUrl())
+                .queryParam("client_id", client.getClientId())
+                .queryParam("response_type", "code")
+                .queryParam("redirect_uri", pages.redirectUri())
+                .queryParam("scope", String.join(" ", request.scopes()))
+                .queryParam("state", state.reveal())
+                .queryParam("code_challenge", challenge.getCodeChallenge())
+                .queryParam("code_challenge_method", "S256")
+                .build();
+        metrics.counter("sentry_connect.link.attempts").increment();
+        LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
+                request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
+        List<BrowserOutcome.SetCookie> cookies = new ArrayList<>(alsoSet);
+        cookies.add(new BrowserOutcome.SetCookie(LinkPages.cookieName(stateHash), binding, properties.stateTtl(),
+                pages.callbackPath(), SameSite.Lax));
+        return new BrowserOutcome.Redirect(authorize, cookies);
+    }
+
+    private URI authorizationUrl() {
+        return client.getAuthorization().flatMap(EndpointConfiguration::getUrl).map(URI::create)
+                .orElseGet(() -> UriBuilder.of(sentry.baseUrl()).path("/oauth/authorize/").build());
+    }
+}

@@ -1,0 +1,142 @@
+package io.sentryconnect.link;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.uri.UriBuilder;
+import io.sentryconnect.ClockFactory;
+import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.GrantNotFound;
+import io.sentryconnect.grant.LinkedAuthorization;
+import io.sentryconnect.grant.LinkedGrants;
+import io.sentryconnect.grant.OrgMismatchException;
+import io.sentryconnect.sentry.OrganizationDiscovery;
+import io.sentryconnect.token.Secret;
+import io.sentryconnect.token.SentryTokenClient;
+import io.sentryconnect.token.SentryTokens;
+import io.sentryconnect.token.TokenCipher;
+import io.sentryconnect.token.TokenRequestFailed;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code GET /connect/sentry/callback} (see docs/api.md, step 3): the state is checked and consumed, the code
+ * exchanged with its PKCE verifier, the organization discovered, and the grant recorded; every failure sends the
+ * browser back to {@code return_to} with its code.
+ */
+@Singleton
+class LinkCallback {
+    private static final Logger LOG = LoggerFactory.getLogger(LinkCallback.class);
+
+    private final LinkRepository links;
+    private final TokenCipher cipher;
+    private final SentryTokenClient tokens;
+    private final OrganizationDiscovery discovery;
+    private final LinkedGrants grants;
+    private final LinkPages pages;
+    private final Clock clock;
+
+    LinkCallback(LinkRepository links, TokenCipher cipher, SentryTokenClient tokens, OrganizationDiscovery discovery,
+                 LinkedGrants grants, LinkPages pages, @Named(ClockFactory.NAME) Clock clock) {
+        this.links = links;
+        this.cipher = cipher;
+        this.tokens = tokens;
+        this.discovery = discovery;
+        this.grants = grants;
+        this.pages = pages;
+        this.clock = clock;
+    }
+
+    /** {@code cookies} looks a cookie up by name. */
+    BrowserOutcome callback(@Nullable String state, @Nullable String code, @Nullable String error,
+                            Function<String, Optional<String>> cookies) {
+        if (state == null || state.isBlank()) {
+            return pages.page("state_invalid", "This sign-in cannot be completed", "Sentry sent the browser back without the link's state. Start again from the application.");
+        }
+        byte[] stateHash = Randoms.sha256(Secret.of(state));
+        Optional<LinkRepository.StateRow> found = links.findState(stateHash);
+        if (found.isEmpty()) {
+            return pages.page("state_invalid", "This sign-in cannot be completed", "The link's state is unknown. Start again from the application.");
+        }
+        LinkRepository.StateRow row = found.get();
+        LinkRepository.LinkRequest request = row.request();
+        String cookie = LinkPages.cookieName(stateHash);
+        Optional<String> binding = cookies.apply(cookie);
+        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
+            LOG.warn("Link callback for tenant {} from a browser that did not start it", request.tenantId());
+            return pages.back(request, "state_invalid");
+        }
+        if (row.usedAt() != null) {
+            return pages.back(request, "state_invalid", cookie);
+        }
+        if (!row.expiresAt().isAfter(clock.instant())) {
+            return pages.back(request, "state_expired", cookie);
+        }
+        // The conditional UPDATE is the single-use guarantee: of two callbacks with one state, one goes on.
+        if (!links.consumeState(stateHash)) {
+            return pages.back(request, "state_invalid", cookie);
+        }
+        if (error != null) {
+            return pages.back(request, "access_denied".equals(error) ? "access_denied" : "authorization_failed", cookie);
+        }
+        if (code == null || code.isBlank()) {
+            return pages.back(request, "authorization_failed", cookie);
+        }
+        try {
+            return complete(request, Secret.of(code), cipher.decrypt(row.codeVerifier(), LinkPages.verifierAd(stateHash)), cookie);
+        } catch (RuntimeException e) {
+            // Whatever broke (a verifier under a removed key, a database error), the browser goes back with a code.
+            LOG.error("Link for tenant {}: callback failed ({})", request.tenantId(), e.getClass().getName());
+            return pages.back(request, "internal_error", cookie);
+        }
+    }
+
+    private BrowserOutcome complete(LinkRepository.LinkRequest request, Secret code, Secret verifier, String cookie) {
+        SentryTokens granted;
+        try {
+            granted = tokens.exchangeCode(code, pages.redirectUri(), verifier);
+        } catch (TokenRequestFailed e) {
+            boolean unavailable = e.transientFailure();
+            LOG.warn("Link for tenant {}: token exchange failed ({}{})", request.tenantId(), e.kind(),
+                    e.oauthError() == null ? "" : " " + e.oauthError());
+            return pages.back(request, unavailable ? "sentry_unavailable" : "token_exchange_failed", cookie);
+        }
+        Grant.Organization org;
+        try {
+            org = discovery.discover(granted.accessToken(), granted.organizationId());
+        } catch (OrganizationDiscovery.DiscoveryFailed e) {
+            LOG.warn("Link for tenant {}: organization discovery failed: {}", request.tenantId(), e.getMessage());
+            return pages.back(request, e.unavailable() ? "sentry_unavailable" : "org_discovery_failed", cookie);
+        }
+        Grant.SentryUserRef user = granted.user() == null ? null
+                : new Grant.SentryUserRef(granted.user().id(), granted.user().name(), granted.user().email());
+        LinkedAuthorization link = new LinkedAuthorization(request.tenantId(), request.userId(), org, user, granted);
+        Grant grant;
+        try {
+            grant = request.grantId() == null ? grants.upsertLinked(link) : grants.reconnect(request.grantId(), link);
+        } catch (OrgMismatchException e) {
+            LOG.info("Reconnect of grant {} picked another organization; grant unchanged", request.grantId());
+            return pages.back(request, "org_mismatch", cookie);
+        } catch (GrantNotFound e) {
+            return pages.back(request, "grant_not_found", cookie);
+        } catch (RuntimeException e) {
+            LOG.error("Link for tenant {}: the grant could not be recorded ({})", request.tenantId(), e.getClass().getName());
+            return pages.back(request, "internal_error", cookie);
+        }
+        LOG.info("Grant {} {}: tenant {}, user {}, org {}", grant.id(), request.grantId() == null ? "connected" : "reconnected",
+                grant.tenantId(), grant.userId(), org.slug());
+        pages.counted(request.grantId() == null ? "connected" : "reconnected");
+        URI location = UriBuilder.of(URI.create(request.returnTo()))
+                .queryParam("sentry_connect", "connected")
+                .queryParam("grant_id", grant.id().toString())
+                .build();
+        return new BrowserOutcome.Redirect(location, List.of(pages.clearBinding(cookie)));
+    }
+}

@@ -1,0 +1,11 @@
+package io.sentryconnect.platform;
+
+import io.sentryconnect.SentryConnectException;
+
+/** The caller is authenticated, but its identity names no tenant or user this plugin accepts. */
+public final class IdentityRejected extends SentryConnectException {
+    public IdentityRejected() {
+        super("unauthenticated", "The caller's identity names no tenant and user this service accepts (a platform JWT "
+                + "needs the tenant, user and expiry claims, and the configured issuer and audience).");
+    }
+}

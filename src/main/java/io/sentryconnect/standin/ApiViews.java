@@ -1,0 +1,104 @@
+package io.sentryconnect.standin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON of users, organizations, projects and issues, in the shapes of Sentry's serializers. */
+final class ApiViews {
+    private static final String DATE_CREATED = "2021-03-04T10:20:30.000000Z";
+
+    private final Directory directory;
+    private final Urls urls;
+
+    ApiViews(Directory directory, Urls urls) {
+        this.directory = directory;
+        this.urls = urls;
+    }
+
+    Map<String, Object> userJson(Fixtures.User user) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", user.id());
+        m.put("name", user.name());
+        m.put("username", user.email());
+        m.put("email", user.email());
+        m.put("isActive", true);
+        return m;
+    }
+
+    Map<String, Object> organizationJson(Fixtures.Organization org) {
+        String regionUrl = Urls.plain(urls.region(org.region()));
+        Map<String, Object> links = new LinkedHashMap<>();
+        // sentry.io answers https://<slug>.sentry.io; the stand-in has no per-organization host names.
+        links.put("organizationUrl", regionUrl);
+        links.put("regionUrl", regionUrl);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", org.id());
+        m.put("slug", org.slug());
+        m.put("name", org.name());
+        m.put("dateCreated", DATE_CREATED);
+        m.put("status", Map.of("id", "active", "name", "active"));
+        m.put("isEarlyAdopter", false);
+        m.put("require2FA", false);
+        m.put("features", List.of());
+        m.put("hasAuthProvider", false);
+        m.put("links", links);
+        return m;
+    }
+
+    Map<String, Object> projectJson(Fixtures.Project project) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", project.id());
+        m.put("slug", project.slug());
+        m.put("name", project.name());
+        m.put("platform", project.platform());
+        m.put("dateCreated", DATE_CREATED);
+        m.put("isBookmarked", false);
+        m.put("isMember", true);
+        m.put("hasAccess", true);
+        m.put("features", List.of());
+        m.put("status", "active");
+        return m;
+    }
+
+    Map<String, Object> issueJson(Fixtures.Issue issue) {
+        Fixtures.Project project = directory.projectById(issue.projectId()).orElseThrow();
+        Fixtures.Organization org = directory.organization(project.orgSlug()).orElseThrow();
+        Map<String, Object> projectRef = new LinkedHashMap<>();
+        projectRef.put("id", project.id());
+        projectRef.put("name", project.name());
+        projectRef.put("slug", project.slug());
+        projectRef.put("platform", project.platform());
+        int colon = issue.title().indexOf(": ");
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("type", colon < 0 ? issue.title() : issue.title().substring(0, colon));
+        metadata.put("value", colon < 0 ? "" : issue.title().substring(colon + 2));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", issue.id());
+        m.put("shortId", issue.shortId());
+        m.put("title", issue.title());
+        m.put("culprit", issue.culprit());
+        m.put("permalink", Urls.plain(urls.region(org.region())) + "/organizations/" + org.slug() + "/issues/" + issue.id() + "/");
+        m.put("level", issue.level());
+        m.put("status", issue.status());
+        m.put("statusDetails", Map.of());
+        m.put("isPublic", false);
+        m.put("platform", project.platform());
+        m.put("project", projectRef);
+        m.put("type", "error");
+        m.put("metadata", metadata);
+        m.put("numComments", 0);
+        m.put("assignedTo", null);
+        m.put("isBookmarked", issue.isBookmarked());
+        m.put("isSubscribed", false);
+        m.put("hasSeen", issue.hasSeen());
+        m.put("annotations", List.of());
+        m.put("issueType", "error");
+        m.put("issueCategory", "error");
+        m.put("count", Long.toString(issue.count()));
+        m.put("userCount", issue.userCount());
+        m.put("firstSeen", Times.format(issue.firstSeen()));
+        m.put("lastSeen", Times.format(issue.lastSeen()));
+        return m;
+    }
+}

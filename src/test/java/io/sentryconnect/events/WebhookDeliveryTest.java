@@ -1,0 +1,166 @@
+package io.sentryconnect.events;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.SecondInstance;
+import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.support.WebhookReceiver;
+import io.sentryconnect.testing.LogCapture;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static io.sentryconnect.support.LinkDriver.location;
+import static io.sentryconnect.support.LinkDriver.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Webhook delivery: signed, retried with backoff, given up after the configured attempts, once across instances. */
+@MicronautTest(environments = "test", transactional = false)
+class WebhookDeliveryTest extends IntegrationTest {
+    private static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789";
+    private final WebhookReceiver receiver = new WebhookReceiver();
+
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+    @Inject
+    TestClock clock;
+    @Inject
+    WebhookDelivery delivery;
+
+    private LinkDriver driver;
+    private ApplicationContext second;
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("sentry-connect.webhook.url", receiver.url(),
+                "sentry-connect.webhook.secret", WEBHOOK_SECRET,
+                "sentry-connect.webhook.poll-initial-delay", "1h",
+                "sentry-connect.webhook.max-attempts", "3");
+    }
+
+    @BeforeAll
+    void setUp() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+        second = SecondInstance.start(standIn, extraProperties());
+    }
+
+    @AfterAll
+    void tearDown() {
+        second.close();
+        receiver.close();
+        assertEquals(List.of(), LogCapture.linesContaining(WEBHOOK_SECRET));
+    }
+
+    @AfterEach
+    void resetWorld() {
+        clock.reset();
+        standIn.clearFaults();
+        receiver.failNext(0);
+    }
+
+    @Test
+    void eventsAreDeliveredSignedRetriedAfterFailuresAndInOrderPerGrant() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        assertEquals(204, new Http().delete(serviceUrl() + "/api/v1/grants/" + grantId, Http.bearer(jwt)).statusCode());
+
+        receiver.failNext(1, tenant);
+        drain();
+        List<Map<String, Object>> row = TestDatabase.query("SELECT attempts, last_error, next_attempt_at FROM sentry_connect_grant_event "
+                + "WHERE tenant_id = ? ORDER BY id", tenant);
+        assertEquals(1, row.get(0).get("attempts"));
+        assertEquals("HTTP 503", row.get(0).get("last_error"));
+        assertEquals(List.of(), mine(tenant), "the later event of the grant waits for the earlier one");
+        clock.advance(Duration.ofSeconds(10));
+        drain();
+        List<WebhookReceiver.Delivery> delivered = mine(tenant);
+        assertEquals(List.of("grant.connected", "grant.disconnected"),
+                delivered.stream().map(d -> driver.map(d.body()).get("type")).toList());
+        for (WebhookReceiver.Delivery d : delivered) {
+            long timestamp = Long.parseLong(d.header(WebhookSignature.TIMESTAMP_HEADER));
+            assertEquals(WebhookSignature.sign(WEBHOOK_SECRET, timestamp, d.body().getBytes(StandardCharsets.UTF_8)),
+                    d.header(WebhookSignature.SIGNATURE_HEADER), "a valid signature");
+            assertTrue(verify(d), "the README's verification recipe accepts it");
+            assertNotNull(d.header(WebhookSignature.EVENT_ID_HEADER));
+        }
+        assertEquals(2, TestDatabase.query("SELECT 1 FROM sentry_connect_grant_event WHERE tenant_id = ? AND delivered_at IS NOT NULL", tenant).size());
+    }
+
+    @Test
+    void anEventIsGivenUpAfterTheConfiguredAttemptsAndRecorded() {
+        String tenant = "t-" + UUID.randomUUID();
+        driver.link(driver.jwt(tenant, "u1"), "1", "globex");
+        receiver.failNext(1000, tenant);
+        for (int i = 0; i < 3; i++) {
+            drain();
+            clock.advance(Duration.ofMinutes(5));
+        }
+        Map<String, Object> event = TestDatabase.query("SELECT attempts, failed_at, last_error FROM sentry_connect_grant_event WHERE tenant_id = ?", tenant).get(0);
+        assertEquals(3, event.get("attempts"));
+        assertNotNull(event.get("failed_at"));
+        assertEquals("HTTP 503", event.get("last_error"));
+    }
+
+    @Test
+    void twoInstancesDeliverEachEventOnce() throws Exception {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        for (String org : List.of("acme", "globex", "initech")) {
+            driver.link(jwt, "1", org);
+            driver.link(jwt, "1", org);
+        }
+        WebhookDelivery other = second.getBean(WebhookDelivery.class);
+        for (int round = 0; round < 10 && mine(tenant).size() < 6; round++) {
+            CompletableFuture<Integer> a = CompletableFuture.supplyAsync(delivery::deliverBatch);
+            CompletableFuture<Integer> b = CompletableFuture.supplyAsync(other::deliverBatch);
+            a.get();
+            b.get();
+        }
+        Map<Object, Long> counts = mine(tenant).stream().collect(Collectors.groupingBy(d -> d.header(WebhookSignature.EVENT_ID_HEADER), Collectors.counting()));
+        assertEquals(6, counts.size());
+        assertTrue(counts.values().stream().allMatch(c -> c == 1), "no duplicates: " + counts);
+    }
+
+    private void drain() {
+        for (int i = 0; i < 5; i++) {
+            delivery.deliverBatch();
+        }
+    }
+
+    private List<WebhookReceiver.Delivery> mine(String tenant) {
+        return receiver.deliveries().stream().filter(d -> d.body().contains("\"tenant_id\":\"" + tenant + "\"")).toList();
+    }
+
+    /** The receiver's side, as the README shows it: recompute v1=HMAC(secret, timestamp + "." + body), compare, check age. */
+    private static boolean verify(WebhookReceiver.Delivery d) throws Exception {
+        long timestamp = Long.parseLong(d.header("Sentry-Connect-Timestamp"));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String expected = "v1=" + java.util.HexFormat.of().formatHex(mac.doFinal((timestamp + "." + d.body()).getBytes(StandardCharsets.UTF_8)));
+        return java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                d.header("Sentry-Connect-Signature").getBytes(StandardCharsets.UTF_8))
+                && Math.abs(Instant.now().getEpochSecond() - timestamp) < 3600 * 24 * 30;
+    }
+}

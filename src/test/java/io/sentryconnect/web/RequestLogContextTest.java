@@ -1,0 +1,54 @@
+package io.sentryconnect.web;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.testing.LogCapture;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+
+import static io.sentryconnect.support.LinkDriver.location;
+import static io.sentryconnect.support.LinkDriver.query;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link RequestLogContext}: the request id, tenant and grant in every log line of a request (MDC). */
+@MicronautTest(environments = "test", transactional = false)
+class RequestLogContextTest extends IntegrationTest {
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+
+    private LinkDriver driver;
+
+    @BeforeAll
+    void setUp() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+    }
+
+    @Test
+    void logLinesCarryTheRequestIdTenantAndGrant() {
+        String tenant = "t-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant, "u1");
+        String grantId = query(location(driver.link(jwt, "1", "acme"))).get("grant_id");
+        HttpResponse<String> response = new Http().delete(serviceUrl() + "/api/v1/grants/" + grantId,
+                "Authorization", "Bearer " + jwt, "X-Request-Id", "req-mdc-check-42");
+        assertEquals(204, response.statusCode());
+        assertEquals("req-mdc-check-42", response.headers().firstValue("X-Request-Id").orElseThrow());
+        List<String> lines = LogCapture.linesContaining("request_id=req-mdc-check-42");
+        assertFalse(lines.isEmpty(), "the disconnect's log line carries the request id");
+        assertTrue(lines.stream().allMatch(l -> l.contains("tenant_id=" + tenant) && l.contains("grant_id=" + grantId)), lines.toString());
+        HttpResponse<String> generated = new Http().get(serviceUrl() + "/api/v1/me", Http.bearer(jwt));
+        assertTrue(generated.headers().firstValue("X-Request-Id").orElseThrow().length() >= 16, "a request id is made up when none is sent");
+    }
+}
