@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -97,8 +98,11 @@ class GrantController {
         return GrantJson.of(visible(caller, id));
     }
 
-    /** Disconnect: tokens destroyed, the row kept as a tombstone (status {@code disconnected}). Idempotent. */
-    @Delete("/{id}")
+    /**
+     * Disconnect: tokens destroyed, the row kept as a tombstone (status {@code disconnected}). Idempotent. Its only
+     * body is a problem, so a generated client accepts just that type (the OpenAPI document's), which must not be 406.
+     */
+    @Delete(value = "/{id}", produces = {MediaType.APPLICATION_JSON, "application/problem+json"})
     HttpResponse<Void> disconnect(PlatformCaller caller, @PathVariable String id) {
         Grant grant = visible(caller, id);
         boolean disconnected = disconnection.disconnect(caller.tenantId(), grant.id());

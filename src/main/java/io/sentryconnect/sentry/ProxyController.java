@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 @Requires(property = Endpoints.GRANTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 class ProxyController {
+    private static final java.util.regex.Pattern SLASH = java.util.regex.Pattern.compile("%2F", java.util.regex.Pattern.CASE_INSENSITIVE);
     private final SentryApi sentry;
     private final NonBlockingCalls nonBlocking;
     private final Endpoints endpoints;
@@ -116,7 +117,10 @@ class ProxyController {
         if (!rawPath.startsWith(prefix)) {
             throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }
-        return new SentryRequest(method, rawPath.substring(prefix.length()), request.getUri().getRawQuery(),
+        // A generated client encodes the path parameter's slashes as %2F (OpenAPI has no reserved path parameters): only
+        // that encoding is read, as the separator it stands for; SentryPath then refuses every other one as before.
+        String path = SLASH.matcher(rawPath.substring(prefix.length())).replaceAll("/");
+        return new SentryRequest(method, path, request.getUri().getRawQuery(),
                 request.getContentType().map(Object::toString).orElse(null), body);
     }
 

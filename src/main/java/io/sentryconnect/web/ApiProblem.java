@@ -24,7 +24,7 @@ public final class ApiProblem extends RuntimeException {
 
     private ApiProblem(String code, String title, HttpStatus status, String detail, Map<String, Object> extra) {
         super(detail, null, false, false);
-        this.type = URI.create(TYPE_BASE + code.replace('_', '-'));
+        this.type = URI.create(TYPE_BASE + code);
         this.title = title;
         this.status = status;
         this.parameters = Map.copyOf(withCode(code, extra));
@@ -33,6 +33,14 @@ public final class ApiProblem extends RuntimeException {
     /** A problem for a status the framework produced (an unknown route, a refused credential, an unreadable body). */
     public static ApiProblem ofStatus(HttpStatus status, String code, String detail) {
         return new ApiProblem(code, status.getReason(), status, detail, Map.of());
+    }
+
+    /** The same problem about one request field (for framework errors, where the field is known only afterwards). */
+    public ApiProblem withField(String field) {
+        Map<String, Object> extra = new LinkedHashMap<>(parameters);
+        extra.remove("code");
+        extra.put("field", field);
+        return new ApiProblem(code(), title, status, getDetail(), extra);
     }
 
     public URI getType() {

@@ -31,6 +31,9 @@ final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespon
                         problem.getStatus())
                 .contentType(PROBLEM_JSON)
                 .body(body(problem));
+        if (problem.getStatus() == HttpStatus.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer"); // RFC 9110: a 401 names its challenge
+        }
         Object retryAfter = problem.getParameters().get("retry_after");
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));

@@ -8,6 +8,7 @@ import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.RouteAttributes;
 import io.sentryconnect.AsIs;
 import io.sentryconnect.Endpoints;
 
@@ -39,7 +40,9 @@ public final class PluginErrorFormat implements Ordered {
         if (!endpoints.owns(request.getPath())) {
             return;
         }
-        replaceFrameworkError(response);
+        if (!managementEndpoint(request)) {
+            replaceFrameworkError(response);
+        }
         // Every answer of ours is a caller's own data (a single-use link URL, grants, events, Sentry's data) or a
         // single-use browser step: never sniffed, never cached unless the answer says otherwise.
         response.getHeaders().set("X-Content-Type-Options", "nosniff");
@@ -58,10 +61,24 @@ public final class PluginErrorFormat implements Ordered {
         if (ours) {
             return;
         }
-        response.body(ApiProblemHandler.body(problemFor(HttpStatus.valueOf(status)))).contentType(ApiProblemHandler.PROBLEM_JSON);
+        ApiProblem problem = problemFor(HttpStatus.valueOf(status));
+        String field = status == 400 ? FrameworkErrorField.of(response) : null;
+        if (field != null) {
+            problem = problem.withField(field);
+        }
+        response.body(ApiProblemHandler.body(problem)).contentType(ApiProblemHandler.PROBLEM_JSON);
         if (status == 401 && response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE) == null) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+    }
+
+    /**
+     * The standalone service's management endpoints ({@code /health}'s 503 DOWN) answer in their own documented shape,
+     * which monitoring reads; matched by package, as micronaut-management is not on a host's classpath.
+     */
+    private static boolean managementEndpoint(HttpRequest<?> request) {
+        return RouteAttributes.getRouteInfo(request).map(route -> route.getDeclaringType().getName())
+                .filter(type -> type.startsWith("io.micronaut.management.")).isPresent();
     }
 
     static ApiProblem problemFor(HttpStatus status) {

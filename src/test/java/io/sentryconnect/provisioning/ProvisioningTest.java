@@ -327,7 +327,7 @@ class ProvisioningTest extends IntegrationTest {
             String base = "http://localhost:" + misconfigured.getPort();
             HttpResponse<String> response = provision(base, admin(tenant), body("us", "Backend"));
             assertProblem(response, 502, "partner_signature_rejected", null);
-            assertTrue(((String) driver.map(response.body()).get("type")).endsWith("/partner-signature-rejected"));
+            assertTrue(((String) driver.map(response.body()).get("type")).endsWith("/partner_signature_rejected"));
             assertTrue(response.body().contains("sentry-connect.partner.secret"), "says what to check: " + response.body());
             assertEquals(1, provisioningCalls(), "a 401 is not retried");
         }
@@ -443,7 +443,7 @@ class ProvisioningTest extends IntegrationTest {
         HttpResponse<String> response = proxy(jwt, grant.get("id"), "organizations/" + slug + "/projects/");
         assertEquals(409, response.statusCode(), response.body());
         Map<String, Object> problem = driver.map(response.body());
-        assertTrue(((String) problem.get("type")).endsWith("/grant-revoked"), response.body());
+        assertTrue(((String) problem.get("type")).endsWith("/grant_revoked"), response.body());
         assertEquals(serviceUrl() + "/api/v1/grants/" + grant.get("id") + "/reconnect", problem.get("reconnect"));
         assertEquals(sentBefore, standIn.requests("/oauth/token/").size(), "no refresh token, no refresh attempt");
         Map<String, Object> row = grants(tenant).get(0);

@@ -219,7 +219,7 @@ class GrantLifecycleTest extends IntegrationTest {
         HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
         assertEquals(409, response.statusCode(), response.body());
         Map<String, Object> problem = driver.map(response.body());
-        assertTrue(((String) problem.get("type")).endsWith("/grant-revoked"), response.body());
+        assertTrue(((String) problem.get("type")).endsWith("/grant_revoked"), response.body());
         assertEquals(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/reconnect", problem.get("reconnect"));
         Map<String, Object> row = grantRow(grant);
         assertEquals("revoked", row.get("status"));

@@ -18,6 +18,10 @@ public abstract class IntegrationTest implements TestPropertyProvider {
     protected final int servicePort = freePort();
     protected final int standInPort = freePort();
 
+    {
+        Contract.service(servicePort);
+    }
+
     @Override
     public final Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();

@@ -1,0 +1,95 @@
+package io.sentryconnect.web;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The framework's own errors on the plugin's routes have our one problem shape: a code, the field where one applies,
+ * type {@code …/problems/<code>}, and neither a class name nor the request's own values.
+ */
+@MicronautTest(environments = "test", transactional = false)
+class FrameworkErrorFormatTest extends IntegrationTest {
+    private static final String ECHO = "echo-me-not-" + UUID.randomUUID();
+
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+
+    private final Http http = new Http();
+    private LinkDriver driver;
+    private String[] bearer;
+
+    @BeforeAll
+    void driver() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+        bearer = Http.bearer(driver.jwt("t-format-" + UUID.randomUUID(), "u1"));
+    }
+
+    private Map<String, Object> problem(HttpResponse<String> response, int status, String code) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                response.headers().map().toString());
+        Map<String, Object> problem = driver.map(response.body());
+        assertEquals(code, problem.get("code"), response.body());
+        assertEquals("https://sentry-connect.io/problems/" + code, problem.get("type"), response.body());
+        assertEquals(status, ((Number) problem.get("status")).intValue());
+        assertFalse(response.body().contains(ECHO), "the input is not echoed: " + response.body());
+        assertFalse(response.body().matches("(?s).*(class |io\\.sentryconnect|io\\.micronaut|Exception|violations|about:blank).*"),
+                "no framework internals: " + response.body());
+        return problem;
+    }
+
+    @Test
+    void aBodyCutOffInsideAMemberIs400NamingThatMemberInTheWiresName() {
+        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"return_to\": \"" + ECHO, bearer),
+                400, "invalid_request");
+        assertEquals("return_to", problem.get("field"));
+    }
+
+    @Test
+    void aBodyMemberOfTheWrongShapeIs400WithoutEchoingIt() {
+        problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"return_to\": {\"nested\": \"" + ECHO + "\"}}", bearer),
+                400, "invalid_request");
+    }
+
+    @Test
+    void aFailedConstraintIs400NamingTheMember() {
+        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/dev/token", "{\"tenant\": \"\", \"user\": \"" + ECHO + "\"}"),
+                400, "invalid_request");
+        assertEquals("tenant", problem.get("field"));
+    }
+
+    @Test
+    void noCredentialIs401WithABearerChallenge() {
+        problem(http.get(serviceUrl() + "/api/v1/grants"), 401, "unauthenticated");
+        assertTrue(http.get(serviceUrl() + "/api/v1/grants").headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+    }
+
+    @Test
+    void anUnknownRouteAWrongMethodATooLargeBodyAndAWrongContentTypeHaveTheirCodes() {
+        problem(http.get(serviceUrl() + "/api/v1/grants/" + UUID.randomUUID() + "/" + ECHO, bearer), 404, "not_found");
+        problem(http.send(Http.request(serviceUrl() + "/api/v1/me", bearer).PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build()), 405, "method_not_allowed");
+        problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"return_to\":\"" + "x".repeat(11 * 1024 * 1024) + "\"}", bearer),
+                413, "payload_too_large");
+        problem(http.send(Http.request(serviceUrl() + "/api/v1/links", bearer).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(ECHO)).build()), 415, "unsupported_media_type");
+    }
+}
