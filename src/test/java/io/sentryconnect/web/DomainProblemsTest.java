@@ -81,7 +81,7 @@ class DomainProblemsTest {
             assertEquals(HttpStatus.valueOf(expected.status()), problem.getStatus(), name);
             assertEquals(expected.code(), problem.code(), name);
             assertEquals(expected.failure().getMessage(), problem.getDetail(), name);
-            assertEquals(ApiProblem.TYPE_BASE + expected.code().replace('_', '-'), problem.getType().toString(), name);
+            assertEquals(ApiProblem.TYPE_BASE + expected.code(), problem.getType().toString(), name);
             Map<String, Object> members = new LinkedHashMap<>(expected.members());
             members.put("code", expected.code());
             assertEquals(members, problem.getParameters(), name);
