@@ -20,7 +20,7 @@ class UnauthorizedBodyTest {
         assertEquals("Invalid token", UNAUTHORIZED.message(answer("{\"detail\": \"Invalid token\"}")));
         assertTrue(UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Invalid token\"}")));
         assertFalse(UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Token expired\"}")));
-        assertThrows(OrganizationScopeRefused.class,
+        assertThrows(RequestScopeRefused.class,
                 () -> UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Unauthorized organization access.\"}")));
     }
 
