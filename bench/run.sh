@@ -6,12 +6,15 @@
 #   bench/run.sh linking   # 3 link flows per second
 #   bench/run.sh scale     # 4 one million grants
 #   bench/run.sh ratelimit # 6 one user floods link creation: 429s, /health
+#   bench/run.sh startup   # 7 start-up: the standalone jar (plain and AppCDS), a host with and without the plugin
 #   bench/run.sh all
 # MVN_FLAGS=-o runs Maven offline; BENCH_OPTS passes -Dbench.* sizes (see each class). The database is chosen as for the tests (README, "The database"), in a throw-away
 # schema dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
+# Start-up measures the packaged jars, not the test classes (bench/startup.sh).
+[ "$which" = startup ] && exec bench/startup.sh
 ./mvnw -q -B ${MVN_FLAGS:-} test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 # The proxy benchmark's load generator and its peer, from Debian's packages.
@@ -26,5 +29,5 @@ case "$which" in
   scale) run ScaleBench ;;
   ratelimit) run LinkRateLimitBench ;;
   all) run ProxyOverheadBench; run RefreshStormBench; run LinkingBench; run ScaleBench ;;
-  *) echo "usage: bench/run.sh proxy|storm|linking|scale|ratelimit|all" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh proxy|storm|linking|scale|ratelimit|startup|all" >&2; exit 2 ;;
 esac

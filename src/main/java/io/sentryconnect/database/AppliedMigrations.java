@@ -119,13 +119,13 @@ final class AppliedMigrations {
             }
         }
         if ("jar".equals(root.getProtocol()) && root.openConnection() instanceof JarURLConnection jar) {
-            jar.setUseCaches(false);
             String prefix = location + "/";
-            try (JarFile file = jar.getJarFile()) {
-                return file.stream().map(JarEntry::getName)
-                        .filter(n -> n.startsWith(prefix) && n.indexOf('/', prefix.length()) < 0 && n.length() > prefix.length())
-                        .map(n -> n.substring(prefix.length())).toList();
-            }
+            // The JDK's cached JarFile for this URL, shared with the resource reads that follow and with the
+            // framework's: opening our own would read a fat jar's directory once more. Cached, so never closed here.
+            JarFile file = jar.getJarFile();
+            return file.stream().map(JarEntry::getName)
+                    .filter(n -> n.startsWith(prefix) && n.indexOf('/', prefix.length()) < 0 && n.length() > prefix.length())
+                    .map(n -> n.substring(prefix.length())).toList();
         }
         return null;
     }

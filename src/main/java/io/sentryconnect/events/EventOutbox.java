@@ -21,9 +21,10 @@ import java.util.UUID;
  */
 @Singleton
 public final class EventOutbox {
-    /** The four grant changes the host platform hears about. */
+    /** The grant changes the host platform hears about: its start and end, and its health in between. */
     public enum Type {
-        CONNECTED("grant.connected"), RECONNECTED("grant.reconnected"), REVOKED("grant.revoked"), DISCONNECTED("grant.disconnected");
+        CONNECTED("grant.connected"), RECONNECTED("grant.reconnected"), REVOKED("grant.revoked"), DISCONNECTED("grant.disconnected"),
+        REFRESH_FAILED("grant.refresh_failed"), RECOVERED("grant.recovered"), SCOPES_CHANGED("grant.scopes_changed");
 
         private final String wireName;
 
@@ -50,6 +51,11 @@ public final class EventOutbox {
      * @param grant the grant as the API shows it (a {@code @Serdeable} value without tokens)
      */
     public void append(Type type, String tenantId, String userId, UUID grantId, Object grant) {
+        append(type, tenantId, userId, grantId, grant, Map.of());
+    }
+
+    /** @param details what the event says besides the grant (e.g. a failure's reason), next to it under {@code data} */
+    public void append(Type type, String tenantId, String userId, UUID grantId, Object grant, Map<String, Object> details) {
         UUID eventId = UUID.randomUUID();
         Instant now = clock.instant();
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -57,7 +63,10 @@ public final class EventOutbox {
         payload.put("type", type.wireName());
         payload.put("created_at", now.toString());
         payload.put("tenant_id", tenantId);
-        payload.put("data", Map.of("grant", grant));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("grant", grant);
+        data.putAll(details);
+        payload.put("data", data);
         String body;
         try {
             body = json.writeValueAsString(payload);

@@ -24,11 +24,13 @@ import java.util.UUID;
  * @param createdAt       first linked
  * @param updatedAt       last changed
  * @param lastRefreshedAt last refreshed
+ * @param lastFailureAt   when a refresh last failed for a reason that does not revoke (5xx, timeout, rate limit)
+ * @param lastFailureReason why: {@code sentry_unavailable}, {@code timeout}, {@code rate_limited}, ...
  */
 public record Grant(UUID id, String tenantId, String userId, GrantKind kind, GrantStatus status,
                     @Nullable StatusReason statusReason, Organization organization, @Nullable SentryUserRef sentryUser,
                     List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
-                    @Nullable Instant lastRefreshedAt) {
+                    @Nullable Instant lastRefreshedAt, @Nullable Instant lastFailureAt, @Nullable String lastFailureReason) {
 
     /** A Sentry organization and the base URL of its data region, where its API calls go. */
     public record Organization(String id, String slug, String name, String regionUrl) {

@@ -43,11 +43,13 @@ class GrantController {
     private final GrantQueries grants;
     private final GrantDisconnection disconnection;
     private final Endpoints endpoints;
+    private final GrantTokenCache tokenCache;
 
-    GrantController(GrantQueries grants, GrantDisconnection disconnection, Endpoints endpoints) {
+    GrantController(GrantQueries grants, GrantDisconnection disconnection, Endpoints endpoints, GrantTokenCache tokenCache) {
         this.grants = grants;
         this.disconnection = disconnection;
         this.endpoints = endpoints;
+        this.tokenCache = tokenCache;
     }
 
     @Get
@@ -99,7 +101,10 @@ class GrantController {
     @Delete("/{id}")
     HttpResponse<Void> disconnect(PlatformCaller caller, @PathVariable String id) {
         Grant grant = visible(caller, id);
-        if (disconnection.disconnect(caller.tenantId(), grant.id())) {
+        boolean disconnected = disconnection.disconnect(caller.tenantId(), grant.id());
+        // This instance's cache at once; the others hear the change from the database (GrantChangeListener).
+        tokenCache.invalidate(grant.id());
+        if (disconnected) {
             LOG.info("Grant {} disconnected: tenant {}, user {}", grant.id(), grant.tenantId(), grant.userId());
         }
         return HttpResponse.noContent();

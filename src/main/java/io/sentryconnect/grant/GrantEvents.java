@@ -3,6 +3,8 @@ package io.sentryconnect.grant;
 import io.sentryconnect.events.EventOutbox;
 import jakarta.inject.Singleton;
 
+import java.util.Map;
+
 /**
  * Every grant change the platform hears about, appended to the outbox in the writer's transaction (the change and its
  * event commit together), with the grant JSON of the API as its payload.
@@ -17,7 +19,12 @@ final class GrantEvents {
 
     /** Appends the event and answers the grant, so that a writer can {@code return emit(…)}. */
     Grant emit(EventOutbox.Type type, Grant grant) {
-        outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant));
+        return emit(type, grant, Map.of());
+    }
+
+    /** @param details what the event says besides the grant (a failure, a scope change), beside it under {@code data} */
+    Grant emit(EventOutbox.Type type, Grant grant, Map<String, Object> details) {
+        outbox.append(type, grant.tenantId(), grant.userId(), grant.id(), GrantJson.of(grant), details);
         return grant;
     }
 }

@@ -18,7 +18,8 @@ import java.util.List;
 public record GrantJson(String id, String tenantId, String userId, String kind, String status,
                         @Nullable String statusReason, OrganizationJson organization, @Nullable SentryUserJson sentryUser,
                         List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
-                        @Nullable Instant lastRefreshedAt, boolean reconnectRequired) {
+                        @Nullable Instant lastRefreshedAt, boolean reconnectRequired, @Nullable Instant lastFailureAt,
+                        @Nullable String lastFailureReason) {
 
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -38,6 +39,6 @@ public record GrantJson(String id, String tenantId, String userId, String kind, 
                 new OrganizationJson(org.id(), org.slug(), org.name(), org.regionUrl()),
                 user == null ? null : new SentryUserJson(user.id(), user.name(), user.email()),
                 grant.scopes(), grant.expiresAt(), grant.createdAt(), grant.updatedAt(), grant.lastRefreshedAt(),
-                grant.status() == GrantStatus.REVOKED);
+                grant.status() == GrantStatus.REVOKED, grant.lastFailureAt(), grant.lastFailureReason());
     }
 }

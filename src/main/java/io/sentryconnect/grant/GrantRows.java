@@ -24,7 +24,7 @@ final class GrantRows {
     /** The columns {@link #grant} reads: every {@code SELECT} and {@code RETURNING} of a whole grant names these. */
     static final String COLUMNS = "id, tenant_id, user_id, kind, status, status_reason, org_id, org_slug, org_name, "
             + "region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, expires_at, created_at, updated_at, "
-            + "last_refreshed_at";
+            + "last_refreshed_at, last_failure_at, last_failure_reason";
 
     private GrantRows() {
     }
@@ -43,7 +43,7 @@ final class GrantRows {
                         rs.getString("sentry_user_email")),
                 scopes.isBlank() ? List.of() : Arrays.asList(scopes.split(" ")),
                 instant(rs, "expires_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "last_refreshed_at"));
+                instant(rs, "last_refreshed_at"), instant(rs, "last_failure_at"), rs.getString("last_failure_reason"));
     }
 
     /** Runs the query and maps its one row, if any. */

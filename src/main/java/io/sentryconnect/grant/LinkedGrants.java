@@ -27,6 +27,7 @@ public class LinkedGrants {
             + "AND org_id = ? FOR UPDATE";
     /** The row lock of a reconnect: a disconnect or another reconnect of the grant waits until this one commits. */
     private static final String LOCK_FOR_RECONNECT = "SELECT org_id FROM sentry_connect_grant WHERE id = ? AND tenant_id = ? FOR UPDATE";
+    private static final String SCOPES = "SELECT scopes FROM sentry_connect_grant WHERE id = ?";
     /** The unique constraint decides between two concurrent first links: the loser inserts nothing and updates. */
     private static final String INSERT = "INSERT INTO sentry_connect_grant (id, tenant_id, user_id, kind, status, org_id, "
             + "org_slug, org_name, region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, "
@@ -70,7 +71,7 @@ public class LinkedGrants {
                 }
             });
             if (existing.isPresent()) {
-                return events.emit(EventOutbox.Type.RECONNECTED, update(existing.get(), link));
+                return reconnected(existing.get(), link);
             }
             Optional<Grant> inserted = insert(UUID.randomUUID(), link);
             if (inserted.isPresent()) {
@@ -100,7 +101,24 @@ public class LinkedGrants {
         if (!orgId.equals(link.organization().id())) {
             throw new OrgMismatchException();
         }
-        return events.emit(EventOutbox.Type.RECONNECTED, update(grantId, link));
+        return reconnected(grantId, link);
+    }
+
+    /**
+     * An update in place and its events: {@code grant.reconnected}, then {@code grant.scopes_changed} when Sentry
+     * granted another scope set. The caller holds the row lock, so the scopes read here are the ones replaced.
+     */
+    private Grant reconnected(UUID id, LinkedAuthorization link) {
+        List<String> before = jdbc.prepareStatement(SCOPES, ps -> {
+            GrantRows.bind(ps, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? ScopeChange.parse(rs.getString(1)) : List.<String>of();
+            }
+        });
+        Grant grant = events.emit(EventOutbox.Type.RECONNECTED, update(id, link));
+        ScopeChange.between(before, grant.scopes())
+                .ifPresent(change -> events.emit(EventOutbox.Type.SCOPES_CHANGED, grant, change.details()));
+        return grant;
     }
 
     private Optional<Grant> insert(UUID id, LinkedAuthorization link) {

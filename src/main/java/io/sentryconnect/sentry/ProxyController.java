@@ -29,6 +29,7 @@ import io.sentryconnect.ServiceFailure;
 import io.sentryconnect.AsIs;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -39,32 +40,37 @@ import java.util.concurrent.ExecutionException;
 @Controller(Endpoints.GRANTS_PATH + "/{id}/sentry")
 @Requires(property = Endpoints.GRANTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
-@ExecuteOn(TaskExecutors.BLOCKING)
 class ProxyController {
     private final SentryApi sentry;
+    private final NonBlockingCalls nonBlocking;
     private final Endpoints endpoints;
 
-    ProxyController(SentryApi sentry, Endpoints endpoints) {
+    ProxyController(SentryApi sentry, NonBlockingCalls nonBlocking, Endpoints endpoints) {
         this.sentry = sentry;
+        this.nonBlocking = nonBlocking;
         this.endpoints = endpoints;
     }
 
+    /** On the event loop: a call on a cached grant blocks nothing ({@link NonBlockingCalls}). */
     @Get("/{+path}")
-    MutableHttpResponse<byte[]> get(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
-        return forward(caller, id, request, HttpMethod.GET, null);
+    CompletableFuture<MutableHttpResponse<byte[]>> get(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
+        return forwardNonBlocking(caller, id, request, HttpMethod.GET);
     }
 
     @Delete("/{+path}")
-    MutableHttpResponse<byte[]> delete(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
-        return forward(caller, id, request, HttpMethod.DELETE, null);
+    CompletableFuture<MutableHttpResponse<byte[]>> delete(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
+        return forwardNonBlocking(caller, id, request, HttpMethod.DELETE);
     }
 
+    /** On the blocking executor: the body is read whole first. */
     @Post(value = "/{+path}", consumes = "*/*")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     MutableHttpResponse<byte[]> post(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
         return forward(caller, id, request, HttpMethod.POST, rawBody(request));
     }
 
     @Put(value = "/{+path}", consumes = "*/*")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     MutableHttpResponse<byte[]> put(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
         return forward(caller, id, request, HttpMethod.PUT, rawBody(request));
     }
@@ -92,17 +98,29 @@ class ProxyController {
         }
     }
 
+    private CompletableFuture<MutableHttpResponse<byte[]>> forwardNonBlocking(PlatformCaller caller, String id,
+                                                                               HttpRequest<?> request, HttpMethod method) {
+        UUID grantId = Grant.parseId(id);
+        return nonBlocking.call(caller, grantId, outgoing(id, request, method, null)).thenApply(ProxyController::answer);
+    }
+
     private MutableHttpResponse<byte[]> forward(PlatformCaller caller, String id, HttpRequest<?> request, HttpMethod method,
                                                 byte @Nullable [] body) {
         UUID grantId = Grant.parseId(id);
+        return answer(sentry.call(caller, grantId, outgoing(id, request, method, body)));
+    }
+
+    private SentryRequest outgoing(String id, HttpRequest<?> request, HttpMethod method, byte @Nullable [] body) {
         String rawPath = request.getUri().getRawPath();
         String prefix = endpoints.path("grants") + "/" + id + "/sentry/";
         if (!rawPath.startsWith(prefix)) {
             throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
         }
-        SentryRequest outgoing = new SentryRequest(method, rawPath.substring(prefix.length()), request.getUri().getRawQuery(),
+        return new SentryRequest(method, rawPath.substring(prefix.length()), request.getUri().getRawQuery(),
                 request.getContentType().map(Object::toString).orElse(null), body);
-        SentryResponse response = sentry.call(caller, grantId, outgoing);
+    }
+
+    private static MutableHttpResponse<byte[]> answer(SentryResponse response) {
         // Sentry's answer, errors included, is the caller's to read: never reformatted as ours.
         MutableHttpResponse<byte[]> result = AsIs.mark(
                 HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body()));

@@ -2,17 +2,18 @@ package io.sentryconnect.sentry;
 
 import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.ClockFactory;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
 import io.sentryconnect.grant.Grant;
+import io.sentryconnect.grant.GrantTokenCache;
 import io.sentryconnect.SentryConnectException;
 import io.sentryconnect.grant.GrantDisconnected;
 import io.sentryconnect.grant.GrantKind;
 import io.sentryconnect.grant.GrantNotFound;
-import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.grant.GrantRevoked;
 import io.sentryconnect.grant.GrantWithTokens;
 import io.sentryconnect.platform.PlatformCaller;
@@ -48,8 +49,9 @@ import java.util.function.Supplier;
 
 /**
  * Calls Sentry's API on a grant's behalf: the capability behind {@code /api/v1/grants/{id}/sentry/{path}}, and a
- * bean for code inside the host application. One database read per call on a valid token (the grant with its
- * tokens), no write; refresh and revocation are {@link GrantAuthenticator}'s.
+ * bean for code inside the host application. No database round trip per call on a valid token this instance has
+ * seen ({@link GrantTokenCache}), otherwise one read (the grant with its tokens); refresh and revocation are
+ * {@link GrantAuthenticator}'s.
  */
 @Singleton
 public class SentryApi {
@@ -58,7 +60,7 @@ public class SentryApi {
     /** When a 429's reset cannot be read. */
     private static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
 
-    private final GrantQueries grants;
+    private final GrantTokenCache grants;
     private final GrantAuthenticator authenticator;
     private final SentryHttp http;
     private final Clock clock;
@@ -67,7 +69,7 @@ public class SentryApi {
     /** The last X-Sentry-Rate-Limit-Remaining seen, for the gauge of the same name. */
     private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
 
-    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantQueries grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
+    SentryApi(@Named(TaskExecutors.BLOCKING) ExecutorService blocking, GrantTokenCache grants, GrantAuthenticator authenticator, SentryHttp http, @Named(ClockFactory.NAME) Clock clock,
               PluginMetrics metrics) {
         this.grants = grants;
         this.authenticator = authenticator;
@@ -95,7 +97,7 @@ public class SentryApi {
      */
     public SentryResponse call(PlatformCaller caller, UUID grantId, SentryRequest request) {
         refuseOnEventLoop();
-        return timed(request, () -> send(caller, grantId, grant -> request, true));
+        return timed(request, () -> send(caller, grantId, grant -> request, true, null));
     }
 
     /**
@@ -105,7 +107,13 @@ public class SentryApi {
      * exceptions as {@link #call}.
      */
     public CompletableFuture<SentryResponse> callAsync(PlatformCaller caller, UUID grantId, SentryRequest request) {
-        Supplier<SentryResponse> work = () -> timed(request, () -> send(caller, grantId, grant -> request, true));
+        return callAsync(caller, grantId, request, null);
+    }
+
+    /** {@link #callAsync}, with {@code first} as the first attempt when it was made with the token the call uses. */
+    CompletableFuture<SentryResponse> callAsync(PlatformCaller caller, UUID grantId, SentryRequest request,
+                                                SentryHttp.@Nullable FirstAttempt first) {
+        Supplier<SentryResponse> work = () -> timed(request, () -> send(caller, grantId, grant -> request, true, first));
         return CompletableFuture.supplyAsync(PropagatedContext.wrapCurrent(work), blocking);
     }
 
@@ -129,7 +137,7 @@ public class SentryApi {
     SentryResponse checkOrganization(PlatformCaller caller, UUID grantId) {
         SentryRequest nominal = SentryRequest.get("organizations/{org}/");
         return timed(nominal, () -> send(caller, grantId,
-                grant -> SentryRequest.get("organizations/" + grant.organization().slug() + "/"), false));
+                grant -> SentryRequest.get("organizations/" + grant.organization().slug() + "/"), false, null));
     }
 
     private SentryResponse timed(SentryRequest request, Supplier<SentryResponse> call) {
@@ -143,13 +151,17 @@ public class SentryApi {
             outcome = failure.code();
             throw failure;
         } finally {
-            metrics.timer("sentry_connect.proxy.calls", "outcome", outcome, "method", request.method().name())
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            recordCall(request, outcome, start);
         }
     }
 
+    void recordCall(SentryRequest request, String outcome, long startNanos) {
+        metrics.timer("sentry_connect.proxy.calls", "outcome", outcome, "method", request.method().name())
+                .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+
     private SentryResponse send(PlatformCaller caller, UUID grantId, Function<Grant, SentryRequest> requestFor,
-                                boolean refreshWhenDue) {
+                                boolean refreshWhenDue, SentryHttp.@Nullable FirstAttempt first) {
         GrantWithTokens found = grants.findVisibleWithTokens(caller, grantId)
                 .orElseThrow(GrantNotFound::new);
         Grant grant = found.grant();
@@ -158,15 +170,19 @@ public class SentryApi {
         }
         SentryRequest request = requestFor.apply(grant);
         Grant.Organization org = grant.organization();
-        // Checked before anything is sent: plain segments under /api/0/, then the grant's own organization.
-        SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
-        String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
-        URI target = SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
+        URI target = target(grant, request);
         GrantAuthenticator.Options options = new GrantAuthenticator.Options(refreshWhenDue, grant.kind() == GrantKind.PROVISIONED);
         try {
-            HttpResponse<byte[]> response = authenticator.send(found.tokens(), options, token -> exchange(request, target, token));
+            HttpResponse<byte[]> response = authenticator.send(found.tokens(), options, token -> {
+                if (!token.equals(found.tokens().accessToken().reveal())) {
+                    // Refreshed during this call: the cached grant holds the old token.
+                    grants.invalidate(grantId);
+                }
+                return exchange(request, target, token, first);
+            });
             return passThrough(response);
         } catch (GrantRejectedException e) {
+            grants.invalidate(grantId);
             throw revoked(grantId, e);
         } catch (RequestScopeRefused e) {
             LOG.warn("Call for grant {}: Sentry refused {} {} for organization {} ({}); grant unchanged", grantId,
@@ -197,26 +213,43 @@ public class SentryApi {
         return new GrantRevoked(grantId, e.reason());
     }
 
-    private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token) {
-        Supplier<MutableHttpRequest<?>> build = () -> {
-            MutableHttpRequest<Object> outgoing = HttpRequest.create(request.method(), target.toString());
-            outgoing.accept("application/json");
-            if (request.body() != null) {
-                MediaType type = MediaType.of(request.contentType() == null ? "application/json" : request.contentType());
-                outgoing.contentType(type);
-                // Micronaut's client encodes a form-encoded body itself from a map or a bean; from a CharSequence it
-                // sends the characters in the type's charset, which gives back the bytes as they came (form bodies
-                // are ASCII by their definition, UTF-8 in practice).
-                outgoing.body(MediaType.APPLICATION_FORM_URLENCODED_TYPE.equals(type)
-                        ? new String(request.body(), type.getCharset().orElse(StandardCharsets.UTF_8))
-                        : request.body());
-            }
-            return GrantAuthenticator.withToken(outgoing, token);
-        };
-        return request.idempotent() ? http.idempotent(build) : http.once(build);
+    /**
+     * Where the request goes, checked before anything is sent: plain segments under /api/0/, then the grant's own
+     * organization.
+     *
+     * @throws SentryConnectException the path guard's, for a path outside either
+     */
+    static URI target(Grant grant, SentryRequest request) {
+        Grant.Organization org = grant.organization();
+        SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
+        String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
+        return SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
     }
 
-    private SentryResponse passThrough(HttpResponse<byte[]> response) {
+    private HttpResponse<byte[]> exchange(SentryRequest request, URI target, String token, SentryHttp.@Nullable FirstAttempt first) {
+        Supplier<MutableHttpRequest<?>> build = () -> outgoing(request, target, token);
+        SentryHttp.FirstAttempt made = first != null && first.madeWith(token) ? first : null;
+        return request.idempotent() ? http.idempotent(build, made) : http.once(build, made);
+    }
+
+    /** The request to Sentry: the token goes in as a bearer header and nowhere else. */
+    static MutableHttpRequest<?> outgoing(SentryRequest request, URI target, String token) {
+        MutableHttpRequest<Object> outgoing = HttpRequest.create(request.method(), target.toString());
+        outgoing.accept("application/json");
+        if (request.body() != null) {
+            MediaType type = MediaType.of(request.contentType() == null ? "application/json" : request.contentType());
+            outgoing.contentType(type);
+            // Micronaut's client encodes a form-encoded body itself from a map or a bean; from a CharSequence it
+            // sends the characters in the type's charset, which gives back the bytes as they came (form bodies
+            // are ASCII by their definition, UTF-8 in practice).
+            outgoing.body(MediaType.APPLICATION_FORM_URLENCODED_TYPE.equals(type)
+                    ? new String(request.body(), type.getCharset().orElse(StandardCharsets.UTF_8))
+                    : request.body());
+        }
+        return GrantAuthenticator.withToken(outgoing, token);
+    }
+
+    SentryResponse passThrough(HttpResponse<byte[]> response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);

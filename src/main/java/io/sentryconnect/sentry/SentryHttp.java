@@ -13,6 +13,11 @@ import io.sentryconnect.http.HttpFailure;
 import io.sentryconnect.http.PluginHttpClients;
 import jakarta.inject.Singleton;
 
+import reactor.core.publisher.Mono;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +28,7 @@ import java.util.function.Supplier;
  */
 @Singleton
 public class SentryHttp {
+    private static final Argument<byte[]> BYTES = Argument.of(byte[].class);
     private final HttpClient http;
 
     SentryHttp(PluginHttpClients clients) {
@@ -61,9 +67,39 @@ public class SentryHttp {
     }
 
     public HttpResponse<byte[]> once(Supplier<MutableHttpRequest<?>> request) {
+        return settle(() -> http.toBlocking().exchange(request.get(), BYTES, BYTES));
+    }
+
+    /** {@link #idempotent(Supplier)} whose first attempt is {@code first} when given (it was sent already). */
+    @Retryable(includes = SentryServerError.class,
+            attempts = "${sentry-connect.retry.max-retries:2}",
+            delay = "${sentry-connect.retry.delay:200ms}",
+            multiplier = "2.0",
+            jitter = "0.25")
+    HttpResponse<byte[]> idempotent(Supplier<MutableHttpRequest<?>> request, @Nullable FirstAttempt first) {
+        return once(request, first);
+    }
+
+    /** {@link #once(Supplier)}, or {@code first}'s outcome once when given. */
+    HttpResponse<byte[]> once(Supplier<MutableHttpRequest<?>> request, @Nullable FirstAttempt first) {
+        return first != null && first.take() ? settle(first::replay) : once(request);
+    }
+
+    /**
+     * Sends {@code request} without blocking: the proxy's path for a grant in the cache. Its outcome is either passed
+     * through at once ({@link FirstAttempt#plainAnswer}) or handed to the blocking path as its first attempt.
+     */
+    CompletableFuture<FirstAttempt> sendFirst(MutableHttpRequest<?> request, String token) {
+        return Mono.from(http.exchange(request, BYTES, BYTES)).toFuture()
+                .handle((response, error) -> new FirstAttempt(token, response,
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error));
+    }
+
+    /** Sentry's answer, or the failure that the retry policy acts on. */
+    private static HttpResponse<byte[]> settle(Supplier<HttpResponse<byte[]>> exchange) {
         HttpResponse<byte[]> response;
         try {
-            response = http.toBlocking().exchange(request.get(), Argument.of(byte[].class), Argument.of(byte[].class));
+            response = exchange.get();
         } catch (HttpClientResponseException e) {
             // Sentry's 4xx (and 5xx) answers are answers, to be passed through or retried, not failures of ours.
             HttpResponse<?> answer = e.getResponse();
@@ -78,5 +114,49 @@ public class SentryHttp {
             throw new SentryServerError(false, response);
         }
         return response;
+    }
+
+    /** One exchange made already with {@code token}: its answer or its failure, to be used at most once. */
+    static final class FirstAttempt {
+        private final String token;
+        private final @Nullable HttpResponse<byte[]> response;
+        private final @Nullable Throwable error;
+        private final AtomicBoolean taken = new AtomicBoolean();
+
+        private FirstAttempt(String token, @Nullable HttpResponse<byte[]> response, @Nullable Throwable error) {
+            this.token = token;
+            this.response = response;
+            this.error = error;
+        }
+
+        /** Whether it was made with this token (a call that refreshed first sends anew). */
+        boolean madeWith(String accessToken) {
+            return token.equals(accessToken);
+        }
+
+        /** The answer to pass through as it is: neither a 401 (the token's business) nor a failure (the retries'). */
+        @Nullable
+        HttpResponse<byte[]> plainAnswer() {
+            try {
+                HttpResponse<byte[]> answer = settle(this::replay);
+                return answer.code() == 401 ? null : answer;
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        private boolean take() {
+            return taken.compareAndSet(false, true);
+        }
+
+        private HttpResponse<byte[]> replay() {
+            if (error instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (error != null) {
+                throw new HttpClientException(error.getMessage() == null ? error.getClass().getName() : error.getMessage(), error);
+            }
+            return response;
+        }
     }
 }

@@ -36,6 +36,7 @@ public final class TokenRefresher {
     private final ConcurrentHashMap<UUID, CompletableFuture<StoredTokens>> inFlight = new ConcurrentHashMap<>();
     private final TokenStore store;
     private final SentryTokenClient sentry;
+    private final RefreshHealth health;
     /**
      * Its own transaction, whatever the caller is in: a host application calling {@code SentryApi} from inside a
      * transaction of its own must not be able to roll back a rotated refresh token, or hold the row lock for long.
@@ -49,10 +50,11 @@ public final class TokenRefresher {
      */
     private final Semaphore slots;
 
-    TokenRefresher(TokenStore store, SentryTokenClient sentry, TransactionOperations<Connection> transactions, PluginMetrics metrics,
-                   @Value("${sentry-connect.refresh.max-concurrent:8}") int maxConcurrent) {
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, RefreshHealth health, TransactionOperations<Connection> transactions,
+                   PluginMetrics metrics, @Value("${sentry-connect.refresh.max-concurrent:8}") int maxConcurrent) {
         this.store = store;
         this.sentry = sentry;
+        this.health = health;
         this.transactions = transactions;
         this.metrics = metrics.registry();
         this.slots = new Semaphore(maxConcurrent);
@@ -102,6 +104,8 @@ public final class TokenRefresher {
     }
 
     private StoredTokens refreshLocked(UUID grantId, long seenVersion) {
+        // A failure that does not revoke is recorded (RefreshHealth) and committed with the row lock still held, then thrown.
+        TokenRequestFailed[] failed = new TokenRequestFailed[1];
         StoredTokens result = transactions.execute(OWN_TRANSACTION, status -> {
             StoredTokens current = store.lockForRefresh(grantId).orElseThrow(() -> gone(grantId));
             if (!current.active() || current.version() != seenVersion) {
@@ -122,7 +126,9 @@ public final class TokenRefresher {
                 SentryTokens fresh = sentry.refresh(current.refreshToken());
                 LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);
                 metrics.counter("sentry_connect.refreshes", "outcome", "refreshed").increment();
-                return store.saveRefreshed(current, fresh);
+                StoredTokens saved = store.saveRefreshed(current, fresh);
+                health.refreshSucceeded(saved);
+                return saved;
             } catch (TokenRequestFailed e) {
                 if (e.grantRejected()) {
                     LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
@@ -131,10 +137,25 @@ public final class TokenRefresher {
                 }
                 LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
                 metrics.counter("sentry_connect.refreshes", "outcome", "failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
-                throw e;
+                health.refreshFailed(current, failureReason(e));
+                failed[0] = e;
+                return current;
             }
         });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
         return requireActive(result);
+    }
+
+    private static String failureReason(TokenRequestFailed e) {
+        return switch (e.kind()) {
+            case UNAVAILABLE -> "sentry_unavailable";
+            case TIMEOUT -> "timeout";
+            case RATE_LIMITED -> "rate_limited";
+            case MALFORMED -> "malformed_response";
+            case REJECTED -> "token_request_rejected";
+        };
     }
 
     private StoredTokens revoke(StoredTokens current, StatusReason reason) {

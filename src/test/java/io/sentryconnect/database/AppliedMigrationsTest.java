@@ -5,6 +5,15 @@ import io.sentryconnect.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -110,6 +119,30 @@ class AppliedMigrationsTest {
             execute(c, "DELETE FROM " + HISTORY + " WHERE version = '5'");
             assertFalse(AppliedMigrations.allApplied(c, HISTORY, shipped()), "V5 is above the baseline and missing");
             c.rollback();
+        }
+    }
+
+    @Test
+    void migrationsPackagedInAJarAreListedWithTheSameChecksumsAsFromADirectory(@TempDir Path dir) throws Exception {
+        Path jar = dir.resolve("plugin.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            // With its directory entries, as Maven packs a jar (the class loader finds a directory by its entry).
+            for (String directory : List.of("io/", "io/sentryconnect/", "io/sentryconnect/db/", "io/sentryconnect/db/migration/")) {
+                out.putNextEntry(new JarEntry(directory));
+                out.closeEntry();
+            }
+            for (AppliedMigrations.Migration migration : shipped()) {
+                out.putNextEntry(new JarEntry("io/sentryconnect/db/migration/" + migration.script()));
+                out.write(Files.readAllBytes(Path.of("migrations", migration.script())));
+                out.closeEntry();
+            }
+            out.putNextEntry(new JarEntry("io/sentryconnect/db/migration/nested/V99__not_ours.sql"));
+            out.closeEntry();
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            List<AppliedMigrations.Migration> fromJar = AppliedMigrations.shipped(loader, "io/sentryconnect/db/migration").orElseThrow();
+            assertEquals(new HashSet<>(shipped()), new HashSet<>(fromJar));
+            assertEquals(shipped().size(), fromJar.size());
         }
     }
 

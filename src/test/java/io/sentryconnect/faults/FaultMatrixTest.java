@@ -94,6 +94,16 @@ class FaultMatrixTest extends IntegrationTest {
             };
         }
 
+        /** The grant's {@code last_failure_reason} after a refresh met this fault. */
+        String refreshFailureReason() {
+            return switch (this) {
+                case HTTP_500, HTTP_503, RESET -> "sentry_unavailable";
+                case HTTP_429_STRING, HTTP_429_DETAIL -> "rate_limited";
+                case TIMEOUT -> "timeout";
+                case MALFORMED -> "malformed_response";
+            };
+        }
+
         boolean serverError() {
             return this == HTTP_500 || this == HTTP_503;
         }
@@ -204,8 +214,10 @@ class FaultMatrixTest extends IntegrationTest {
         } else {
             assertProblem(failed, fault == SentryFault.TIMEOUT ? 504 : 502, fault == SentryFault.TIMEOUT ? "sentry_timeout" : "sentry_unavailable");
         }
-        assertEquals(before, grantRow(grant), "the grant row, tokens and version are exactly as before");
-        assertEquals(List.of("grant.connected"), events(grant.tenant()));
+        Map<String, Object> failedRow = grantRow(grant);
+        assertEquals(fault.refreshFailureReason(), failedRow.get("last_failure_reason"), "the failure is on the grant");
+        assertEquals(withoutHealth(before), withoutHealth(failedRow), "the grant row, tokens and version are exactly as before");
+        assertEquals(List.of("grant.connected", "grant.refresh_failed"), events(grant.tenant()));
         awaitRefreshRequests(refreshesBefore + 1);
         List<RequestLogEntry> refreshes = standIn.requests("/oauth/token/");
         RequestLogEntry faulted = refreshes.get(refreshes.size() - 1);
@@ -219,13 +231,14 @@ class FaultMatrixTest extends IntegrationTest {
             assertEquals("revoked", after.get("status"));
             assertEquals("refresh_lost", after.get("status_reason"), "the earlier answer was lost: not a revocation by the user");
             assertEquals(before.get("refresh_token"), after.get("refresh_token"), "tokens kept until disconnect");
-            assertEquals(List.of("grant.connected", "grant.revoked"), events(grant.tenant()));
+            assertEquals(List.of("grant.connected", "grant.refresh_failed", "grant.revoked"), events(grant.tenant()));
         } else {
             assertEquals(200, next.statusCode(), next.body());
             assertEquals("active", after.get("status"));
             assertEquals((Long) before.get("token_version") + 1, after.get("token_version"), "one refresh written");
             assertNotEquals(before.get("refresh_token"), after.get("refresh_token"));
-            assertEquals(List.of("grant.connected"), events(grant.tenant()), "a refresh is no grant change");
+            assertEquals(List.of("grant.connected", "grant.refresh_failed", "grant.recovered"), events(grant.tenant()),
+                    "a refresh is no grant change; the recovery from a reported failure is");
         }
     }
 
@@ -349,6 +362,14 @@ class FaultMatrixTest extends IntegrationTest {
         Map<String, Object> row = TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.id()).get(0);
         row.replaceAll((k, v) -> v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : v);
         return row;
+    }
+
+    /** The row without its health columns (the last failure and its streak), which a failed refresh writes. */
+    private static Map<String, Object> withoutHealth(Map<String, Object> row) {
+        Map<String, Object> rest = new java.util.LinkedHashMap<>(row);
+        rest.keySet().removeAll(List.of("last_failure_at", "last_failure_reason", "failure_attempts", "failure_reported",
+                "failure_event_at"));
+        return rest;
     }
 
     private static List<Object> events(String tenant) {

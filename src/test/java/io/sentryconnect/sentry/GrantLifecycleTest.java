@@ -233,7 +233,8 @@ class GrantLifecycleTest extends IntegrationTest {
         Map<String, Object> json = driver.map(new Http().get(serviceUrl() + "/api/v1/grants/" + grant.grantId(), Http.bearer(grant.jwt())).body());
         assertEquals(true, json.get("reconnect_required"));
         assertEquals(java.util.Set.of("id", "tenant_id", "user_id", "kind", "status", "status_reason", "organization", "sentry_user",
-                "scopes", "expires_at", "created_at", "updated_at", "last_refreshed_at", "reconnect_required"), json.keySet(),
+                "scopes", "expires_at", "created_at", "updated_at", "last_refreshed_at", "reconnect_required", "last_failure_at",
+                "last_failure_reason"), json.keySet(),
                 "every field of docs/api.md's grant JSON is present, even when null");
         assertTrue(json.containsKey("last_refreshed_at") && json.get("last_refreshed_at") == null);
     }
