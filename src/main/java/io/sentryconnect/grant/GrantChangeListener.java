@@ -51,7 +51,8 @@ final class GrantChangeListener {
     private volatile long confirmedAt;
     private volatile boolean confirmed;
     private volatile boolean running = true;
-    private Thread thread;
+    /** Read without the lock on every cached call (double-checked in {@link #start}). */
+    private volatile Thread thread;
     /** The pause before the next reconnect (the listener thread's own): above the first one during an outage. */
     private long pauseMs = FIRST_PAUSE_MS;
 

@@ -134,7 +134,7 @@ class TokenCacheAcrossInstancesTest extends IntegrationTest {
         int logged = standIn.requests(null).size();
         HttpResponse<String> response = callOnB(grant);
         assertEquals(409, response.statusCode(), response.body());
-        assertTrue(response.body().contains("grant-revoked"), response.body());
+        assertTrue(response.body().contains("\"code\":\"grant_revoked\""), response.body());
         assertEquals(logged, standIn.requests(null).size(), "B sent nothing to Sentry");
     }
 
@@ -148,7 +148,7 @@ class TokenCacheAcrossInstancesTest extends IntegrationTest {
         int logged = standIn.requests(null).size();
         HttpResponse<String> response = callOnB(grant);
         assertEquals(409, response.statusCode(), response.body());
-        assertTrue(response.body().contains("grant-disconnected"), response.body());
+        assertTrue(response.body().contains("\"code\":\"grant_disconnected\""), response.body());
         assertEquals(logged, standIn.requests(null).size(), "B sent nothing to Sentry");
     }
 

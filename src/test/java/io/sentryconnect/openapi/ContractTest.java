@@ -18,7 +18,8 @@ class ContractTest {
             + "\"kind\":\"oauth\",\"status\":\"active\",\"status_reason\":null,\"organization\":{\"id\":\"1\",\"slug\":\"acme\","
             + "\"name\":\"Acme\",\"region_url\":\"https://us.sentry.io\"},\"sentry_user\":{\"id\":\"2\",\"name\":null,\"email\":null},"
             + "\"scopes\":[\"org:read\"],\"expires_at\":null,\"created_at\":\"2026-12-01T12:00:00Z\","
-            + "\"updated_at\":\"2026-12-01T12:00:00Z\",\"last_refreshed_at\":null,\"reconnect_required\":false}";
+            + "\"updated_at\":\"2026-12-01T12:00:00Z\",\"last_refreshed_at\":null,\"reconnect_required\":false,"
+            + "\"last_failure_at\":null,\"last_failure_reason\":null}";
     private static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json"));
     private static final Map<String, List<String>> PROBLEM = Map.of("Content-Type", List.of("application/problem+json"));
     private static final String GRANT_PATH = "/api/v1/grants/6f1c2b0e-2a43-4c1e-9a4e-5d1f6b7c8d9e";
