@@ -1,7 +1,7 @@
 package io.sentryconnect.support;
 
 import io.micronaut.runtime.Micronaut;
-import io.sentryconnect.Application;
+import io.sentryconnect.standalone.Application;
 
 /**
  * The service as a process of its own, configured entirely by system properties ({@code -Ddatasources.default.url=…}).

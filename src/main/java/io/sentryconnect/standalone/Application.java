@@ -1,4 +1,4 @@
-package io.sentryconnect;
+package io.sentryconnect.standalone;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;

@@ -1,13 +1,11 @@
-package io.sentryconnect;
+package io.sentryconnect.token;
 
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
-import io.sentryconnect.token.EncryptionProperties;
-import io.sentryconnect.token.SentryProperties;
-import io.sentryconnect.token.TokenCipher;
+import io.sentryconnect.SentryConnectProperties;
 import jakarta.inject.Singleton;
 
 /**
