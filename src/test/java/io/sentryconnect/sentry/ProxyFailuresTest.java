@@ -1,0 +1,202 @@
+package io.sentryconnect.sentry;
+
+import io.micronaut.json.JsonMapper;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.Fault;
+import io.sentryconnect.standin.SentryStandIn;
+import io.sentryconnect.standin.Settings;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.IntegrationTest;
+import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.LinkDriver.Linked;
+import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.TestDatabase;
+import io.sentryconnect.testing.LogCapture;
+import io.sentryconnect.token.TokenCipher;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the proxy does when a call goes wrong (split from {@link GrantLifecycleTest}): a path that leaves the API,
+ * Sentry's 403, 429, 5xx, a timeout, a malformed answer, a refresh that meets a 5xx. Each answer is checked, and that
+ * the grant is left active with its tokens.
+ */
+@MicronautTest(environments = "test", transactional = false)
+class ProxyFailuresTest extends IntegrationTest {
+    @Inject
+    SentryStandIn standIn;
+    @Inject
+    JsonMapper json;
+    @Inject
+    TestClock clock;
+    @Inject
+    TokenCipher cipher;
+
+    private LinkDriver driver;
+
+    @BeforeAll
+    void setUp() {
+        driver = new LinkDriver(serviceUrl(), standIn, json);
+    }
+
+    @AfterAll
+    void searchLogsForTokens() {
+        List<Map<String, Object>> rows = TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM "
+                + "sentry_connect_grant WHERE access_token IS NOT NULL AND refresh_token IS NOT NULL");
+        assertFalse(rows.isEmpty(), "the leak check has tokens to look for");
+        for (Map<String, Object> row : rows) {
+            for (String column : List.of("access", "refresh")) {
+                String token = TestDatabase.decrypt(cipher, row, column).reveal();
+                assertEquals(List.of(), LogCapture.linesContaining(token), "a token appears in the logs");
+            }
+        }
+    }
+
+    @AfterEach
+    void resetWorld() {
+        clock.reset();
+        standIn.clearFaults();
+        standIn.updateSettings(Settings.DEFAULTS);
+        standIn.clearRequests();
+    }
+
+    private Linked link(String sentryUser, String org) {
+        return driver.linkForNewTenant(sentryUser, org);
+    }
+
+    private HttpResponse<String> proxy(Linked grant, String path) {
+        return new Http().get(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/" + path, Http.bearer(grant.jwt()));
+    }
+
+    private Map<String, Object> grantRow(Linked grant) {
+        return TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.grantId()).get(0);
+    }
+
+    @Test
+    void pathTraversalAndHostSmugglingAre400AndNothingIsSent() {
+        Linked grant = link("1", "acme");
+        int sent = standIn.requests(null).size();
+        for (String path : List.of("..%2f..%2foauth/token/", "%2e%2e/%2e%2e/_standin/fixtures", "organizations/..%2F..%2F_standin/fixtures",
+                "http://evil.example/api/0/", "https:%2f%2fevil.example/", "/evil.example/api/0/", "organizations//acme/",
+                "organizations/acme%2f..%2f..%2f/", "organizations/%252e%252e/", "organizations/a%00b/", "organizations/acme/..;/")) {
+            int before = standIn.requests(null).size();
+            HttpResponse<String> response = proxy(grant, path);
+            assertEquals(before, standIn.requests(null).size(), path + " was sent: " + standIn.requests(null));
+            assertTrue(response.statusCode() == 400 || response.statusCode() == 404, path + " → " + response.statusCode() + " " + response.body());
+        }
+        HttpResponse<String> dotdot = new Http().send(Http.request(serviceUrl() + "/api/v1/grants/" + grant.grantId()
+                + "/sentry/organizations/../../oauth/token/", Http.bearer(grant.jwt())).GET().build());
+        assertTrue(dotdot.statusCode() == 400 || dotdot.statusCode() == 404, "raw .. → " + dotdot.statusCode());
+        assertEquals(sent, standIn.requests(null).size(), "nothing sent to Sentry");
+    }
+
+    @Test
+    void aMissingScopeIs403PassedThroughAndTheGrantStaysActive() {
+        Linked grant = link("1", "acme");
+        HttpResponse<String> response = new Http().putJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/organizations/acme/issues/90001/",
+                "{\"status\":\"resolved\"}", Http.bearer(grant.jwt()));
+        assertEquals(403, response.statusCode(), response.body());
+        assertTrue(response.body().contains("You do not have permission"), response.body());
+        assertIntact(grant);
+    }
+
+    @Test
+    void aRateLimitIs429WithRetryAfterAndNeverRevokes() {
+        Linked grant = link("1", "acme");
+        // A 60-second window, so that the three calls cannot straddle a window boundary (Sentry's default is 1 second).
+        standIn.updateSettings(Settings.DEFAULTS.withRateLimit(2, 60, Settings.RateLimitBody.DETAIL));
+        proxy(grant, "organizations/acme/projects/");
+        proxy(grant, "organizations/acme/projects/");
+        int sent = standIn.requests(null).size();
+        HttpResponse<String> limited = proxy(grant, "organizations/acme/projects/");
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertTrue(limited.body().startsWith("{\"detail\":\"You are attempting to use this endpoint too frequently. Limit is 2 requests in 60 seconds"), limited.body());
+        long retryAfter = Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After from X-Sentry-Rate-Limit-Reset: " + retryAfter);
+        assertEquals("0", limited.headers().firstValue("X-Sentry-Rate-Limit-Remaining").orElseThrow());
+        assertEquals(sent + 1, standIn.requests(null).size(), "a 429 is not retried");
+        standIn.updateSettings(Settings.DEFAULTS);
+        assertIntact(grant);
+    }
+
+    @Test
+    void serverErrorsAreRetriedThen502AndNeverRevoke() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 503, 3));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(3, standIn.requests("/api/0/organizations/acme/projects/").size(), "three attempts");
+        assertIntact(grant);
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 500, 1));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "a transient 5xx is retried away");
+    }
+
+    @Test
+    void aTimeoutIs504AndNeverRevokes() throws InterruptedException {
+        Linked grant = link("1", "acme");
+        standIn.addFault(new Fault("/api/0/organizations/acme/projects/", 0, 1500, false, false, 3));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(504, response.statusCode(), response.body());
+        // The stand-in finishes the three delayed requests after we gave up on them: let them land in its log
+        // here, not in the next test's.
+        io.sentryconnect.support.Await.until(() -> standIn.requests("/api/0/organizations/acme/projects/").size() >= 3,
+                "the delayed requests in the stand-in's log", Duration.ofSeconds(10));
+        assertEquals(3, standIn.requests("/api/0/organizations/acme/projects/").size(), "three attempts, then 504");
+        assertIntact(grant);
+    }
+
+    @Test
+    void aPostIsNotRetriedAfterA5xx() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.status("/api/0/organizations/acme/projects/", 503, 3));
+        HttpResponse<String> response = new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId()
+                + "/sentry/organizations/acme/projects/", "{}", Http.bearer(grant.jwt()));
+        assertEquals(502, response.statusCode());
+        assertEquals(1, standIn.requests("/api/0/organizations/acme/projects/").size());
+    }
+
+    @Test
+    void aMalformedResponsePassesThroughAndLeavesTheGrantIntact() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(new Fault("/api/0/organizations/acme/projects/", 0, 0, false, true, 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(200, response.statusCode());
+        assertIntact(grant);
+    }
+
+    @Test
+    void aRefreshThatMeetsA5xxIs502AndKeepsTheTokens() {
+        Linked grant = link("1", "acme");
+        Map<String, Object> before = grantRow(grant);
+        standIn.expire("acme");
+        standIn.addFault(Fault.status("/oauth/token/", 503, 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(502, response.statusCode(), response.body());
+        Map<String, Object> after = grantRow(grant);
+        assertEquals("active", after.get("status"));
+        assertTrue(java.util.Arrays.equals((byte[]) before.get("refresh_token"), (byte[]) after.get("refresh_token")));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "works again once Sentry is back");
+    }
+
+    private void assertIntact(Linked grant) {
+        Map<String, Object> row = grantRow(grant);
+        assertEquals("active", row.get("status"));
+        assertNotNull(row.get("access_token"));
+        assertNotNull(row.get("refresh_token"));
+        assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode());
+    }
+}
