@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.sentryconnect.support.LinkDriver.location;
 import static io.sentryconnect.support.LinkDriver.query;
@@ -55,7 +54,6 @@ class GrantLifecycleTest extends IntegrationTest {
 
     private LinkDriver driver;
     private EmbeddedServer second;
-    private final List<String> tokensSeen = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void startSecondInstance() {
@@ -72,15 +70,9 @@ class GrantLifecycleTest extends IntegrationTest {
     @AfterAll
     void stopSecondInstanceAndSearchLogs() {
         second.close();
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant WHERE access_token IS NOT NULL")) {
-            for (String column : List.of("access", "refresh")) {
-                if (row.get(column + "_token") != null) {
-                    tokensSeen.add(TestDatabase.decrypt(cipher, row, column).reveal());
-                }
-            }
-        }
-        assertFalse(tokensSeen.isEmpty(), "the leak check has tokens to look for");
-        for (String token : tokensSeen) {
+        List<String> tokens = TestDatabase.storedTokens(cipher);
+        assertFalse(tokens.isEmpty(), "the leak check has tokens to look for");
+        for (String token : tokens) {
             assertEquals(List.of(), LogCapture.linesContaining(token), "a token appears in the logs");
         }
     }

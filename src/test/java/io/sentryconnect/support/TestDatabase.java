@@ -90,6 +90,20 @@ public final class TestDatabase {
         return cipher.decrypt(bytes, io.sentryconnect.token.AssociatedData.grantToken(tenant, UUID.fromString(String.valueOf(row.get("id"))), column));
     }
 
+    /** Every access and refresh token the test schema holds, decrypted: what a log leak check searches for. */
+    public static java.util.List<String> storedTokens(io.sentryconnect.token.TokenCipher cipher) {
+        java.util.List<String> tokens = new java.util.ArrayList<>();
+        for (Map<String, Object> row : query("SELECT id, tenant_id, access_token, refresh_token FROM sentry_connect_grant "
+                + "WHERE access_token IS NOT NULL")) {
+            for (String column : java.util.List.of("access", "refresh")) {
+                if (row.get(column + "_token") != null) {
+                    tokens.add(decrypt(cipher, row, column).reveal());
+                }
+            }
+        }
+        return tokens;
+    }
+
     public static Map<String, Object> properties() {
         return DATABASE.properties();
     }
