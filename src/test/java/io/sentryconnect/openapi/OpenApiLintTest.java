@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,13 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The served document passes the linters a platform team runs: Redocly's recommended rules without an error, and
  * Spectral's {@code spectral:oas} without a warning (the warnings Redocly still gives are explained in docs/api.md).
- * Both are installed, at pinned versions, into target/openapi-lint with npm; without npm the test is skipped, except
- * under CI=true, where it fails.
+ * Both are pinned with their whole dependency tree by src/test/node/openapi-lint (package.json and package-lock.json)
+ * and installed from it with {@code npm ci} into target/openapi-lint; without npm the test is skipped, except under
+ * CI=true, where it fails.
  */
 @MicronautTest(environments = "test", transactional = false)
 class OpenApiLintTest extends IntegrationTest {
-    static final String REDOCLY = "@redocly/cli@2.77.0";
-    static final String SPECTRAL = "@stoplight/spectral-cli@6.16.3";
+    private static final Path SOURCE = Path.of("src", "test", "node", "openapi-lint");
     private static final Path DIR = Path.of("target", "openapi-lint");
 
     private Path served;
@@ -42,8 +43,18 @@ class OpenApiLintTest extends IntegrationTest {
             Assumptions.abort("npm is not installed: apt-get install npm to lint the OpenAPI document");
         }
         Files.createDirectories(DIR);
-        if (!Files.exists(DIR.resolve("node_modules/.bin/redocly")) || !Files.exists(DIR.resolve("node_modules/.bin/spectral"))) {
-            Result installed = run(DIR, 600, "npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", ".", REDOCLY, SPECTRAL);
+        boolean changed = false;
+        for (String file : List.of("package.json", "package-lock.json")) {
+            byte[] pinned = Files.readAllBytes(SOURCE.resolve(file));
+            Path copy = DIR.resolve(file);
+            if (!Files.exists(copy) || !Arrays.equals(pinned, Files.readAllBytes(copy))) {
+                Files.write(copy, pinned);
+                changed = true;
+            }
+        }
+        if (changed || !Files.exists(DIR.resolve("node_modules/.bin/redocly")) || !Files.exists(DIR.resolve("node_modules/.bin/spectral"))) {
+            // npm ci installs exactly the lockfile's tree (and fails if package.json and the lockfile disagree).
+            Result installed = run(DIR, 600, "npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts");
             assertEquals(0, installed.exit, installed.output);
         }
         served = DIR.resolve("served.yml");
