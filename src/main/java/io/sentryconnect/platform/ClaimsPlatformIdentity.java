@@ -88,7 +88,7 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
         return expires == null || !expires.isAfter(now.plus(maxAge).plus(skew));
     }
 
-    private static Instant instant(Object claim) {
+    static Instant instant(Object claim) {
         if (claim instanceof Date date) {
             return date.toInstant();
         }
