@@ -84,13 +84,18 @@ final class VerifyingOnce<T, R> implements ReactiveJsonWebTokenValidator<T, R> {
 
     /** The SHA-256 of a token's text. */
     private record Key(byte[] digest, int hash) {
-        static Key of(String token) {
+        /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up each time. */
+        private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
             try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-                return new Key(digest, Arrays.hashCode(digest));
+                return MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
             }
+        });
+
+        static Key of(String token) {
+            byte[] digest = SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
+            return new Key(digest, Arrays.hashCode(digest));
         }
 
         @Override
