@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Puts {@link VerifyingOnce} in front of micronaut-security-jwt's validator, so that a platform JWT this instance has
+ * Puts {@link VerifyingOnce} in front of micronaut-security-jwt's own validator (not a host's), so that a platform JWT this instance has
  * verified is not verified again (an HMAC or signature check and a JSON parse per request otherwise). Only where that
  * changes no decision: when every claims validator in the context is one of the framework's own, which look at the
  * claims alone (not the request) and whose verdict can only turn from accepted to refused by the passing of
@@ -39,6 +39,8 @@ final class VerifiedTokenCache implements BeanCreatedEventListener<ReactiveJsonW
     private static final Set<Class<?>> CLAIMS_ONLY = Set.of(ExpirationJwtClaimsValidator.class,
             NotBeforeJwtClaimsValidator.class, IssuerJwtClaimsValidator.class, AudienceJwtClaimsValidator.class,
             SubjectNotNullJwtClaimsValidator.class);
+    /** The framework's validator (package-private there, so named): the only one whose decisions are known here. */
+    private static final String FRAMEWORK_VALIDATOR = "io.micronaut.security.token.jwt.nimbus.NimbusReactiveJsonWebTokenValidator";
     private final BeanContext context;
     private final VerifiedTokenCacheProperties properties;
 
@@ -51,6 +53,10 @@ final class VerifiedTokenCache implements BeanCreatedEventListener<ReactiveJsonW
     @SuppressWarnings("unchecked")
     public ReactiveJsonWebTokenValidator onCreated(BeanCreatedEvent<ReactiveJsonWebTokenValidator> event) {
         ReactiveJsonWebTokenValidator validator = event.getBean();
+        if (!FRAMEWORK_VALIDATOR.equals(event.getBeanDefinition().getBeanType().getName())) {
+            // A host's own validator may decide by more than the token (a deny list): it is not ours to remember.
+            return validator;
+        }
         List<String> unknown = context.getBeanDefinitions(GenericJwtClaimsValidator.class).stream()
                 .map(BeanDefinition::getBeanType)
                 .filter(type -> !CLAIMS_ONLY.contains(type))

@@ -31,8 +31,8 @@ public final class ProxyOverheadBench {
     private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.wrk-seconds", 8));
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
     /**
-     * Each arm's warm-up at 16 connections. Long enough for the service's JIT to finish its hot path on 2 shared cores
-     * (with 5 s, round 1 measured the compiler, not the proxy: 1.0 ms p50 against 0.3 in round 2, whatever the code).
+     * Each arm's warm-up at 16 connections: with 5 s, round 1 ran 3-6 times slower at 1 connection than round 2 in
+     * every run on 2 shared cores (the service's JIT still compiling), so only round 2 measured the proxy.
      */
     private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warm-up-seconds", 20));
     /** The test configuration's keys (application-test.yml): the service processes run in the test environment. */
