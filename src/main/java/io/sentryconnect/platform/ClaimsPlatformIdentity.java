@@ -1,6 +1,7 @@
 package io.sentryconnect.platform;
 
 import io.micronaut.context.annotation.Secondary;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.security.authentication.Authentication;
 import io.sentryconnect.Inputs;
 import jakarta.inject.Singleton;
@@ -28,38 +29,49 @@ import java.util.Set;
 @Singleton
 @Secondary
 public class ClaimsPlatformIdentity implements PlatformIdentity {
-    private final PlatformProperties properties;
+    private final Settings settings;
     private final Clock clock = Clock.systemUTC();
 
+    /**
+     * The settings read once: an interface's {@code @ConfigurationProperties} getters look the property up in the
+     * environment on every call, which showed in the proxy's profile.
+     */
+    private record Settings(@Nullable String issuer, @Nullable String audience, String tenantClaim, String userClaim,
+                            String rolesClaim, String tenantAdminRole, boolean requireExpiry,
+                            @Nullable Duration maxTokenAge, Duration clockSkew) {
+    }
+
     public ClaimsPlatformIdentity(PlatformProperties properties) {
-        this.properties = properties;
+        this.settings = new Settings(properties.getIssuer(), properties.getAudience(), properties.getTenantClaim(),
+                properties.getUserClaim(), properties.getRolesClaim(), properties.getTenantAdminRole(),
+                properties.isRequireExpiry(), properties.getMaxTokenAge(), properties.getClockSkew());
     }
 
     @Override
     public Optional<PlatformCaller> caller(Authentication authentication) {
         Map<String, Object> claims = authentication.getAttributes();
-        Object tenant = claims.get(properties.getTenantClaim());
-        Object user = claims.get(properties.getUserClaim());
-        if (user == null && "sub".equals(properties.getUserClaim())) {
+        Object tenant = claims.get(settings.tenantClaim());
+        Object user = claims.get(settings.userClaim());
+        if (user == null && "sub".equals(settings.userClaim())) {
             user = authentication.getName();
         }
         if (!nonBlank(tenant) || !nonBlank(user)) {
             return Optional.empty();
         }
-        if (properties.isRequireExpiry() && claims.get("exp") == null) {
+        if (settings.requireExpiry() && claims.get("exp") == null) {
             return Optional.empty();
         }
         if (!withinAge(claims)) {
             return Optional.empty();
         }
-        if (properties.getIssuer() != null && !properties.getIssuer().equals(claims.get("iss"))) {
+        if (settings.issuer() != null && !settings.issuer().equals(claims.get("iss"))) {
             return Optional.empty();
         }
-        if (properties.getAudience() != null && !audienceContains(claims.get("aud"), properties.getAudience())) {
+        if (settings.audience() != null && !audienceContains(claims.get("aud"), settings.audience())) {
             return Optional.empty();
         }
-        return Optional.of(PlatformCaller.of((String) tenant, (String) user, roles(claims.get(properties.getRolesClaim())),
-                properties.getTenantAdminRole()));
+        return Optional.of(PlatformCaller.of((String) tenant, (String) user, roles(claims.get(settings.rolesClaim())),
+                settings.tenantAdminRole()));
     }
 
     private static boolean audienceContains(Object claim, String audience) {
@@ -74,12 +86,12 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
     }
 
     private boolean withinAge(Map<String, Object> claims) {
-        Duration maxAge = properties.getMaxTokenAge();
+        Duration maxAge = settings.maxTokenAge();
         if (maxAge == null || maxAge.isZero()) {
             return true;
         }
         Instant now = clock.instant();
-        Duration skew = properties.getClockSkew();
+        Duration skew = settings.clockSkew();
         Instant issued = instant(claims.get("iat"));
         if (issued != null && (issued.isAfter(now.plus(skew)) || issued.isBefore(now.minus(maxAge).minus(skew)))) {
             return false;
@@ -88,7 +100,7 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
         return expires == null || !expires.isAfter(now.plus(maxAge).plus(skew));
     }
 
-    private static Instant instant(Object claim) {
+    static Instant instant(Object claim) {
         if (claim instanceof Date date) {
             return date.toInstant();
         }

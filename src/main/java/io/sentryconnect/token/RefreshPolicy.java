@@ -13,6 +13,7 @@ import java.time.Instant;
  */
 @Singleton
 public final class RefreshPolicy {
+    private static final Duration LONGEST_IN_NANOS = Duration.ofNanos(Long.MAX_VALUE);
     private final Duration margin;
 
     public RefreshPolicy(@Value("${sentry-connect.refresh.margin:5m}") Duration margin) {
@@ -31,7 +32,15 @@ public final class RefreshPolicy {
             return null;
         }
         Duration lifetime = issuedAt == null ? Duration.ZERO : Duration.between(issuedAt, expiresAt);
-        Duration tenth = lifetime.dividedBy(10);
+        Duration tenth = tenth(lifetime);
         return expiresAt.minus(tenth.compareTo(margin) > 0 ? tenth : margin);
+    }
+
+    /** {@code lifetime.dividedBy(10)} in long arithmetic when it fits (it goes through BigDecimal, on every proxied call). */
+    private static Duration tenth(Duration lifetime) {
+        if (lifetime.abs().compareTo(LONGEST_IN_NANOS) > 0) {
+            return lifetime.dividedBy(10);
+        }
+        return Duration.ofNanos(lifetime.toNanos() / 10);
     }
 }

@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProxyOverheadBench {
     private static final Duration PHASE = Duration.ofSeconds(Long.getLong("bench.wrk-seconds", 8));
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    /**
+     * Each arm's warm-up at 16 connections: with 5 s, round 1 ran 3-6 times slower at 1 connection than round 2 in
+     * every run on 2 shared cores (the service's JIT still compiling), so only round 2 measured the proxy.
+     */
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warm-up-seconds", 20));
     /** The test configuration's keys (application-test.yml): the service processes run in the test environment. */
     private static final EncryptionProperties TEST_KEYS = new EncryptionProperties(2, Map.of(
             "1", "BWCWDW6bZAZwrHpSll+Fb+Tcd6zMceJ+T7GORt0mYCA=",
@@ -79,9 +84,9 @@ public final class ProxyOverheadBench {
                     RssSampler rss = new RssSampler(service);
                     rss.start();
                     for (Arm arm : arms) {
-                        Wrk.run(arm.url(), arm.headers(), 16, Duration.ofSeconds(5));
+                        Wrk.run(arm.url(), arm.headers(), 16, WARM_UP);
                     }
-                    System.out.println("warm-up done; load " + Bench.loadAverage());
+                    System.out.println("warm-up done (" + WARM_UP.toSeconds() + " s per arm); load " + Bench.loadAverage());
                     for (int round = 0; round < ROUNDS; round++) {
                         for (Arm arm : arms) {
                             arm.single().add(checked(arm, Wrk.run(arm.url(), arm.headers(), 1, PHASE)));

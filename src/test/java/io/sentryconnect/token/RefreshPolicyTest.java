@@ -58,6 +58,17 @@ class RefreshPolicyTest {
         assertEquals(expires.minus(Duration.ofHours(2)), new RefreshPolicy(Duration.ofHours(2)).dueAt(ISSUED, expires));
     }
 
+    @Test
+    void aTenthIsTakenToTheNanosecondRoundedTowardsZeroForAnyLifetime() {
+        RefreshPolicy none = new RefreshPolicy(Duration.ZERO);
+        for (Duration lifetime : new Duration[]{Duration.ofNanos(123_456_789_017L), Duration.ofDays(30).plusNanos(7),
+                Duration.ofSeconds(-3601, 9), Duration.ofDays(365L * 1000).plusNanos(3)}) {
+            Instant expires = ISSUED.plus(lifetime);
+            Duration tenth = lifetime.dividedBy(10);
+            assertEquals(expires.minus(tenth.isNegative() ? Duration.ZERO : tenth), none.dueAt(ISSUED, expires), lifetime.toString());
+        }
+    }
+
     private static StoredTokens tokens(Instant issuedAt, Instant expiresAt) {
         return new StoredTokens(UUID.randomUUID(), "t1", GrantStatus.ACTIVE, null, 1, Secret.of("access"), Secret.of("refresh"),
                 issuedAt, expiresAt);

@@ -49,6 +49,9 @@ class RequestLogContextTest extends IntegrationTest {
         assertFalse(lines.isEmpty(), "the disconnect's log line carries the request id");
         assertTrue(lines.stream().allMatch(l -> l.contains("tenant_id=" + tenant) && l.contains("grant_id=" + grantId)), lines.toString());
         HttpResponse<String> generated = new Http().get(serviceUrl() + "/api/v1/me", Http.bearer(jwt));
-        assertTrue(generated.headers().firstValue("X-Request-Id").orElseThrow().length() >= 16, "a request id is made up when none is sent");
+        String madeUp = generated.headers().firstValue("X-Request-Id").orElseThrow();
+        assertEquals(4, java.util.UUID.fromString(madeUp).version(), "a request id is made up when none is sent: " + madeUp);
+        HttpResponse<String> another = new Http().get(serviceUrl() + "/api/v1/me", Http.bearer(jwt));
+        assertFalse(madeUp.equals(another.headers().firstValue("X-Request-Id").orElseThrow()), "each request its own id");
     }
 }
