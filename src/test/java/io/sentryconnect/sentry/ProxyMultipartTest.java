@@ -2,6 +2,7 @@ package io.sentryconnect.sentry;
 
 import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.Fault;
 import io.sentryconnect.standin.RequestLogEntry;
 import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.Settings;
@@ -199,6 +200,36 @@ class ProxyMultipartTest extends IntegrationTest {
         assertEquals(400, missing.statusCode(), missing.body());
         assertEquals(Map.of("detail", "Missing uploaded file"), driver.map(missing.body()));
         assertEquals(List.of(201, 409, 400), uploadsSeenBySentry().stream().map(RequestLogEntry::status).toList());
+    }
+
+    @Test
+    void anUploadOutsideTheGrantsOrganizationIsRefusedBeforeAnythingIsSent() {
+        Linked grant = link();
+        standIn.clearRequests();
+        byte[] body = multipart(Map.of(), "a.js", "application/javascript", awkwardFile());
+        HttpResponse<String> refused = upload(grant, "organizations/globex/releases/frontend@1.4.0/files/", body);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("outside_grant_organization", driver.map(refused.body()).get("code"));
+        assertEquals(List.of(), standIn.requests("/api/"), "nothing was sent to Sentry");
+    }
+
+    @Test
+    void sentrysRateLimitOnAnUploadComesBackWithRetryAfterAndIsNotRepeated() {
+        Linked grant = link();
+        standIn.clearRequests();
+        standIn.addFault(Fault.status("/api/0/organizations/acme/releases/", 429, 1));
+        double before = metric("sentry_connect_proxy_calls_seconds_count{method=\"POST\",outcome=\"429\"");
+        HttpResponse<String> limited = upload(grant, ORG_FILES, multipart(Map.of(), "a.js", "application/javascript", awkwardFile()));
+        assertEquals(429, limited.statusCode(), limited.body());
+        assertTrue(limited.headers().firstValue("Retry-After").isPresent(), "Retry-After from Sentry's reset");
+        assertEquals(1, uploadsSeenBySentry().size(), "a POST is never repeated");
+        assertEquals(before + 1, metric("sentry_connect_proxy_calls_seconds_count{method=\"POST\",outcome=\"429\""));
+    }
+
+    /** A counter of the service's {@code /prometheus}, 0 before it first moves. */
+    private double metric(String prefix) {
+        return http.get(serviceUrl() + "/prometheus").body().lines().filter(line -> line.startsWith(prefix))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0.0);
     }
 
     @Test
