@@ -8,10 +8,10 @@ import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.body.CloseableAvailableByteBody;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
@@ -77,21 +77,24 @@ class ProxyController {
     }
 
     /**
-     * The body's bytes as they came, whatever the content type: a {@code @Body byte[]} argument would have the framework
-     * decode form-encoded and multipart bodies first (and fail). Sentry decides what it accepts.
+     * The body's bytes as they came, whatever the content type (multipart and form-encoded included): a
+     * {@code @Body byte[]} argument would have the framework decode form-encoded and multipart bodies first (and
+     * fail). Read whole, within the server's {@code micronaut.server.max-request-size} (a larger body is the
+     * framework's {@code 413} before anything is sent), so that a 401's refresh-and-retry can send them again.
+     * Sentry decides what it accepts. The body is claimed, not split: nothing else reads it, and a split's other
+     * half, never read, held back a streamed (chunked) body past its first buffers, so its read never completed.
      */
     private static byte @Nullable [] rawBody(HttpRequest<?> request) {
-        if (request.getContentType().filter(MediaType.MULTIPART_FORM_DATA_TYPE::equals).isPresent()) {
-            // Micronaut's HTTP client builds multipart bodies only from its own MultipartBody, never from bytes.
-            throw new UnsupportedMediaType("The proxy does not pass multipart/form-data bodies to Sentry; "
-                    + "nothing was sent. Send JSON or form-encoded bodies.");
-        }
         if (!(request instanceof ServerHttpRequest<?> server)) {
             return request.getBody(byte[].class).orElse(null);
         }
-        try (CloseableAvailableByteBody body = server.byteBody().split().buffer().get()) {
+        try (CloseableAvailableByteBody body = server.byteBody().buffer().get()) {
             return body.length() == 0 ? null : body.toByteArray();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ContentLengthExceededException tooLarge) {
+                // A chunked body that outgrew the limit: the framework's 413, as for a declared length over it.
+                throw tooLarge;
+            }
             throw new BodyUnreadable();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -33,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -238,21 +237,21 @@ public class SentryApi {
         return request.idempotent() ? http.idempotent(build, made) : http.once(build, made);
     }
 
-    /** The request to Sentry: the token goes in as a bearer header and nowhere else. */
+    /**
+     * The request to Sentry: the token goes in as a bearer header and nowhere else. A body goes as the bytes the caller
+     * gave, whatever its type ({@link RawBodyRequest}): Sentry decides what it accepts, and a multipart upload's
+     * boundary, line ends and binary content arrive as they were sent. It is built anew for every attempt.
+     */
     static MutableHttpRequest<?> outgoing(SentryRequest request, URI target, String token) {
         MutableHttpRequest<Object> outgoing = HttpRequest.create(request.method(), target.toString());
         outgoing.accept("application/json");
-        if (request.body() != null) {
-            MediaType type = MediaType.of(request.contentType() == null ? "application/json" : request.contentType());
-            outgoing.contentType(type);
-            // Micronaut's client encodes a form-encoded body itself from a map or a bean; from a CharSequence it
-            // sends the characters in the type's charset, which gives back the bytes as they came (form bodies
-            // are ASCII by their definition, UTF-8 in practice).
-            outgoing.body(MediaType.APPLICATION_FORM_URLENCODED_TYPE.equals(type)
-                    ? new String(request.body(), type.getCharset().orElse(StandardCharsets.UTF_8))
-                    : request.body());
+        GrantAuthenticator.withToken(outgoing, token);
+        if (request.body() == null) {
+            return outgoing;
         }
-        return GrantAuthenticator.withToken(outgoing, token);
+        outgoing.getHeaders().set(HttpHeaders.CONTENT_TYPE,
+                request.contentType() == null ? MediaType.APPLICATION_JSON : request.contentType());
+        return RawBodyRequest.of(outgoing, request.body());
     }
 
     SentryResponse passThrough(HttpResponse<byte[]> response) {

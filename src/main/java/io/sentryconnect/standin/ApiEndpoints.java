@@ -34,6 +34,7 @@ final class ApiEndpoints {
     private final ApiAuthentication authentication;
     private final ApiPages pages;
     private final ApiViews views;
+    private final ReleaseFileEndpoints releaseFiles;
 
     ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
         this.directory = directory;
@@ -45,6 +46,7 @@ final class ApiEndpoints {
         this.authentication = new ApiAuthentication(directory, answers);
         this.pages = new ApiPages(answers, urls);
         this.views = new ApiViews(directory, urls);
+        this.releaseFiles = new ReleaseFileEndpoints(directory, state, answers, authentication, pages);
     }
 
     StandInResponse handle(StandInRequest request) {
@@ -111,6 +113,11 @@ final class ApiEndpoints {
                 case "sentry-api-0-organization-group-group-details" ->
                         issue(request, token, match.organization(), match.group("issue"));
                 case "sentry-api-0-group-details" -> issue(request, token, null, match.group("issue"));
+                case "sentry-api-0-organization-release-files", "sentry-api-0-project-release-files" -> {
+                    allowMethods(request, "GET", "POST");
+                    yield releaseFiles.handle(request, token, match.organization(),
+                            match.route().name().contains("project") ? match.group("project") : null, match.group("version"));
+                }
                 default -> answers.detail(404, ApiAnswers.NOT_FOUND);
             };
         } catch (ApiAnswers.Refusal refusal) {

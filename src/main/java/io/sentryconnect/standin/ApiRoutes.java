@@ -62,6 +62,11 @@ final class ApiRoutes {
                     "projects/" + ORG + "/(?<project>[^/]+)/(?:issues|groups)/", Silo.REGION, true),
             // create_group_urls("sentry-api-0") under the bare (?:issues|groups)/
             route("sentry-api-0-group-details", "(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true),
+            // The release file uploads (multipart/form-data): src/sentry/api/urls.py, version as (?P<version>[^/]+).
+            route("sentry-api-0-organization-release-files",
+                    "organizations/" + ORG + "/releases/(?<version>[^/]+)/files/", Silo.REGION, true),
+            route("sentry-api-0-project-release-files",
+                    "projects/" + ORG + "/(?<project>[^/]+)/releases/(?<version>[^/]+)/files/", Silo.REGION, true),
             route("sentry-api-0-user-regions", "users/(?<user>[^/]+)/regions/", Silo.MAIN, true),
             // Known to Sentry, not served here: org-scoped tokens are refused on them all the same.
             route("sentry-api-0-user-details", "users/(?<user>[^/]+)/", Silo.MAIN, false),

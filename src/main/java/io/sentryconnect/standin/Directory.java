@@ -117,6 +117,11 @@ final class Directory {
         return Stream.concat(fixtures.projects().stream(), projects.stream()).filter(p -> p.id().equals(id)).findFirst();
     }
 
+    /** A seeded release; provisioned organizations have none. */
+    Optional<Fixtures.Release> release(String orgSlug, String version) {
+        return fixtures.release(orgSlug, version);
+    }
+
     Optional<Fixtures.OAuthClient> client(@Nullable String clientId) {
         return fixtures.client(clientId);
     }

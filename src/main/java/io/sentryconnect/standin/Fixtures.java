@@ -21,8 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The seeded world of the stand-in: users, organizations in regions, memberships, projects, issues and the
- * registered OAuth clients. Read from a JSON file whose field names are these components in snake case; issues
+ * The seeded world of the stand-in: users, organizations in regions, memberships, projects, issues, releases and
+ * the registered OAuth clients. Read from a JSON file whose field names are these components in snake case; issues
  * are generated from each project's {@code issue_count} so that lists run over several pages.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
@@ -34,7 +34,8 @@ public record Fixtures(
         List<OAuthClient> oauthClients,
         @Nullable List<String> issueTitles,
         @Nullable List<Issue> issues,
-        @Nullable List<Partner> partners) {
+        @Nullable List<Partner> partners,
+        @Nullable List<Release> releases) {
 
     /** The regions a Sentry SaaS organization can live in; each is its own origin of the stand-in. */
     public static final Set<String> REGIONS = Set.of("us", "de");
@@ -80,6 +81,11 @@ public record Fixtures(
         }
     }
 
+    /** A release of an organization, with the slugs of the projects it belongs to (Sentry's {@code ReleaseProject}). */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Release(String orgSlug, String version, List<String> projects) {
+    }
+
     /** An issue as the fixtures seed it; its status and flags can change at run time through the API. */
     @Serdeable(naming = SnakeCaseStrategy.class)
     public record Issue(String id, String projectId, String shortId, String title, String culprit, String level,
@@ -106,6 +112,7 @@ public record Fixtures(
         issueTitles = issueTitles == null ? List.of() : List.copyOf(issueTitles);
         issues = issues == null ? List.of() : List.copyOf(issues);
         partners = partners == null ? List.of() : List.copyOf(partners);
+        releases = releases == null ? List.of() : List.copyOf(releases);
     }
 
     /** These fixtures with {@code extra} registered as further redirect URIs of every OAuth client. */
@@ -118,7 +125,7 @@ public record Fixtures(
             extra.stream().filter(u -> !uris.contains(u)).forEach(uris::add);
             return new OAuthClient(c.clientId(), c.clientSecret(), c.name(), uris, c.allowedScopes());
         }).toList();
-        return new Fixtures(users, organizations, memberships, projects, clients, issueTitles, issues, partners);
+        return new Fixtures(users, organizations, memberships, projects, clients, issueTitles, issues, partners, releases);
     }
 
     /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
@@ -170,7 +177,7 @@ public record Fixtures(
                         false));
             }
         }
-        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all, partners);
+        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all, partners, releases);
     }
 
     private void validate() {
@@ -227,6 +234,11 @@ public record Fixtures(
 
     public Optional<Project> projectById(String id) {
         return projects.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+
+    /** {@code Release.objects.get(organization_id=…, version=…)}. */
+    public Optional<Release> release(String orgSlug, String version) {
+        return releases.stream().filter(r -> r.orgSlug().equals(orgSlug) && r.version().equals(version)).findFirst();
     }
 
     public Optional<OAuthClient> client(String clientId) {

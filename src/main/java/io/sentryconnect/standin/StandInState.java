@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything the stand-in remembers, in memory: authorization codes, tokens and settings, and (in their own types)
- * queued consent decisions and consent pages in progress ({@link Consents}) and issue changes ({@link IssueChanges}). Compound changes (redeeming a code, rotating a refresh token,
+ * queued consent decisions and consent pages in progress ({@link Consents}) issue changes ({@link IssueChanges}) and uploaded release files ({@link ReleaseFiles}). Compound changes (redeeming a code, rotating a refresh token,
  * revoking) run under this object's monitor, so two concurrent attempts never both win; reads of the token map
  * need no lock.
  */
@@ -71,6 +71,7 @@ final class StandInState {
     private final Map<String, ApiToken> byRefresh = new ConcurrentHashMap<>();
     private final Consents consents;
     private final IssueChanges issues;
+    private final ReleaseFiles releaseFiles = new ReleaseFiles();
     private volatile Settings settings = Settings.DEFAULTS;
 
     StandInState(Fixtures fixtures, Clock clock) {
@@ -87,6 +88,7 @@ final class StandInState {
         byRefresh.clear();
         consents.clear();
         issues.reset();
+        releaseFiles.reset();
         settings = Settings.DEFAULTS;
     }
 
@@ -102,6 +104,11 @@ final class StandInState {
     /** The issues, with the changes made through the API. */
     IssueChanges issues() {
         return issues;
+    }
+
+    /** The release files uploaded through the API. */
+    ReleaseFiles releaseFiles() {
+        return releaseFiles;
     }
 
     Settings settings() {

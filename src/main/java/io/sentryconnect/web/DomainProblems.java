@@ -39,7 +39,6 @@ public final class DomainProblems {
             entry("not_provisioned", new Rendering(HttpStatus.NOT_FOUND, "Not provisioned")),
             entry("grant_revoked", new Rendering(HttpStatus.CONFLICT, "Grant revoked")),
             entry("grant_disconnected", new Rendering(HttpStatus.CONFLICT, "Grant disconnected")),
-            entry("unsupported_media_type", new Rendering(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")),
             entry("rate_limited", new Rendering(HttpStatus.TOO_MANY_REQUESTS, "Too many requests")),
             entry("sentry_rate_limited", new Rendering(HttpStatus.TOO_MANY_REQUESTS, "Sentry rate limit")),
             entry("internal_error", new Rendering(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error")),

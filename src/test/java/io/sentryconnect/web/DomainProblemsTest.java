@@ -22,7 +22,6 @@ import io.sentryconnect.sentry.OutsideGrantOrganization;
 import io.sentryconnect.sentry.SentryRateLimited;
 import io.sentryconnect.sentry.SentryUnauthorized;
 import io.sentryconnect.sentry.SentryUnavailable;
-import io.sentryconnect.sentry.UnsupportedMediaType;
 import io.sentryconnect.token.StatusReason;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,6 @@ class DomainProblemsTest {
                 new Expected(new GrantRevoked(GRANT, null), 409, "grant_revoked", Map.of("grant_id", GRANT.toString(),
                         "reconnect", "https://platform.example/api/v1/grants/" + GRANT + "/reconnect")),
                 new Expected(new GrantDisconnected(GRANT), 409, "grant_disconnected", Map.of("grant_id", GRANT.toString())),
-                new Expected(new UnsupportedMediaType("No multipart."), 415, "unsupported_media_type", Map.of()),
                 new Expected(new LinkRateLimited("Too many.", 17), 429, "rate_limited", Map.of("retry_after", 17L)),
                 new Expected(new SentryRateLimited(30), 429, "sentry_rate_limited", Map.of("retry_after", 30L)),
                 new Expected(new ServiceFailure("Broke."), 500, "internal_error", Map.of()),

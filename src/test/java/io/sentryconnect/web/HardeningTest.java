@@ -260,18 +260,6 @@ class HardeningTest extends IntegrationTest {
     }
 
     @Test
-    void aMultipartBodyIs415AndNothingIsSentToSentry() {
-        Linked grant = linkWithWrite();
-        standIn.clearRequests();
-        HttpResponse<String> response = http.send(Http.request(serviceUrl() + grant.url("organizations/acme/issues/90007/"),
-                        Http.bearer(grant.jwt())).header("Content-Type", "multipart/form-data; boundary=x")
-                .PUT(HttpRequest.BodyPublishers.ofString("--x\r\nContent-Disposition: form-data; name=\"status\"\r\n\r\nresolved\r\n--x--\r\n"))
-                .build());
-        assertProblem(response, 415, "unsupported_media_type", null);
-        assertTrue(standIn.requests("/api/").isEmpty(), "nothing sent to Sentry");
-    }
-
-    @Test
     void aRedirectFromSentryIsPassedBackAndNotFollowedWithTheToken() {
         Linked grant = linkWithWrite();
         String elsewhere = standIn.regionUrl("us") + "/api/0/organizations/acme/elsewhere/";
