@@ -9,17 +9,17 @@ import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.testing.LogCapture;
+import io.sentryconnect.support.LogLeakCheck;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -59,6 +59,10 @@ class ProvisioningTest extends IntegrationTest {
     @Inject
     TokenCipher cipher;
 
+    /** The partner secrets, every integration token ever stored and every DSN must be absent from the logs. */
+    @RegisterExtension
+    final LogLeakCheck leaks = LogLeakCheck.searching(() -> TestDatabase.storedTokens(cipher), TestDatabase::provisionedDsns)
+            .alwaysSearch(PARTNER_SECRET, WRONG_SECRET).atLeast(11).afterwards(ProvisioningTest::tombstoneGrants);
     private LinkDriver driver;
 
     @BeforeAll
@@ -73,34 +77,10 @@ class ProvisioningTest extends IntegrationTest {
         standIn.clearRequests();
     }
 
-    /**
-     * The partner secrets, every integration token ever stored and every DSN must be absent from the logs. Then the
-     * grants of this class become tombstones, so that other classes' log searches (which expect a refresh token on
-     * every live grant) do not meet them.
-     */
-    @AfterAll
-    void logsContainNoSecretsAndTidyUp() {
-        try {
-            assertNoSecretsLogged();
-        } finally {
-            TestDatabase.execute("UPDATE sentry_connect_grant SET status = 'disconnected', status_reason = 'disconnected', "
-                    + "access_token = NULL, refresh_token = NULL WHERE tenant_id LIKE '" + TENANT_PREFIX + "%'");
-        }
-    }
-
-    private void assertNoSecretsLogged() {
-        List<String> secrets = new ArrayList<>(List.of(PARTNER_SECRET, WRONG_SECRET));
-        for (Map<String, Object> row : TestDatabase.query("SELECT id, tenant_id, access_token FROM sentry_connect_grant "
-                + "WHERE tenant_id LIKE ? AND access_token IS NOT NULL", TENANT_PREFIX + "%")) {
-            secrets.add(cipher.decrypt((byte[]) row.get("access_token"), ad(row)).reveal());
-        }
-        for (Map<String, Object> row : TestDatabase.query("SELECT dsn FROM sentry_connect_provisioned_project")) {
-            secrets.add((String) row.get("dsn"));
-        }
-        assertTrue(secrets.size() > 10, "secrets collected: " + secrets.size());
-        for (String secret : secrets) {
-            assertEquals(List.of(), LogCapture.linesContaining(secret), "a secret or DSN appears in the logs");
-        }
+    /** Tombstones this class's grants, so that other classes' log searches (which expect a refresh token on every live grant) do not meet them. */
+    private static void tombstoneGrants() {
+        TestDatabase.execute("UPDATE sentry_connect_grant SET status = 'disconnected', status_reason = 'disconnected', "
+                + "access_token = NULL, refresh_token = NULL WHERE tenant_id LIKE '" + TENANT_PREFIX + "%'");
     }
 
     private static String ad(Map<String, Object> row) {
