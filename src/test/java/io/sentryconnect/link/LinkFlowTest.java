@@ -1,20 +1,16 @@
 package io.sentryconnect.link;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LogLeakCheck;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,15 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(environments = "test", transactional = false)
-class LinkFlowTest extends IntegrationTest {
+class LinkFlowTest extends ServiceTest {
     private static final String CLIENT_SECRET = "standin-dev-secret-not-for-production";
 
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
     @Inject
     TokenCipher cipher;
 
@@ -57,18 +47,10 @@ class LinkFlowTest extends IntegrationTest {
     @RegisterExtension
     final LogLeakCheck leaks = LogLeakCheck.searching(() -> TestDatabase.storedVerifiers(cipher), () -> TestDatabase.storedTokens(cipher))
             .alwaysSearch(CLIENT_SECRET);
-    private LinkDriver driver;
 
     @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
+    void installFailingTrigger() {
         TestDatabase.installFailingTrigger();
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
     }
 
     @Test

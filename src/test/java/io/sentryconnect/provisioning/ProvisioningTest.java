@@ -1,23 +1,19 @@
 package io.sentryconnect.provisioning;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LogLeakCheck;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,18 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(environments = "test", transactional = false)
-class ProvisioningTest extends IntegrationTest {
+class ProvisioningTest extends ServiceTest {
     static final String PARTNER_SECRET = "standin-partner-secret-not-for-production";
     static final String WRONG_SECRET = "wrong-partner-secret-only-in-this-test";
     private static final String TENANT_PREFIX = "t-prov-";
     private static final String PROVISIONING_PATH = SentryProfile.SENTRY.provisioning().path();
 
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
     @Inject
     TokenCipher cipher;
 
@@ -63,20 +53,6 @@ class ProvisioningTest extends IntegrationTest {
     @RegisterExtension
     final LogLeakCheck leaks = LogLeakCheck.searching(() -> TestDatabase.storedTokens(cipher), TestDatabase::provisionedDsns)
             .alwaysSearch(PARTNER_SECRET, WRONG_SECRET).atLeast(11).afterwards(ProvisioningTest::tombstoneGrants);
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.clearRequests();
-    }
-
     /** Tombstones this class's grants, so that other classes' log searches (which expect a refresh token on every live grant) do not meet them. */
     private static void tombstoneGrants() {
         TestDatabase.execute("UPDATE sentry_connect_grant SET status = 'disconnected', status_reason = 'disconnected', "
@@ -136,7 +112,7 @@ class ProvisioningTest extends IntegrationTest {
     }
 
     private HttpResponse<String> proxy(String jwt, Object grantId, String path) {
-        return new Http().get(serviceUrl() + "/api/v1/grants/" + grantId + "/sentry/" + path, Http.bearer(jwt));
+        return proxy(serviceUrl(), jwt, grantId, path);
     }
 
     private List<Map<String, Object>> grants(String tenant) {
