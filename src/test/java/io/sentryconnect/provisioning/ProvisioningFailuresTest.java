@@ -1,9 +1,9 @@
 package io.sentryconnect.provisioning;
 
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
+import io.sentryconnect.support.SecondInstance;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -132,16 +132,10 @@ class ProvisioningFailuresTest extends ProvisioningTestBase {
     }
 
     /** Another instance of the service on the same database and stand-in, with its own settings and clock. */
-    private EmbeddedServer otherInstance(Map<String, Object> settings) {
-        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
-        int port = freePort();
-        properties.put("micronaut.server.port", port);
-        properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+    private EmbeddedServer otherInstance(Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>(settings);
         // A few connections are plenty for one request at a time; the database is shared with other test runs.
-        properties.put("datasources.default.maximum-pool-size", 3);
-        properties.putAll(settings);
-        return ApplicationContext.run(EmbeddedServer.class, properties, "test");
+        properties.put("datasources.default.maximum-pool-size", "3");
+        return SecondInstance.start(standIn, properties).getBean(EmbeddedServer.class);
     }
 }
