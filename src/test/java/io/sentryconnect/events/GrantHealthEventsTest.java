@@ -1,17 +1,14 @@
 package io.sentryconnect.events;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,17 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JSON says when it last failed and why; its recovery is reported once; a reconnect that changes the scope set says so.
  */
 @MicronautTest(environments = "test", transactional = false)
-class GrantHealthEventsTest extends IntegrationTest {
+class GrantHealthEventsTest extends ServiceTest {
     private static final String TOKEN = "/oauth/token/";
 
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
-
-    private LinkDriver driver;
     private ApplicationContext second;
     private String secondUrl;
 
@@ -59,7 +48,6 @@ class GrantHealthEventsTest extends IntegrationTest {
 
     @BeforeAll
     void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         int port = freePort();
         properties.put("micronaut.server.port", port);
@@ -78,9 +66,7 @@ class GrantHealthEventsTest extends IntegrationTest {
 
     @AfterEach
     void resetWorld() {
-        clock.reset();
         second.getBean(TestClock.class).reset();
-        standIn.clearFaults();
     }
 
     @Test
@@ -199,9 +185,8 @@ class GrantHealthEventsTest extends IntegrationTest {
         return statuses;
     }
 
-    private static HttpResponse<String> proxy(String base, LinkDriver.Linked grant) {
-        return new Http().get(base + "/api/v1/grants/" + grant.grantId() + "/sentry/organizations/acme/projects/",
-                Http.bearer(grant.jwt()));
+    private HttpResponse<String> proxy(String base, LinkDriver.Linked grant) {
+        return proxy(base, grant, "organizations/acme/projects/");
     }
 
     private long refreshRequests() {

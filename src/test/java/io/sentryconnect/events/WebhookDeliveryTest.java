@@ -1,14 +1,10 @@
 package io.sentryconnect.events;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.SecondInstance;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.support.WebhookReceiver;
 import io.sentryconnect.testing.LogCapture;
@@ -35,20 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Webhook delivery: signed, retried with backoff, given up after the configured attempts, once across instances. */
 @MicronautTest(environments = "test", transactional = false)
-class WebhookDeliveryTest extends IntegrationTest {
+class WebhookDeliveryTest extends ServiceTest {
     private static final String WEBHOOK_SECRET = "test-webhook-secret-0123456789";
     private final WebhookReceiver receiver = new WebhookReceiver();
 
     @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
-    @Inject
     WebhookDelivery delivery;
 
-    private LinkDriver driver;
     private ApplicationContext second;
 
     @Override
@@ -61,7 +50,6 @@ class WebhookDeliveryTest extends IntegrationTest {
 
     @BeforeAll
     void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         second = SecondInstance.start(standIn, extraProperties());
     }
 
@@ -74,8 +62,6 @@ class WebhookDeliveryTest extends IntegrationTest {
 
     @AfterEach
     void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
         receiver.failNext(0);
     }
 

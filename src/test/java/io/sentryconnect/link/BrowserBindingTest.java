@@ -1,16 +1,10 @@
 package io.sentryconnect.link;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.HttpCookie;
@@ -33,25 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "Signed in" is a platform JWT on the start request, which the standalone service authenticates.
  */
 @MicronautTest(environments = "test", transactional = false)
-class BrowserBindingTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-    }
+class BrowserBindingTest extends ServiceTest {
 
     @Test
     void aSignedInBrowserOfTheTicketsUserGoesStraightToSentryAndTheFlowEndsInAGrant() {

@@ -1,13 +1,8 @@
 package io.sentryconnect.link;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
+import io.sentryconnect.support.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -20,22 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code sentry-connect.link.browser-confirmation: always}: even the ticket's own signed-in user confirms. */
 @MicronautTest(environments = "test", transactional = false)
-class BrowserConfirmationAlwaysTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
-    private LinkDriver driver;
+class BrowserConfirmationAlwaysTest extends ServiceTest {
 
     @Override
     protected Map<String, String> extraProperties() {
         return Map.of("sentry-connect.link.browser-confirmation", "always");
-    }
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
     }
 
     @Test

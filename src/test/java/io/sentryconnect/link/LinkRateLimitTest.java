@@ -1,18 +1,14 @@
 package io.sentryconnect.link;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,17 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no test straddles a window boundary; the clock moves only when a test moves it).
  */
 @MicronautTest(environments = "test", transactional = false)
-class LinkRateLimitTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
+class LinkRateLimitTest extends ServiceTest {
     @Inject
     LinkHousekeeping housekeeping;
 
-    private LinkDriver driver;
     private EmbeddedServer second;
     private LinkDriver secondDriver;
 
@@ -58,7 +47,6 @@ class LinkRateLimitTest extends IntegrationTest {
 
     @BeforeAll
     void startSecondInstance() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         int port = freePort();
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         properties.put("micronaut.server.port", port);
@@ -74,11 +62,6 @@ class LinkRateLimitTest extends IntegrationTest {
     @AfterAll
     void stopSecondInstance() {
         second.close();
-    }
-
-    @AfterEach
-    void resetClock() {
-        clock.reset();
     }
 
     private static String tenant() {

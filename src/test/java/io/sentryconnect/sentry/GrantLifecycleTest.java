@@ -1,27 +1,24 @@
 package io.sentryconnect.sentry;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.standin.RequestLogEntry;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.Settings;
 import io.sentryconnect.support.Concurrently;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LinkDriver.Linked;
-import io.sentryconnect.testing.LogCapture;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.LogLeakCheck;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -40,24 +37,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @MicronautTest(environments = "test", transactional = false)
-class GrantLifecycleTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
+class GrantLifecycleTest extends ServiceTest {
     @Inject
     TokenCipher cipher;
     @Inject
     SentryApi sentryApi;
 
-    private LinkDriver driver;
     private EmbeddedServer second;
+    /** Every token stored: none may appear in a log line. */
+    @RegisterExtension
+    final LogLeakCheck leaks = LogLeakCheck.searching(() -> TestDatabase.storedTokens(cipher));
 
     @BeforeAll
     void startSecondInstance() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         int port = freePort();
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         properties.put("micronaut.server.port", port);
@@ -68,37 +60,8 @@ class GrantLifecycleTest extends IntegrationTest {
     }
 
     @AfterAll
-    void stopSecondInstanceAndSearchLogs() {
+    void stopSecondInstance() {
         second.close();
-        List<String> tokens = TestDatabase.storedTokens(cipher);
-        assertFalse(tokens.isEmpty(), "the leak check has tokens to look for");
-        for (String token : tokens) {
-            assertEquals(List.of(), LogCapture.linesContaining(token), "a token appears in the logs");
-        }
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.updateSettings(Settings.DEFAULTS);
-        standIn.clearRequests();
-    }
-
-    private Linked link(String sentryUser, String org) {
-        return driver.linkForNewTenant(sentryUser, org);
-    }
-
-    private HttpResponse<String> proxy(String base, Linked grant, String path) {
-        return new Http().get(base + "/api/v1/grants/" + grant.grantId() + "/sentry/" + path, Http.bearer(grant.jwt()));
-    }
-
-    private HttpResponse<String> proxy(Linked grant, String path) {
-        return proxy(serviceUrl(), grant, path);
-    }
-
-    private Map<String, Object> grantRow(Linked grant) {
-        return TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.grantId()).get(0);
     }
 
     private long tokenRequests(String grantType) {

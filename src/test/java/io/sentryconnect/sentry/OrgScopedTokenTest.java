@@ -1,21 +1,14 @@
 package io.sentryconnect.sentry;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.standin.Fault;
 import io.sentryconnect.standin.RequestLogEntry;
-import io.sentryconnect.standin.SentryStandIn;
-import io.sentryconnect.standin.Settings;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LinkDriver.Linked;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -35,38 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * URLs at all.
  */
 @MicronautTest(environments = "test", transactional = false)
-class OrgScopedTokenTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
+class OrgScopedTokenTest extends ServiceTest {
     @Inject
     SentryApi sentryApi;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void driver() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.updateSettings(Settings.DEFAULTS);
-        standIn.clearRequests();
-    }
-
-    private Linked link(String sentryUser, String org) {
-        return driver.linkForNewTenant(sentryUser, org);
-    }
-
-    private HttpResponse<String> proxy(Linked grant, String path) {
-        return new Http().get(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/" + path, Http.bearer(grant.jwt()));
-    }
 
     private HttpResponse<String> check(Linked grant) {
         return new Http().postJson(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/check", "{}", Http.bearer(grant.jwt()));

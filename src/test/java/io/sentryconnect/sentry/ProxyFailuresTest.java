@@ -1,23 +1,17 @@
 package io.sentryconnect.sentry;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.Settings;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.LinkDriver.Linked;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.LogLeakCheck;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
-import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,51 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the grant is left active with its tokens.
  */
 @MicronautTest(environments = "test", transactional = false)
-class ProxyFailuresTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
+class ProxyFailuresTest extends ServiceTest {
     @Inject
     TokenCipher cipher;
 
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterAll
-    void searchLogsForTokens() {
-        List<String> tokens = TestDatabase.storedTokens(cipher);
-        assertFalse(tokens.isEmpty(), "the leak check has tokens to look for");
-        for (String token : tokens) {
-            assertEquals(List.of(), LogCapture.linesContaining(token), "a token appears in the logs");
-        }
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.updateSettings(Settings.DEFAULTS);
-        standIn.clearRequests();
-    }
-
-    private Linked link(String sentryUser, String org) {
-        return driver.linkForNewTenant(sentryUser, org);
-    }
-
-    private HttpResponse<String> proxy(Linked grant, String path) {
-        return new Http().get(serviceUrl() + "/api/v1/grants/" + grant.grantId() + "/sentry/" + path, Http.bearer(grant.jwt()));
-    }
-
-    private Map<String, Object> grantRow(Linked grant) {
-        return TestDatabase.query("SELECT * FROM sentry_connect_grant WHERE id = ?::uuid", grant.grantId()).get(0);
-    }
+    /** Every token stored: none may appear in a log line. */
+    @RegisterExtension
+    final LogLeakCheck leaks = LogLeakCheck.searching(() -> TestDatabase.storedTokens(cipher));
 
     @Test
     void pathTraversalAndHostSmugglingAre400AndNothingIsSent() {

@@ -104,6 +104,24 @@ public final class TestDatabase {
         return tokens;
     }
 
+    /**
+     * Every PKCE verifier the link states hold, decrypted. A state whose verifier a test overwrote with a few bytes of
+     * garbage (as if its key had gone) holds no secret and is passed over.
+     */
+    public static java.util.List<String> storedVerifiers(io.sentryconnect.token.TokenCipher cipher) {
+        java.util.List<String> verifiers = new java.util.ArrayList<>();
+        for (Map<String, Object> row : query("SELECT state_hash, code_verifier FROM sentry_connect_link_state WHERE length(code_verifier) > 5")) {
+            String ad = io.sentryconnect.token.AssociatedData.linkStateVerifier((byte[]) row.get("state_hash"));
+            verifiers.add(cipher.decrypt((byte[]) row.get("code_verifier"), ad).reveal());
+        }
+        return verifiers;
+    }
+
+    /** The DSN of every provisioned project: not a token, but nothing a log should carry either. */
+    public static java.util.List<String> provisionedDsns() {
+        return query("SELECT dsn FROM sentry_connect_provisioned_project").stream().map(row -> (String) row.get("dsn")).toList();
+    }
+
     public static Map<String, Object> properties() {
         return DATABASE.properties();
     }

@@ -1,18 +1,14 @@
 package io.sentryconnect.token;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.GrantEvents;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.SecondInstance;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestClock;
 import io.sentryconnect.support.TestDatabase;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,34 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The background refresh job: due grants refreshed once across instances, rejected ones revoked, through its index. */
 @MicronautTest(environments = "test", transactional = false)
-class BackgroundRefreshTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
+class BackgroundRefreshTest extends ServiceTest {
     @Inject
     BackgroundRefresher backgroundRefresher;
 
-    private LinkDriver driver;
     private ApplicationContext second;
 
     @BeforeAll
     void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         second = SecondInstance.start(standIn, Map.of());
     }
 
     @AfterAll
     void tearDown() {
         second.close();
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
     }
 
     @Test

@@ -1,20 +1,15 @@
 package io.sentryconnect.web;
 
 import io.sentryconnect.Inputs;
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.events.EventRetention;
 import io.sentryconnect.standin.Fault;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.testing.LogCapture;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -37,32 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * carry no-store and nosniff; Sentry's redirects and non-JSON bodies are passed back, never followed or rendered.
  */
 @MicronautTest(environments = "test", transactional = false)
-class HardeningTest extends IntegrationTest {
+class HardeningTest extends ServiceTest {
     private static final String PROVISIONING_PATH = "/remote/channel-provision/account/";
 
     @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
-    @Inject
     EventRetention retention;
 
-    private LinkDriver driver;
     private final Http http = new Http();
-
-    @BeforeAll
-    void driver() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.clearRequests();
-    }
 
     private static String tenant() {
         return "t-hard-" + UUID.randomUUID();

@@ -1,0 +1,60 @@
+package io.sentryconnect.link;
+
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.support.Http;
+import io.sentryconnect.support.LinkDriver;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code POST /api/v1/links} refuses a {@code return_to} off the allow list, a malformed body and scopes outside the allowed set. */
+@MicronautTest(environments = "test", transactional = false)
+class LinkRequestValidationTest extends LinkFlowTestBase {
+    LinkRequestValidationTest() {
+        super(1);
+    }
+
+    @Test
+    void aReturnToOffTheAllowListIs400NamingTheField() {
+        String jwt = driver.jwt(tenant(), "u1");
+        for (String returnTo : List.of("https://evil.example/x", "https://platform.example.evil.com/", "javascript:alert(1)",
+                "https://user@platform.example/", "/relative", "http://platform.example/")) {
+            HttpResponse<String> response = driver.createLink(jwt, Map.of("return_to", returnTo));
+            assertProblem(response, 400, "return_to");
+        }
+        assertProblem(driver.createLink(jwt, Map.of()), 400, "return_to");
+    }
+
+    @Test
+    void aMalformedBodyIsA400ProblemWithoutInternals() {
+        String jwt = driver.jwt(tenant(), "u1");
+        for (String body : List.of("{not json", "[1,2]", "{\"scopes\": \"org:read\", \"return_to\": 5}")) {
+            HttpResponse<String> response = new Http().postJson(serviceUrl() + "/api/v1/links", body, Http.bearer(jwt));
+            assertEquals(400, response.statusCode(), body + " → " + response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+            assertFalse(response.body().contains("Exception") || response.body().contains("\tat "), response.body());
+        }
+    }
+
+    @Test
+    void scopesOutsideTheAllowedSetAre400NamingTheField() {
+        HttpResponse<String> response = driver.createLink(driver.jwt(tenant(), "u1"),
+                Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "org:admin")));
+        assertProblem(response, 400, "scopes");
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        Map<String, Object> problem = driver.map(response.body());
+        assertEquals(field, problem.get("field"), response.body());
+        assertNotNull(problem.get("detail"));
+    }
+}
