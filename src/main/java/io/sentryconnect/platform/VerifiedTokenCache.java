@@ -4,6 +4,7 @@ import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.jwt.validator.AudienceJwtClaimsValidator;
@@ -13,6 +14,7 @@ import io.micronaut.security.token.jwt.validator.IssuerJwtClaimsValidator;
 import io.micronaut.security.token.jwt.validator.NotBeforeJwtClaimsValidator;
 import io.micronaut.security.token.jwt.validator.ReactiveJsonWebTokenValidator;
 import io.micronaut.security.token.jwt.validator.SubjectNotNullJwtClaimsValidator;
+import io.sentryconnect.Endpoints;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
 
 /**
  * Puts {@link VerifyingOnce} in front of micronaut-security-jwt's own validator (not a host's), so that a platform JWT this instance has
- * verified is not verified again (an HMAC or signature check and a JSON parse per request otherwise). Only where that
+ * verified is not verified again on the plugin's own routes (a host's routes are left to the framework) (an HMAC or signature check and a JSON parse per request otherwise). Only where that
  * changes no decision: when every claims validator in the context is one of the framework's own, which look at the
  * claims alone (not the request) and whose verdict can only turn from accepted to refused by the passing of
  * {@code exp}. With any other validator (a host's own), the cache stays out and says so once at start.
@@ -43,10 +45,12 @@ final class VerifiedTokenCache implements BeanCreatedEventListener<ReactiveJsonW
     private static final String FRAMEWORK_VALIDATOR = "io.micronaut.security.token.jwt.nimbus.NimbusReactiveJsonWebTokenValidator";
     private final BeanContext context;
     private final VerifiedTokenCacheProperties properties;
+    private final Endpoints endpoints;
 
-    VerifiedTokenCache(BeanContext context, VerifiedTokenCacheProperties properties) {
+    VerifiedTokenCache(BeanContext context, VerifiedTokenCacheProperties properties, Endpoints endpoints) {
         this.context = context;
         this.properties = properties;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -67,7 +71,9 @@ final class VerifiedTokenCache implements BeanCreatedEventListener<ReactiveJsonW
                     + "claims, so verified tokens are not remembered", unknown);
             return validator;
         }
-        return new VerifyingOnce<>(validator, properties, Clock.systemUTC());
+        // Only the plugin's own routes: a host's routes keep the framework's verification on every request.
+        return new VerifyingOnce<>(validator, properties, Clock.systemUTC(),
+                request -> request instanceof HttpRequest<?> http && endpoints.owns(http.getPath()));
     }
 
     /** The exp claim as the framework's claims hold it (a Date), or another representation of an instant. */

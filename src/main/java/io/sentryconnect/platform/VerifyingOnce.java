@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * A JWT validator that remembers the tokens its delegate accepted, keyed by the SHA-256 of the token's exact text
@@ -19,12 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * token once {@code exp} is before now, so it is served up to and including {@code exp}), not before the time it was
  * verified (a clock set back could put it before {@code nbf} again), and not longer than
  * {@link VerifiedTokenCacheProperties#maxAge()}. Anything else, and every token it refused, goes to the delegate,
- * which decides as it always did. A map rather than a cache library: an expiry check and a size cap are all it needs.
+ * which decides as it always did. Only requests the {@code ours} test accepts (the plugin's own routes) are answered
+ * from or remembered in the cache: a host's own routes keep the framework's verification exactly as it is.
+ * A map rather than a cache library: an expiry check and a size cap are all it needs.
  */
 final class VerifyingOnce<T, R> implements ReactiveJsonWebTokenValidator<T, R> {
     private final ReactiveJsonWebTokenValidator<T, R> delegate;
     private final VerifiedTokenCacheProperties properties;
     private final Clock clock;
+    private final Predicate<? super R> ours;
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
 
     private record Entry(Authentication authentication, long verifiedAtMillis, long servableUntilMillis) {
@@ -33,10 +37,12 @@ final class VerifyingOnce<T, R> implements ReactiveJsonWebTokenValidator<T, R> {
         }
     }
 
-    VerifyingOnce(ReactiveJsonWebTokenValidator<T, R> delegate, VerifiedTokenCacheProperties properties, Clock clock) {
+    VerifyingOnce(ReactiveJsonWebTokenValidator<T, R> delegate, VerifiedTokenCacheProperties properties, Clock clock,
+                  Predicate<? super R> ours) {
         this.delegate = delegate;
         this.properties = properties;
         this.clock = clock;
+        this.ours = ours;
     }
 
     @Override
@@ -46,6 +52,9 @@ final class VerifyingOnce<T, R> implements ReactiveJsonWebTokenValidator<T, R> {
 
     @Override
     public Publisher<Authentication> validateToken(String token, R request) {
+        if (!ours.test(request)) {
+            return delegate.validateToken(token, request);
+        }
         Key key = Key.of(token);
         Entry entry = entries.get(key);
         if (entry != null) {

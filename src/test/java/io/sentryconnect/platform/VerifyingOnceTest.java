@@ -32,6 +32,8 @@ class VerifyingOnceTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final MovableClock clock = new MovableClock(T0);
     private final Delegate delegate = new Delegate();
+    /** A request the cache's test calls not ours (a host's own route). */
+    private static final Object HOST_ROUTE = new Object();
 
     @Test
     void aTokenVerifiedOnceIsAnsweredFromMemoryWithTheSameAuthentication() {
@@ -41,6 +43,19 @@ class VerifyingOnceTest {
         Authentication second = validate(cache, "token-a").orElseThrow();
         assertSame(first, second);
         assertEquals(1, delegate.calls.get());
+    }
+
+    @Test
+    void onAHostsOwnRouteEveryRequestGoesToTheDelegateAndNothingIsRemembered() {
+        VerifyingOnce<Object, Object> cache = cache(Duration.ofSeconds(60), 10);
+        delegate.accept("token-h", T0.plusSeconds(600));
+        Mono.from(cache.validateToken("token-h", HOST_ROUTE)).block();
+        Mono.from(cache.validateToken("token-h", HOST_ROUTE)).block();
+        assertEquals(2, delegate.calls.get(), "a host route is verified by the framework every time");
+        assertEquals(0, cache.size(), "a host route's token is not remembered");
+        validate(cache, "token-h");
+        Mono.from(cache.validateToken("token-h", HOST_ROUTE)).block();
+        assertEquals(4, delegate.calls.get(), "remembered on our route, still verified on the host's");
     }
 
     @Test
@@ -131,7 +146,8 @@ class VerifyingOnceTest {
     }
 
     private VerifyingOnce<Object, Object> cache(Duration maxAge, int maximumEntries) {
-        return new VerifyingOnce<>(delegate, new VerifiedTokenCacheProperties(true, maxAge, maximumEntries), clock);
+        return new VerifyingOnce<>(delegate, new VerifiedTokenCacheProperties(true, maxAge, maximumEntries), clock,
+                request -> !HOST_ROUTE.equals(request));
     }
 
     private static Optional<Authentication> validate(VerifyingOnce<Object, Object> cache, String token) {
