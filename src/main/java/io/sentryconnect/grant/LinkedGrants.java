@@ -59,11 +59,17 @@ public class LinkedGrants {
     /**
      * Records a completed link: a new grant, or the same (tenant, user, org)'s grant updated in place with the new
      * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique constraint
-     * {@code sentry_connect_grant_owner_org_uq}: the loser's insert does nothing, and it then updates the winner's row.
+     * {@code sentry_connect_grant_owner_org_uq}: the loser's insert waits for the winner's commit and then does nothing,
+     * and the loser updates the winner's row under its lock. (A row deleted between the two statements: once more.)
      */
     @Transactional
     public Grant upsertLinked(LinkedAuthorization link) {
         for (int attempt = 0; attempt < 3; attempt++) {
+            // The insert first: a first link, the common case, is then one statement before its event.
+            Optional<Grant> inserted = insert(UUID.randomUUID(), link);
+            if (inserted.isPresent()) {
+                return events.emit(EventOutbox.Type.CONNECTED, inserted.get());
+            }
             Optional<UUID> existing = jdbc.prepareStatement(LOCK_OWNER_ORG, ps -> {
                 GrantRows.bind(ps, link.tenantId(), link.userId(), link.organization().id());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -72,10 +78,6 @@ public class LinkedGrants {
             });
             if (existing.isPresent()) {
                 return reconnected(existing.get(), link);
-            }
-            Optional<Grant> inserted = insert(UUID.randomUUID(), link);
-            if (inserted.isPresent()) {
-                return events.emit(EventOutbox.Type.CONNECTED, inserted.get());
             }
         }
         throw new IllegalStateException("grant upsert did not settle after 3 attempts");

@@ -19,12 +19,12 @@ import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.TransactionOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.security.MessageDigest;
+import java.sql.Connection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,10 +50,12 @@ class BrowserLinking {
     private final LinkPages pages;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final TransactionOperations<Connection> transactions;
 
     BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
                    S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
-                   @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
+                   @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics,
+                   TransactionOperations<Connection> transactions) {
         this.links = links;
         this.properties = properties;
         this.sentry = sentry;
@@ -64,20 +66,42 @@ class BrowserLinking {
         this.pages = pages;
         this.clock = clock;
         this.metrics = metrics.registry();
+        this.transactions = transactions;
     }
 
     /**
      * {@code GET /connect/sentry/start}: consumes the ticket. A browser the host signed in ({@code browser} not null)
      * must be the ticket's platform user; with {@code browser-confirmation: auto} it then goes straight to Sentry.
-     * Any other browser gets the confirmation page, and only its POST ({@link #confirm}) goes on to Sentry.
+     * Any other browser gets the confirmation page, and only its POST ({@link #confirm}) goes on to Sentry. For an
+     * anonymous browser the page's record is written with the ticket's consumption, one statement in auto-commit; for a
+     * signed-in one the consumption and what follows it (the page's record, or the state) commit together.
      */
-    @Transactional
     BrowserOutcome start(@Nullable String ticket, @Nullable Authentication browser) {
         if (ticket == null || ticket.isBlank()) {
             return pages.page("ticket_invalid", "This link is not valid", "The link to connect Sentry is incomplete. Start again from the application.");
         }
         byte[] ticketHash = Randoms.sha256(Secret.of(ticket));
-        Optional<LinkRepository.TicketUse> use = links.consumeTicket(ticketHash);
+        if (browser == null) {
+            Secret token = Randoms.token();
+            Secret binding = Randoms.token();
+            LinkRepository.AwaitedConfirmation awaited = awaited(token, binding);
+            return started(links.consumeTicket(ticketHash, awaited), null, use -> confirmationPage(use, token, binding, awaited));
+        }
+        return transactions.executeWrite(status -> started(links.consumeTicket(ticketHash, null), browser, use -> {
+            if (properties.browserConfirmation() == LinkProperties.BrowserConfirmation.AUTO) {
+                return toSentry(use.request(), newState(use.request()), List.of());
+            }
+            Secret token = Randoms.token();
+            Secret binding = Randoms.token();
+            LinkRepository.AwaitedConfirmation awaited = awaited(token, binding);
+            links.awaitConfirmation(ticketHash, awaited);
+            return confirmationPage(use, token, binding, awaited);
+        }));
+    }
+
+    /** What a consumed ticket leads to; {@code fresh} says what a fresh one does. */
+    private BrowserOutcome started(Optional<LinkRepository.TicketUse> use, @Nullable Authentication browser,
+                                   Function<LinkRepository.TicketUse, BrowserOutcome> fresh) {
         if (use.isEmpty()) {
             return pages.page("ticket_invalid", "This link is not valid", "The link to connect Sentry is unknown. Start again from the application.");
         }
@@ -87,59 +111,71 @@ class BrowserLinking {
         if (browser != null && !isTicketUser(browser, request, use.get().requestedBy())) {
             return mismatch(request);
         }
-        switch (use.get().status()) {
-            case USED:
-                return pages.back(request, "ticket_used");
-            case EXPIRED:
-                return pages.back(request, "ticket_expired");
-            default:
-                break;
-        }
-        if (browser != null && properties.browserConfirmation() == LinkProperties.BrowserConfirmation.AUTO) {
-            return toSentry(request, List.of());
-        }
-        return confirmationPage(ticketHash, use.get());
+        return switch (use.get().status()) {
+            case USED -> pages.back(request, "ticket_used");
+            case EXPIRED -> pages.back(request, "ticket_expired");
+            case FRESH -> fresh.apply(use.get());
+        };
     }
 
     /**
      * {@code POST /connect/sentry/confirm}: the confirmation page's "Continue to Sentry". The token names the ticket
      * and proves the page was seen (no other page can read it); the cookie set with the page proves this is the
-     * browser that saw it (a cross-site form cannot send it: SameSite=Strict). Only then the state is created.
+     * browser that saw it (a cross-site form cannot send it: SameSite=Strict). Only then the state is created: for an
+     * anonymous browser in the confirmation's own statement, for a signed-in one after its user is checked, in one
+     * transaction with the confirmation.
      */
-    @Transactional
     BrowserOutcome confirm(@Nullable String token, Function<String, Optional<String>> cookies, @Nullable Authentication browser) {
         if (token == null || token.isBlank()) {
             return pages.page("confirmation_invalid", "This confirmation is not valid",
                     "The confirmation is incomplete. Start again from the application.");
         }
         byte[] tokenHash = Randoms.sha256(Secret.of(token));
-        Optional<LinkRepository.ConfirmationRow> found = links.lockConfirmation(tokenHash);
-        if (found.isEmpty()) {
-            return pages.page("confirmation_invalid", "This confirmation is not valid",
-                    "The confirmation is unknown. Start again from the application.");
-        }
-        LinkRepository.ConfirmationRow row = found.get();
-        LinkRepository.LinkRequest request = row.request();
         String cookie = LinkPages.confirmationCookieName(tokenHash);
-        Optional<String> binding = cookies.apply(cookie);
-        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
-            // Not burnt: a foreign POST must not be able to spoil the confirmation of the browser that holds the page.
-            LOG.warn("Link confirmation for tenant {} from a browser that was not shown the page", request.tenantId());
-            return pages.page("confirmation_invalid", "This confirmation is not valid",
-                    "This confirmation was sent from another browser than the one that showed it. Start again from the application.");
+        Optional<byte[]> binding = cookies.apply(cookie).map(value -> Randoms.sha256(Secret.of(value)));
+        if (binding.isEmpty()) {
+            return refusedConfirmation(tokenHash);
         }
+        if (browser == null) {
+            PendingState state = prepareState();
+            return confirmed(links.confirm(tokenHash, binding.get(), state.row()), tokenHash, cookie, null, state);
+        }
+        return transactions.executeWrite(status ->
+                confirmed(links.confirm(tokenHash, binding.get(), null), tokenHash, cookie, browser, null));
+    }
+
+    /** @param state the state the confirmation's statement was to create, or null to create one here */
+    private BrowserOutcome confirmed(Optional<LinkRepository.Confirmation> found, byte[] tokenHash, String cookie,
+                                     @Nullable Authentication browser, @Nullable PendingState state) {
+        if (found.isEmpty()) {
+            return refusedConfirmation(tokenHash);
+        }
+        LinkRepository.Confirmation row = found.get();
+        LinkRepository.LinkRequest request = row.request();
         BrowserOutcome.SetCookie clear = BrowserOutcome.SetCookie.clear(cookie, pages.confirmationPath(), SameSite.Strict);
-        if (row.confirmedAt() != null) {
+        if (row.wasConfirmed()) {
             return pages.back(request, "ticket_used", clear);
         }
-        links.markConfirmed(row.ticketHash());
         if (browser != null && !isTicketUser(browser, request, row.requestedBy())) {
             return mismatch(request);
         }
-        if (!row.expiresAt().isAfter(clock.instant())) {
+        if (row.expired()) {
             return pages.back(request, "ticket_expired", clear);
         }
-        return toSentry(request, List.of(clear));
+        return toSentry(request, state == null ? newState(request) : state, List.of(clear));
+    }
+
+    /** Nothing confirmed: the token is unknown, or the POST lacks the page's cookie. Not burnt in either case. */
+    private BrowserOutcome refusedConfirmation(byte[] tokenHash) {
+        Optional<LinkRepository.LinkRequest> known = links.findConfirmation(tokenHash);
+        if (known.isEmpty()) {
+            return pages.page("confirmation_invalid", "This confirmation is not valid",
+                    "The confirmation is unknown. Start again from the application.");
+        }
+        // Not burnt: a foreign POST must not be able to spoil the confirmation of the browser that holds the page.
+        LOG.warn("Link confirmation for tenant {} from a browser that was not shown the page", known.get().tenantId());
+        return pages.page("confirmation_invalid", "This confirmation is not valid",
+                "This confirmation was sent from another browser than the one that showed it. Start again from the application.");
     }
 
     /**
@@ -161,45 +197,61 @@ class BrowserLinking {
                         + "from the application while signed in as yourself.");
     }
 
-    private BrowserOutcome confirmationPage(byte[] ticketHash, LinkRepository.TicketUse use) {
+    private LinkRepository.AwaitedConfirmation awaited(Secret token, Secret binding) {
+        return new LinkRepository.AwaitedConfirmation(Randoms.sha256(token), Randoms.sha256(binding),
+                clock.instant().plus(properties.stateTtl()));
+    }
+
+    private BrowserOutcome confirmationPage(LinkRepository.TicketUse use, Secret token, Secret binding,
+                                            LinkRepository.AwaitedConfirmation awaited) {
         LinkRepository.LinkRequest request = use.request();
-        Secret token = Randoms.token();
-        Secret binding = Randoms.token();
-        byte[] tokenHash = Randoms.sha256(token);
-        links.awaitConfirmation(ticketHash, tokenHash, Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
         URI cancel = UriBuilder.of(URI.create(request.returnTo()))
                 .queryParam("sentry_connect", "error")
                 .queryParam("code", "access_denied")
                 .build();
-        BrowserOutcome.SetCookie cookie = new BrowserOutcome.SetCookie(LinkPages.confirmationCookieName(tokenHash), binding,
+        BrowserOutcome.SetCookie cookie = new BrowserOutcome.SetCookie(LinkPages.confirmationCookieName(awaited.tokenHash()), binding,
                 properties.stateTtl(), pages.confirmationPath(), SameSite.Strict);
         return new BrowserOutcome.ConfirmationPage(request.tenantId(), request.userId(),
                 use.requestedBy().equals(request.userId()) ? null : use.requestedBy(), request.scopes(),
                 request.grantId() != null, pages.confirmationAction(), token, cancel, cookie);
     }
 
-    /** Creates the state and sends the browser to Sentry with it, the S256 challenge, and a binding cookie only it holds. */
-    private BrowserOutcome toSentry(LinkRepository.LinkRequest request, List<BrowserOutcome.SetCookie> alsoSet) {
+    /** A state, its S256 challenge and its binding cookie, before it is stored. */
+    private record PendingState(Secret state, Secret binding, Pkce challenge, LinkRepository.NewState row) {
+    }
+
+    private PendingState prepareState() {
         Secret state = Randoms.token();
         byte[] stateHash = Randoms.sha256(state);
         Secret binding = Randoms.token();
         Pkce challenge = pkce.generate();
-        links.insertState(stateHash, request, cipher.encrypt(Secret.of(challenge.getCodeVerifier()), LinkPages.verifierAd(stateHash)),
-                Randoms.sha256(binding), clock.instant().plus(properties.stateTtl()));
+        return new PendingState(state, binding, challenge, new LinkRepository.NewState(stateHash,
+                cipher.encrypt(Secret.of(challenge.getCodeVerifier()), LinkPages.verifierAd(stateHash)), Randoms.sha256(binding),
+                clock.instant().plus(properties.stateTtl())));
+    }
+
+    private PendingState newState(LinkRepository.LinkRequest request) {
+        PendingState state = prepareState();
+        links.insertState(state.row(), request);
+        return state;
+    }
+
+    /** Sends the browser to Sentry with the stored state, the S256 challenge, and a binding cookie only it holds. */
+    private BrowserOutcome toSentry(LinkRepository.LinkRequest request, PendingState state, List<BrowserOutcome.SetCookie> alsoSet) {
         URI authorize = UriBuilder.of(authorizationUrl())
                 .queryParam("client_id", client.getClientId())
                 .queryParam("response_type", "code")
                 .queryParam("redirect_uri", pages.redirectUri())
                 .queryParam("scope", String.join(" ", request.scopes()))
-                .queryParam("state", state.reveal())
-                .queryParam("code_challenge", challenge.getCodeChallenge())
+                .queryParam("state", state.state().reveal())
+                .queryParam("code_challenge", state.challenge().getCodeChallenge())
                 .queryParam("code_challenge_method", "S256")
                 .build();
         metrics.counter("sentry_connect.link.attempts").increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
         List<BrowserOutcome.SetCookie> cookies = new ArrayList<>(alsoSet);
-        cookies.add(new BrowserOutcome.SetCookie(LinkPages.cookieName(stateHash), binding, properties.stateTtl(),
+        cookies.add(new BrowserOutcome.SetCookie(LinkPages.cookieName(state.row().stateHash()), state.binding(), properties.stateTtl(),
                 pages.callbackPath(), SameSite.Lax));
         return new BrowserOutcome.Redirect(authorize, cookies);
     }

@@ -61,28 +61,16 @@ class LinkCallback {
             return pages.page("state_invalid", "This sign-in cannot be completed", "Sentry sent the browser back without the link's state. Start again from the application.");
         }
         byte[] stateHash = Randoms.sha256(Secret.of(state));
-        Optional<LinkRepository.StateRow> found = links.findState(stateHash);
-        if (found.isEmpty()) {
-            return pages.page("state_invalid", "This sign-in cannot be completed", "The link's state is unknown. Start again from the application.");
-        }
-        LinkRepository.StateRow row = found.get();
-        LinkRepository.LinkRequest request = row.request();
         String cookie = LinkPages.cookieName(stateHash);
-        Optional<String> binding = cookies.apply(cookie);
-        if (binding.isEmpty() || !MessageDigest.isEqual(Randoms.sha256(Secret.of(binding.get())), row.browserHash())) {
-            LOG.warn("Link callback for tenant {} from a browser that did not start it", request.tenantId());
-            return pages.back(request, "state_invalid");
+        Optional<byte[]> binding = cookies.apply(cookie).map(value -> Randoms.sha256(Secret.of(value)));
+        // One conditional UPDATE checks and consumes the state (auto-commit): of two callbacks with one state, one goes
+        // on. Only when it finds nothing is the state read again, to tell the browser why.
+        Optional<LinkRepository.StateRow> consumed = binding.flatMap(hash -> links.consumeState(stateHash, hash));
+        if (consumed.isEmpty()) {
+            return refused(stateHash, binding, cookie);
         }
-        if (row.usedAt() != null) {
-            return pages.back(request, "state_invalid", cookie);
-        }
-        if (!row.expiresAt().isAfter(clock.instant())) {
-            return pages.back(request, "state_expired", cookie);
-        }
-        // The conditional UPDATE is the single-use guarantee: of two callbacks with one state, one goes on.
-        if (!links.consumeState(stateHash)) {
-            return pages.back(request, "state_invalid", cookie);
-        }
+        LinkRepository.StateRow row = consumed.get();
+        LinkRepository.LinkRequest request = row.request();
         if (error != null) {
             return pages.back(request, "access_denied".equals(error) ? "access_denied" : "authorization_failed", cookie);
         }
@@ -96,6 +84,23 @@ class LinkCallback {
             LOG.error("Link for tenant {}: callback failed ({})", request.tenantId(), e.getClass().getName());
             return pages.back(request, "internal_error", cookie);
         }
+    }
+
+    /** Why a state could not be consumed: unknown, another browser's (not burnt), used, or expired. */
+    private BrowserOutcome refused(byte[] stateHash, Optional<byte[]> binding, String cookie) {
+        Optional<LinkRepository.StateRow> found = links.findState(stateHash);
+        if (found.isEmpty()) {
+            return pages.page("state_invalid", "This sign-in cannot be completed", "The link's state is unknown. Start again from the application.");
+        }
+        LinkRepository.StateRow row = found.get();
+        if (binding.isEmpty() || !MessageDigest.isEqual(binding.get(), row.browserHash())) {
+            LOG.warn("Link callback for tenant {} from a browser that did not start it", row.request().tenantId());
+            return pages.back(row.request(), "state_invalid");
+        }
+        if (row.usedAt() == null && !row.expiresAt().isAfter(clock.instant())) {
+            return pages.back(row.request(), "state_expired", cookie);
+        }
+        return pages.back(row.request(), "state_invalid", cookie);
     }
 
     private BrowserOutcome complete(LinkRepository.LinkRequest request, Secret code, Secret verifier, String cookie) {

@@ -1,10 +1,10 @@
 package io.sentryconnect.link;
 
+import io.micronaut.data.connection.annotation.Connectable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
 
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -23,6 +23,10 @@ class LinkRateLimiter {
     static final String USER = "user";
     static final String TENANT = "tenant";
 
+    private static final String UPSERT = "INSERT INTO sentry_connect_link_rate (scope, tenant_id, user_id, window_start, count)";
+    private static final String ON_CONFLICT = " ON CONFLICT (scope, tenant_id, user_id, window_start) "
+            + "DO UPDATE SET count = sentry_connect_link_rate.count + 1 RETURNING count";
+
     private final JdbcOperations jdbc;
     private final LinkRateLimitProperties properties;
     private final Clock clock;
@@ -34,7 +38,7 @@ class LinkRateLimiter {
     }
 
     /** Counts one link creation; {@link LinkRateLimited} when the user's or the tenant's window is full. */
-    @Transactional
+    @Connectable
     void acquire(String tenantId, String userId) {
         if (!properties.enabled()) {
             return;
@@ -43,27 +47,38 @@ class LinkRateLimiter {
         Instant now = clock.instant();
         Instant start = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), window) * window);
         long retryAfter = Math.max(1, start.getEpochSecond() + window - now.getEpochSecond());
-        if (count(USER, tenantId, userId, start) > properties.perUser()) {
+        int[] counts = count(tenantId, userId, start);
+        if (counts[0] > properties.perUser()) {
             throw new LinkRateLimited("Too many links created by this user: at most " + properties.perUser() + " per "
                     + window + " seconds. Retry after the given seconds.", retryAfter);
         }
-        if (count(TENANT, tenantId, "", start) > properties.perTenant()) {
+        if (counts[1] > properties.perTenant()) {
             throw new LinkRateLimited("Too many links created in this tenant: at most " + properties.perTenant() + " per "
                     + window + " seconds. Retry after the given seconds.", retryAfter);
         }
     }
 
-    private int count(String scope, String tenantId, String userId, Instant windowStart) {
-        return jdbc.prepareStatement("INSERT INTO sentry_connect_link_rate (scope, tenant_id, user_id, window_start, count) "
-                + "VALUES (?, ?, ?, ?, 1) ON CONFLICT (scope, tenant_id, user_id, window_start) "
-                + "DO UPDATE SET count = sentry_connect_link_rate.count + 1 RETURNING count", ps -> {
-            ps.setString(1, scope);
+    /**
+     * The user's and the tenant's counts after this request, in one statement (auto-commit, one round trip): the
+     * tenant's upsert runs only when the user's count is within the limit, and answers 0 otherwise.
+     */
+    private int[] count(String tenantId, String userId, Instant windowStart) {
+        return jdbc.prepareStatement("WITH u AS (" + UPSERT + " VALUES (?, ?, ?, ?, 1)" + ON_CONFLICT + "), t AS (" + UPSERT
+                + " SELECT ?, ?, ?, ?, 1 FROM u WHERE u.count <= ?" + ON_CONFLICT + ") "
+                + "SELECT u.count, COALESCE((SELECT count FROM t), 0) FROM u", ps -> {
+            Timestamp window = Timestamp.from(windowStart);
+            ps.setString(1, USER);
             ps.setString(2, tenantId);
             ps.setString(3, userId);
-            ps.setTimestamp(4, Timestamp.from(windowStart));
+            ps.setTimestamp(4, window);
+            ps.setString(5, TENANT);
+            ps.setString(6, tenantId);
+            ps.setString(7, "");
+            ps.setTimestamp(8, window);
+            ps.setInt(9, properties.perUser());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                return new int[]{rs.getInt(1), rs.getInt(2)};
             }
         });
     }

@@ -3,11 +3,11 @@ package io.sentryconnect.link;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.jdbc.runtime.JdbcOperations;
-import io.micronaut.transaction.annotation.ReadOnly;
+import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,6 +21,8 @@ import java.util.UUID;
 /** The {@code sentry_connect_link_ticket} and {@code sentry_connect_link_state} tables: single-use, expiring, stored only as hashes. */
 @Singleton
 class LinkRepository {
+    private static final String STATE_COLUMNS = "tenant_id, user_id, scopes, return_to, grant_id, code_verifier, browser_hash, "
+            + "expires_at, used_at";
     private final JdbcOperations jdbc;
     private final Clock clock;
 
@@ -41,17 +43,12 @@ class LinkRepository {
         enum Status { FRESH, EXPIRED, USED }
     }
 
-    /** A ticket as the confirmation POST finds it, by its page's token. */
-    record ConfirmationRow(byte[] ticketHash, LinkRequest request, String requestedBy, byte[] browserHash,
-                           Instant expiresAt, @Nullable Instant confirmedAt) {
-    }
-
     /** A state row as the callback finds it. */
     record StateRow(byte[] stateHash, LinkRequest request, byte[] codeVerifier, byte[] browserHash, Instant expiresAt,
                     @Nullable Instant usedAt) {
     }
 
-    @Transactional
+    @Connectable
     void insertTicket(byte[] hash, LinkRequest request, String requestedBy, Instant expiresAt) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, "
                 + "expires_at, created_at, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
@@ -68,127 +65,182 @@ class LinkRepository {
         });
     }
 
+    /** A confirmation page to record with a fresh ticket's consumption: the hashes of its form token and of its cookie. */
+    record AwaitedConfirmation(byte[] tokenHash, byte[] browserHash, Instant expiresAt) {
+    }
+
     /**
-     * Consumes a ticket, whatever its state, under a row lock: of two concurrent starts with one ticket, the second
-     * sees it used. Runs in the caller's transaction (the state is created in the same one).
+     * Consumes a ticket, whatever its state, in one statement: the sub-select's row lock orders two concurrent starts
+     * with one ticket, and the second then reads the first's {@code used_at} and sees the ticket used. With
+     * {@code confirmation}, a fresh ticket also records its confirmation page in the same statement. Auto-commit on
+     * its own, or the caller's transaction.
      */
-    Optional<TicketUse> consumeTicket(byte[] hash) {
+    @Connectable
+    Optional<TicketUse> consumeTicket(byte[] hash, @Nullable AwaitedConfirmation confirmation) {
         Instant now = clock.instant();
-        Optional<TicketUse> found = jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, expires_at, used_at, "
-                + "requested_by FROM sentry_connect_link_ticket WHERE ticket_hash = ? FOR UPDATE", ps -> {
-            ps.setBytes(1, hash);
+        String fresh = "old.used_at IS NULL AND t.expires_at > ?";
+        String awaited = confirmation == null ? "" : ", confirmation_hash = CASE WHEN " + fresh + " THEN ? ELSE t.confirmation_hash END, "
+                + "confirmation_browser_hash = CASE WHEN " + fresh + " THEN ? ELSE t.confirmation_browser_hash END, "
+                + "confirmation_expires_at = CASE WHEN " + fresh + " THEN ? ELSE t.confirmation_expires_at END";
+        return jdbc.prepareStatement("UPDATE sentry_connect_link_ticket t SET used_at = COALESCE(old.used_at, ?)" + awaited
+                + " FROM (SELECT ticket_hash, used_at FROM sentry_connect_link_ticket WHERE ticket_hash = ? FOR UPDATE) old "
+                + "WHERE t.ticket_hash = old.ticket_hash RETURNING t.tenant_id, t.user_id, t.scopes, t.return_to, t.grant_id, "
+                + "t.expires_at, old.used_at AS was_used, t.requested_by", ps -> {
+            int i = 1;
+            ps.setTimestamp(i++, Timestamp.from(now));
+            if (confirmation != null) {
+                for (Object value : new Object[]{confirmation.tokenHash(), confirmation.browserHash(), Timestamp.from(confirmation.expiresAt())}) {
+                    ps.setTimestamp(i++, Timestamp.from(now));
+                    ps.setObject(i++, value);
+                }
+            }
+            ps.setBytes(i, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                TicketUse.Status status = rs.getTimestamp("used_at") != null ? TicketUse.Status.USED
+                TicketUse.Status status = rs.getTimestamp("was_used") != null ? TicketUse.Status.USED
                         : rs.getTimestamp("expires_at").toInstant().isAfter(now) ? TicketUse.Status.FRESH
                         : TicketUse.Status.EXPIRED;
                 return Optional.of(new TicketUse(request(rs), status, requestedBy(rs)));
             }
         });
-        if (found.isPresent() && found.get().status() != TicketUse.Status.USED) {
-            jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET used_at = ? WHERE ticket_hash = ?", ps -> {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setBytes(2, hash);
-                return ps.executeUpdate();
-            });
-        }
-        return found;
     }
 
     /**
      * Records the confirmation page shown for a ticket just consumed: the hashes of its form token and of its
      * cookie. Runs in the caller's transaction, with the ticket's consumption (whose row lock it still holds).
      */
-    void awaitConfirmation(byte[] ticketHash, byte[] confirmationHash, byte[] browserHash, Instant expiresAt) {
+    void awaitConfirmation(byte[] ticketHash, AwaitedConfirmation confirmation) {
         jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET confirmation_hash = ?, confirmation_browser_hash = ?, "
                 + "confirmation_expires_at = ? WHERE ticket_hash = ?", ps -> {
-            ps.setBytes(1, confirmationHash);
-            ps.setBytes(2, browserHash);
-            ps.setTimestamp(3, Timestamp.from(expiresAt));
+            ps.setBytes(1, confirmation.tokenHash());
+            ps.setBytes(2, confirmation.browserHash());
+            ps.setTimestamp(3, Timestamp.from(confirmation.expiresAt()));
             ps.setBytes(4, ticketHash);
             return ps.executeUpdate();
         });
     }
+    /** A state to create, with its encrypted PKCE verifier and the hash of its binding cookie. */
+    record NewState(byte[] stateHash, byte[] codeVerifier, byte[] browserHash, Instant expiresAt) {
+    }
+
+    /** A confirmation POST's ticket: whether it was confirmed before this POST, and whether this POST created the state. */
+    record Confirmation(byte[] ticketHash, LinkRequest request, String requestedBy, boolean expired,
+                        boolean wasConfirmed, boolean stateCreated) {
+    }
 
     /**
-     * The ticket a confirmation token belongs to, under a row lock: of two concurrent POSTs with one token, the
-     * second waits and then sees it confirmed. Runs in the caller's transaction, with {@link #markConfirmed}.
+     * Marks the ticket of a confirmation token confirmed, if the POST comes from the browser that holds the page's
+     * cookie ({@code browserHash}): empty otherwise (see {@link #findConfirmation}), and a foreign POST burns nothing.
+     * The sub-select's row lock orders two concurrent POSTs with one token: the second reads the first's
+     * {@code confirmed_at}. With {@code state}, a first confirmation within its expiry also creates the state, in the
+     * same statement (a data-modifying CTE), so that the anonymous browser's POST is one round trip in auto-commit.
      */
-    Optional<ConfirmationRow> lockConfirmation(byte[] confirmationHash) {
-        return jdbc.prepareStatement("SELECT ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, requested_by, "
-                + "confirmation_browser_hash, confirmation_expires_at, confirmed_at FROM sentry_connect_link_ticket "
-                + "WHERE confirmation_hash = ? FOR UPDATE", ps -> {
-            ps.setBytes(1, confirmationHash);
+    @Connectable
+    Optional<Confirmation> confirm(byte[] confirmationHash, byte[] browserHash, @Nullable NewState state) {
+        Instant now = clock.instant();
+        String confirm = "UPDATE sentry_connect_link_ticket t SET confirmed_at = COALESCE(old.confirmed_at, ?) FROM (SELECT "
+                + "ticket_hash, confirmed_at FROM sentry_connect_link_ticket WHERE confirmation_hash = ? AND "
+                + "confirmation_browser_hash = ? FOR UPDATE) old WHERE t.ticket_hash = old.ticket_hash RETURNING t.ticket_hash, "
+                + "t.tenant_id, t.user_id, t.scopes, t.return_to, t.grant_id, t.requested_by, t.confirmation_expires_at, "
+                + "old.confirmed_at AS was_confirmed";
+        String sql = state == null ? "WITH c AS (" + confirm + ") SELECT c.*, false AS state_created FROM c"
+                : "WITH c AS (" + confirm + "), s AS (INSERT INTO sentry_connect_link_state (state_hash, tenant_id, user_id, "
+                + "scopes, return_to, grant_id, code_verifier, browser_hash, expires_at, created_at) SELECT ?, tenant_id, user_id, "
+                + "scopes, return_to, grant_id, ?, ?, ?, ? FROM c WHERE was_confirmed IS NULL AND confirmation_expires_at > ? "
+                + "RETURNING state_hash) SELECT c.*, EXISTS (SELECT 1 FROM s) AS state_created FROM c";
+        return jdbc.prepareStatement(sql, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setBytes(2, confirmationHash);
+            ps.setBytes(3, browserHash);
+            if (state != null) {
+                ps.setBytes(4, state.stateHash());
+                ps.setBytes(5, state.codeVerifier());
+                ps.setBytes(6, state.browserHash());
+                ps.setTimestamp(7, Timestamp.from(state.expiresAt()));
+                ps.setTimestamp(8, Timestamp.from(now));
+                ps.setTimestamp(9, Timestamp.from(now));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Timestamp confirmed = rs.getTimestamp("confirmed_at");
-                return Optional.of(new ConfirmationRow(rs.getBytes("ticket_hash"), request(rs), requestedBy(rs),
-                        rs.getBytes("confirmation_browser_hash"), rs.getTimestamp("confirmation_expires_at").toInstant(),
-                        confirmed == null ? null : confirmed.toInstant()));
+                return Optional.of(new Confirmation(rs.getBytes("ticket_hash"), request(rs), requestedBy(rs),
+                        !rs.getTimestamp("confirmation_expires_at").toInstant().isAfter(now), rs.getTimestamp("was_confirmed") != null,
+                        rs.getBoolean("state_created")));
             }
         });
     }
 
-    /** Runs in the caller's transaction, under {@link #lockConfirmation}'s lock. */
-    void markConfirmed(byte[] ticketHash) {
-        jdbc.prepareStatement("UPDATE sentry_connect_link_ticket SET confirmed_at = ? WHERE ticket_hash = ?", ps -> {
-            ps.setTimestamp(1, Timestamp.from(clock.instant()));
-            ps.setBytes(2, ticketHash);
-            return ps.executeUpdate();
+    /** The request of the ticket a confirmation token names: tells an unknown token from another browser's POST (failure paths). */
+    @Connectable
+    Optional<LinkRequest> findConfirmation(byte[] confirmationHash) {
+        return jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id FROM sentry_connect_link_ticket "
+                + "WHERE confirmation_hash = ?", ps -> {
+            ps.setBytes(1, confirmationHash);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(request(rs)) : Optional.<LinkRequest>empty();
+            }
         });
     }
 
-    /** Runs in the caller's transaction, with the ticket's consumption or confirmation. */
-    void insertState(byte[] stateHash, LinkRequest request, byte[] codeVerifier, byte[] browserHash, Instant expiresAt) {
+    /** Creates a state for {@code request}: in the caller's transaction, or auto-commit on its own. */
+    @Connectable
+    void insertState(NewState state, LinkRequest request) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_state (state_hash, tenant_id, user_id, scopes, return_to, grant_id, code_verifier, "
                 + "browser_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
-            ps.setBytes(1, stateHash);
+            ps.setBytes(1, state.stateHash());
             ps.setString(2, request.tenantId());
             ps.setString(3, request.userId());
             ps.setString(4, String.join(" ", request.scopes()));
             ps.setString(5, request.returnTo());
             ps.setObject(6, request.grantId());
-            ps.setBytes(7, codeVerifier);
-            ps.setBytes(8, browserHash);
-            ps.setTimestamp(9, Timestamp.from(expiresAt));
+            ps.setBytes(7, state.codeVerifier());
+            ps.setBytes(8, state.browserHash());
+            ps.setTimestamp(9, Timestamp.from(state.expiresAt()));
             ps.setTimestamp(10, Timestamp.from(clock.instant()));
             return ps.executeUpdate();
         });
     }
 
-    @ReadOnly
-    Optional<StateRow> findState(byte[] stateHash) {
-        return jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id, code_verifier, browser_hash, "
-                + "expires_at, used_at FROM sentry_connect_link_state WHERE state_hash = ?", ps -> {
-            ps.setBytes(1, stateHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Timestamp used = rs.getTimestamp("used_at");
-                return Optional.of(new StateRow(stateHash, request(rs), rs.getBytes("code_verifier"), rs.getBytes("browser_hash"),
-                        rs.getTimestamp("expires_at").toInstant(), used == null ? null : used.toInstant()));
-            }
+    /**
+     * Consumes a state if it is unused, unexpired and presented with its binding cookie ({@code browserHash}). The
+     * conditional UPDATE is the atomic step: of two concurrent callbacks with one state (on any instances), exactly
+     * one gets the row. The hashes are compared in SQL, not in constant time: what leaks is the SHA-256 of a random
+     * cookie, which gives no way to a cookie that hashes to it. Empty: see {@link #findState} for why.
+     */
+    @Connectable
+    Optional<StateRow> consumeState(byte[] stateHash, byte[] browserHash) {
+        Instant now = clock.instant();
+        return jdbc.prepareStatement("UPDATE sentry_connect_link_state SET used_at = ? WHERE state_hash = ? AND browser_hash = ? "
+                + "AND used_at IS NULL AND expires_at > ? RETURNING " + STATE_COLUMNS, ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setBytes(2, stateHash);
+            ps.setBytes(3, browserHash);
+            ps.setTimestamp(4, Timestamp.from(now));
+            return state(ps, stateHash);
         });
     }
 
-    /**
-     * Marks a state used if it is still unused and unexpired. The conditional UPDATE is the atomic step: of two
-     * concurrent callbacks with one state (on any instances), exactly one sees 1 row updated.
-     */
-    @Transactional
-    boolean consumeState(byte[] stateHash) {
-        Instant now = clock.instant();
-        return jdbc.prepareStatement("UPDATE sentry_connect_link_state SET used_at = ? WHERE state_hash = ? AND used_at IS NULL AND expires_at > ?", ps -> {
-            ps.setTimestamp(1, Timestamp.from(now));
-            ps.setBytes(2, stateHash);
-            ps.setTimestamp(3, Timestamp.from(now));
-            return ps.executeUpdate() == 1;
+    /** A state as it is, to tell why {@link #consumeState} found nothing to consume (failure paths only). */
+    @Connectable
+    Optional<StateRow> findState(byte[] stateHash) {
+        return jdbc.prepareStatement("SELECT " + STATE_COLUMNS + " FROM sentry_connect_link_state WHERE state_hash = ?", ps -> {
+            ps.setBytes(1, stateHash);
+            return state(ps, stateHash);
         });
+    }
+
+    private static Optional<StateRow> state(PreparedStatement ps, byte[] stateHash) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            Timestamp used = rs.getTimestamp("used_at");
+            return Optional.of(new StateRow(stateHash, request(rs), rs.getBytes("code_verifier"), rs.getBytes("browser_hash"),
+                    rs.getTimestamp("expires_at").toInstant(), used == null ? null : used.toInstant()));
+        }
     }
 
     /** Tickets minted before requested_by existed were asked for by their own user. */
