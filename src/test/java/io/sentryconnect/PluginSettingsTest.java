@@ -75,6 +75,16 @@ class PluginSettingsTest {
     }
 
     @Test
+    void unusableKeyMaterialStillStopsTheStartNamingTheKeyThoughTinkIsSetUpOnFirstUse() {
+        Map<String, Object> notBase64 = complete();
+        notBase64.put("sentry-connect.encryption.keys.1", "not base64!");
+        assertEquals("sentry-connect.encryption.keys.1 is not base64", firstLineOfFailure(notBase64));
+        Map<String, Object> tooShort = complete();
+        tooShort.put("sentry-connect.encryption.keys.1", java.util.Base64.getEncoder().encodeToString(new byte[16]));
+        assertEquals("sentry-connect.encryption.keys.1 must be 32 bytes (base64 of 32 random bytes)", firstLineOfFailure(tooShort));
+    }
+
+    @Test
     void switchedOffThePluginHasNoBeansAndNeedsNoSettings() {
         Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
         properties.put("sentry-connect.enabled", false);

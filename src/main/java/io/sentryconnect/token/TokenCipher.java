@@ -24,23 +24,44 @@ import java.util.Map;
  */
 @Singleton // checked at start-up by RequiredSettings, so that unusable keys stop the service before it serves anything
 public final class TokenCipher {
-    private final Aead aead;
+    private final EncryptionProperties properties;
     private final int primaryKeyId;
+    /** Tink is set up on first use: its classes (about 230 with protobuf's) are then no part of a start. */
+    private volatile Aead aead;
 
     public TokenCipher(EncryptionProperties properties) {
+        // Every check of the key material, without Tink: what can be wrong with a key fails here, at start-up.
+        validate(properties);
+        this.properties = properties;
+        this.primaryKeyId = properties.primaryKeyId();
+    }
+
+    private Aead aead() {
+        Aead current = aead;
+        if (current == null) {
+            synchronized (this) {
+                if (aead == null) {
+                    aead = create(properties);
+                }
+                current = aead;
+            }
+        }
+        return current;
+    }
+
+    private static Aead create(EncryptionProperties properties) {
         try {
             // The AES-GCM key type and the keyset wrapper only: AeadConfig.register() sets up every AEAD and MAC type
-            // Tink has, which costs a start about 0.3 s of CPU for types we never use.
+            // Tink has, which costs about 0.3 s of CPU for types we never use.
             AesGcmKeyManager.register(true);
             AeadWrapper.register();
-            this.aead = keyset(properties).getPrimitive(RegistryConfiguration.get(), Aead.class);
-            this.primaryKeyId = properties.primaryKeyId();
+            return keyset(properties).getPrimitive(RegistryConfiguration.get(), Aead.class);
         } catch (GeneralSecurityException e) {
             throw new ConfigurationException("sentry-connect.encryption: the keys cannot be used: " + e.getClass().getSimpleName());
         }
     }
 
-    private static KeysetHandle keyset(EncryptionProperties properties) throws GeneralSecurityException {
+    private static void validate(EncryptionProperties properties) {
         Map<String, String> keys = properties.keys();
         if (keys == null || keys.isEmpty()) {
             throw new ConfigurationException("sentry-connect.encryption.keys is not set: set it to a map of key id to a "
@@ -53,6 +74,14 @@ public final class TokenCipher {
         if (!keys.containsKey(String.valueOf(properties.primaryKeyId()))) {
             throw new ConfigurationException("sentry-connect.encryption.primary-key-id names no configured key");
         }
+        keys.forEach((id, base64) -> {
+            parseId(id);
+            decode(id, base64);
+        });
+    }
+
+    private static KeysetHandle keyset(EncryptionProperties properties) throws GeneralSecurityException {
+        Map<String, String> keys = properties.keys();
         AesGcmParameters parameters = AesGcmParameters.builder()
                 .setKeySizeBytes(32).setIvSizeBytes(12).setTagSizeBytes(16)
                 .setVariant(AesGcmParameters.Variant.TINK)
@@ -103,7 +132,7 @@ public final class TokenCipher {
 
     public byte[] encrypt(Secret secret, String associatedData) {
         try {
-            return aead.encrypt(secret.bytes(), associatedData.getBytes(StandardCharsets.UTF_8));
+            return aead().encrypt(secret.bytes(), associatedData.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed", e);
         }
@@ -112,7 +141,7 @@ public final class TokenCipher {
     /** Decrypts, or fails with {@link TokenDecryptionException} when the key is gone or the row is not the one it was written for. */
     public Secret decrypt(byte[] ciphertext, String associatedData) {
         try {
-            return Secret.of(new String(aead.decrypt(ciphertext, associatedData.getBytes(StandardCharsets.UTF_8)),
+            return Secret.of(new String(aead().decrypt(ciphertext, associatedData.getBytes(StandardCharsets.UTF_8)),
                     StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new TokenDecryptionException();

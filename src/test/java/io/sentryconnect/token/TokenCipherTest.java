@@ -1,0 +1,41 @@
+package io.sentryconnect.token;
+
+import io.micronaut.context.exceptions.ConfigurationException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The key checks happen when the cipher is made, Tink's set-up on its first use (TokenCipher). */
+@Tag("unit")
+class TokenCipherTest {
+    private static final String KEY_1 = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String KEY_2 = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+
+    @Test
+    void aCipherMadeWithoutTinkEncryptsAndDecryptsOnFirstUseUnderItsPrimaryKey() {
+        TokenCipher cipher = new TokenCipher(new EncryptionProperties(2, Map.of("1", KEY_1, "2", KEY_2)));
+        byte[] ciphertext = cipher.encrypt(Secret.of("a-token"), "ad");
+        assertEquals(2, TokenCipher.keyIdOf(ciphertext));
+        assertEquals("a-token", cipher.decrypt(ciphertext, "ad").reveal());
+        // Another instance (another process after a restart) with the same keys reads it, its Tink set up by decrypt.
+        TokenCipher restarted = new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", KEY_2)));
+        assertEquals("a-token", restarted.decrypt(ciphertext, "ad").reveal());
+        assertThrows(TokenCipher.TokenDecryptionException.class, () -> restarted.decrypt(ciphertext, "another row"));
+    }
+
+    @Test
+    void everyKeyIsCheckedWhenTheCipherIsMadeNotOnFirstUse() {
+        ConfigurationException badId = assertThrows(ConfigurationException.class,
+                () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "x", KEY_2))));
+        assertEquals("sentry-connect.encryption.keys: key ids are integers, not 'x'", badId.getMessage());
+        ConfigurationException shortKey = assertThrows(ConfigurationException.class,
+                () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", "AAAA"))));
+        assertEquals("sentry-connect.encryption.keys.2 must be 32 bytes (base64 of 32 random bytes)", shortKey.getMessage());
+        assertThrows(ConfigurationException.class, () -> new TokenCipher(new EncryptionProperties(3, Map.of("1", KEY_1))));
+    }
+}
