@@ -75,6 +75,29 @@ class PluginSettingsTest {
     }
 
     @Test
+    void aWebhookUrlWithoutAUsableSecretStopsTheStartNamingTheSecretsKey() {
+        Map<String, Object> noSecret = complete();
+        noSecret.put("sentry-connect.webhook.url", "https://platform.example/hooks/sentry");
+        assertTrue(firstLineOfFailure(noSecret).startsWith("sentry-connect.webhook.secret is required with a webhook URL"),
+                firstLineOfFailure(noSecret));
+        Map<String, Object> shortSecret = new HashMap<>(noSecret);
+        shortSecret.put("sentry-connect.webhook.secret", "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[8]));
+        assertTrue(firstLineOfFailure(shortSecret).startsWith("sentry-connect.webhook.secret must encode 24 to 64 bytes"),
+                firstLineOfFailure(shortSecret));
+        Map<String, Object> badPrevious = new HashMap<>(noSecret);
+        badPrevious.put("sentry-connect.webhook.secret", "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        badPrevious.put("sentry-connect.webhook.previous-secret", "whsec_not base64!");
+        assertTrue(firstLineOfFailure(badPrevious).startsWith("sentry-connect.webhook.previous-secret is not whsec_"),
+                firstLineOfFailure(badPrevious));
+        Map<String, Object> delivered = new HashMap<>(badPrevious);
+        delivered.remove("sentry-connect.webhook.previous-secret");
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
+                .enableDefaultPropertySources(false).properties(delivered).start()) {
+            assertTrue(context.isRunning(), "a usable secret starts");
+        }
+    }
+
+    @Test
     void unusableKeyMaterialStillStopsTheStartNamingTheKeyThoughTinkIsSetUpOnFirstUse() {
         Map<String, Object> notBase64 = complete();
         notBase64.put("sentry-connect.encryption.keys.1", "not base64!");
