@@ -2,16 +2,14 @@ package io.sentryconnect.platform;
 
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.token.jwt.validator.ReactiveJsonWebTokenValidator;
+import io.sentryconnect.support.MutableClock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("unit")
 class VerifyingOnceTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private final MovableClock clock = new MovableClock(T0);
+    private final MutableClock clock = new MutableClock(T0);
     private final Delegate delegate = new Delegate();
     /** A request the cache's test calls not ours (a host's own route). */
     private static final Object HOST_ROUTE = new Object();
@@ -181,33 +179,6 @@ class VerifyingOnceTest {
         public Publisher<Authentication> validateToken(String token, Object request) {
             calls.incrementAndGet();
             return Mono.justOrEmpty(accepted.get(token));
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

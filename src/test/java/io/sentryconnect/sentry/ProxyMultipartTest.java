@@ -1,22 +1,16 @@
 package io.sentryconnect.sentry;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.standin.Fault;
 import io.sentryconnect.standin.RequestLogEntry;
-import io.sentryconnect.standin.SentryStandIn;
-import io.sentryconnect.standin.Settings;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import io.sentryconnect.support.TestClock;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.testing.LogCapture;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -42,36 +36,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * anything is sent). The stand-in answers with the file's size and SHA-1, which is how the bytes are checked.
  */
 @MicronautTest(environments = "test", transactional = false)
-class ProxyMultipartTest extends IntegrationTest {
+class ProxyMultipartTest extends ServiceTest {
     private static final String BOUNDARY = "----sentryconnect7MA4YWxkTrZu0gW";
     private static final String ORG_FILES = "organizations/acme/releases/frontend@1.4.0/files/";
     private static final String PROJECT_FILES = "projects/acme/frontend/releases/frontend@1.4.0/files/";
 
     @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-    @Inject
-    TestClock clock;
-    @Inject
     TokenCipher cipher;
 
     private final Http http = new Http();
     private final List<String> jwts = new ArrayList<>();
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
-    @AfterEach
-    void resetWorld() {
-        clock.reset();
-        standIn.clearFaults();
-        standIn.updateSettings(Settings.DEFAULTS);
-        standIn.clearRequests();
-    }
 
     @AfterAll
     void searchLogsForTokensAndSecrets() {

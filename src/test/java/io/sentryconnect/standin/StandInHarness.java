@@ -2,6 +2,7 @@ package io.sentryconnect.standin;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
+import io.sentryconnect.support.MutableClock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.sentryconnect.standin;
+package io.sentryconnect.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,17 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so expiry is tested without waiting. */
-final class MutableClock extends Clock {
+/** A clock the test moves by hand (for unit tests and the stand-in's harness), so expiry is tested without waiting. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     @Override
