@@ -74,6 +74,7 @@ final class AuthorizePage {
         return "<input type=\"hidden\" name=\"" + escape(name) + "\" value=\"" + escape(value) + "\">\n";
     }
 
+    /** HTML escaping of its own, like web.HtmlPages.escape: the stand-in uses no service code (see package-info). */
     static String escape(String s) {
         if (s == null) {
             return "";
