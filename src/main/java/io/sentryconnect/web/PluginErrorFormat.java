@@ -18,8 +18,9 @@ import io.sentryconnect.Endpoints;
  * credential from the host's security, an unknown route, a wrong method, a body the framework could not read, an
  * unexpected failure) is replaced by an RFC 9457 problem with a {@code code} and a detail of our own, which never
  * echoes the request or names a class; and every answer there carries {@code nosniff} and, unless it sets its own,
- * {@code Cache-Control: no-store} (and the request id, {@link RequestLogContext}). A filter on our paths rather than a replaced framework bean
- * ({@code ErrorResponseProcessor}, the authorization handler): the host application's own errors stay exactly its own.
+ * {@code Cache-Control: no-store}, and the request id ({@link RequestLogContext}). A filter on our paths rather than
+ * a replaced framework bean ({@code ErrorResponseProcessor}, the authorization handler): the host application's own
+ * errors stay exactly its own.
  */
 @ServerFilter("/**")
 public final class PluginErrorFormat implements Ordered {
