@@ -18,8 +18,9 @@ import io.sentryconnect.Endpoints;
  * credential from the host's security, an unknown route, a wrong method, a body the framework could not read, an
  * unexpected failure) is replaced by an RFC 9457 problem with a {@code code} and a detail of our own, which never
  * echoes the request or names a class; and every answer there carries {@code nosniff} and, unless it sets its own,
- * {@code Cache-Control: no-store}. A filter on our paths rather than a replaced framework bean
- * ({@code ErrorResponseProcessor}, the authorization handler): the host application's own errors stay exactly its own.
+ * {@code Cache-Control: no-store}, and the request id ({@link RequestLogContext}). A filter on our paths rather than
+ * a replaced framework bean ({@code ErrorResponseProcessor}, the authorization handler): the host application's own
+ * errors stay exactly its own.
  */
 @ServerFilter("/**")
 public final class PluginErrorFormat implements Ordered {
@@ -40,9 +41,11 @@ public final class PluginErrorFormat implements Ordered {
         if (!endpoints.owns(request.getPath())) {
             return;
         }
-        if (!managementEndpoint(request)) {
+        // The route look-up only for an error: a success (nearly every answer) needs none of it.
+        if (response.code() >= 400 && !managementEndpoint(request)) {
             replaceFrameworkError(response);
         }
+        RequestLogContext.echoRequestId(request, response);
         // Every answer of ours is a caller's own data (a single-use link URL, grants, events, Sentry's data) or a
         // single-use browser step: never sniffed, never cached unless the answer says otherwise.
         response.getHeaders().set("X-Content-Type-Options", "nosniff");

@@ -87,14 +87,25 @@ public final class ProxyOverheadBench {
                         Wrk.run(arm.url(), arm.headers(), 16, WARM_UP);
                     }
                     System.out.println("warm-up done (" + WARM_UP.toSeconds() + " s per arm); load " + Bench.loadAverage());
+                    List<Double> cpuPerRequest = new ArrayList<>();
                     for (int round = 0; round < ROUNDS; round++) {
                         for (Arm arm : arms) {
                             arm.single().add(checked(arm, Wrk.run(arm.url(), arm.headers(), 1, PHASE)));
+                            long cpuBefore = cpuNanos(service.pid());
                             arm.sixteen().add(checked(arm, Wrk.run(arm.url(), arm.headers(), 16, PHASE)));
+                            if (arm == proxied) {
+                                double requests = arm.sixteen().get(round).requestsPerSecond() * PHASE.toSeconds();
+                                cpuPerRequest.add((cpuNanos(service.pid()) - cpuBefore) / 1_000.0 / requests);
+                            }
                         }
                     }
                     rss.stop();
                     print(direct, gateway, proxied);
+                    // CPU time per request is steadier than req/s on a shared machine: the service's own cost.
+                    for (int round = 0; round < ROUNDS; round++) {
+                        System.out.printf(Locale.ROOT, "  round %d service CPU per proxied request at 16 connections: %.1f us%n",
+                                round + 1, cpuPerRequest.get(round));
+                    }
                     System.out.printf(Locale.ROOT, "service RSS under this load: max %d MiB, at the end %d MiB%n", rss.max.get() / 1024, service.residentKiB() / 1024);
                 }
             } finally {
@@ -104,6 +115,11 @@ public final class ProxyOverheadBench {
         }
         System.out.println("load average at the end: " + Bench.loadAverage());
         System.exit(0);
+    }
+
+    /** User + system CPU time of a process so far. */
+    private static long cpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
     }
 
     private static HttpRequest get(Arm arm) {
