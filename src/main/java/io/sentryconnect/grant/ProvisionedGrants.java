@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,7 +21,7 @@ public class ProvisionedGrants {
      * The tenant's provisioned grant, or else the same user's OAuth grant of the same organization, locked: concurrent
      * provisionings of one tenant are serialised by this row lock once the row exists.
      */
-    private static final String LOCK_EXISTING = "SELECT id, status = 'active' AS was_active, status = 'active' AND "
+    private static final String LOCK_EXISTING = "SELECT id, scopes, status = 'active' AS was_active, status = 'active' AND "
             + "refresh_token IS NOT NULL AS keep_oauth FROM sentry_connect_grant WHERE tenant_id = ? AND (kind = 'provisioned' "
             + "OR (user_id = ? AND org_id = ?)) ORDER BY (kind = 'provisioned') DESC LIMIT 1 FOR UPDATE";
     /**
@@ -53,8 +54,11 @@ public class ProvisionedGrants {
         this.clock = clock;
     }
 
-    /** The row {@link #LOCK_EXISTING} found: whether it was active, and whether it holds a live OAuth authorization to keep. */
-    private record Existing(UUID id, boolean wasActive, boolean keepOAuth) {
+    /**
+     * The row {@link #LOCK_EXISTING} found: its scopes, whether it was active, and whether it holds a live OAuth
+     * authorization to keep.
+     */
+    private record Existing(UUID id, List<String> scopes, boolean wasActive, boolean keepOAuth) {
     }
 
     /**
@@ -70,15 +74,25 @@ public class ProvisionedGrants {
             Optional<Existing> existing = jdbc.prepareStatement(LOCK_EXISTING, ps -> {
                 GrantRows.bind(ps, account.tenantId(), account.userId(), account.organization().id());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Existing(rs.getObject("id", UUID.class), rs.getBoolean("was_active"),
-                            rs.getBoolean("keep_oauth"))) : Optional.<Existing>empty();
+                    return rs.next() ? Optional.of(new Existing(rs.getObject("id", UUID.class),
+                            ScopeChange.parse(rs.getString("scopes")), rs.getBoolean("was_active"), rs.getBoolean("keep_oauth")))
+                            : Optional.<Existing>empty();
                 }
             });
             if (existing.isPresent()) {
                 Existing row = existing.get();
-                Grant grant = row.keepOAuth() ? mark(row.id()) : update(row.id(), account);
-                // A provisioning that brings a revoked or disconnected grant back is a reconnect for the platform.
-                return row.wasActive() ? grant : events.emit(EventOutbox.Type.RECONNECTED, grant);
+                if (row.keepOAuth()) {
+                    return mark(row.id());
+                }
+                Grant grant = update(row.id(), account);
+                // A provisioning that brings a revoked or disconnected grant back is a reconnect for the platform; one
+                // whose token carries another scope set says so, as a reconnect through OAuth does.
+                if (!row.wasActive()) {
+                    events.emit(EventOutbox.Type.RECONNECTED, grant);
+                }
+                ScopeChange.between(row.scopes(), grant.scopes())
+                        .ifPresent(change -> events.emit(EventOutbox.Type.SCOPES_CHANGED, grant, change.details()));
+                return grant;
             }
             Optional<Grant> inserted = insert(UUID.randomUUID(), account);
             if (inserted.isPresent()) {

@@ -3,6 +3,7 @@ package io.sentryconnect.provisioning;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -84,6 +85,48 @@ class ProvisionedGrantLifecycleTest extends ProvisioningTestBase {
         assertEquals(2, projects(again).size());
         assertTrue(java.util.Arrays.equals((byte[]) row.get("refresh_token"), (byte[]) grants(tenant).get(0).get("refresh_token")));
         assertEquals(200, proxy(jwt, grant.get("id"), "organizations/" + slug + "/projects/").statusCode());
+    }
+
+    @Test
+    void provisioningAgainWithATokenOfAnotherScopeSetWritesScopesChangedAndTheSameSetDoesNot() {
+        String tenant = tenant();
+        String jwt = admin(tenant);
+        Map<String, Object> grant = provisioned(jwt, body("us", "Backend"));
+        List<String> granted = eventScopes(tenant, 0);
+        assertTrue(granted.contains("project:write"), granted.toString());
+        // As if the grant had been recorded from an integration token with other scopes than today's.
+        TestDatabase.execute("UPDATE sentry_connect_grant SET scopes = 'org:read project:read member:admin' WHERE id = '"
+                + java.util.UUID.fromString((String) grant.get("id")) + "'");
+
+        assertEquals(grant.get("id"), provisioned(jwt, body("us", "Backend")).get("id"));
+        assertEquals(grant.get("id"), provisioned(jwt, body("us", "Backend")).get("id"));
+        assertEquals(List.of("grant.connected", "grant.scopes_changed"), eventTypes(tenant),
+                "the second repeat carries the same set: no change, and an active grant's repeat is no reconnect");
+        Map<String, Object> data = eventData(tenant, 1);
+        assertEquals(List.of("org:read", "project:read", "member:admin"), data.get("previous_scopes"));
+        assertEquals(List.of("member:admin"), data.get("removed_scopes"));
+        java.util.Set<String> added = new java.util.HashSet<>(granted);
+        added.removeAll(List.of("org:read", "project:read"));
+        assertEquals(added, java.util.Set.copyOf((List<?>) data.get("added_scopes")));
+    }
+
+    private List<Object> eventTypes(String tenant) {
+        return events(tenant).stream().map(e -> e.get("type")).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> eventData(String tenant, int index) {
+        return (Map<String, Object>) events(tenant).get(index).get("data");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> eventScopes(String tenant, int index) {
+        return (List<String>) ((Map<String, Object>) eventData(tenant, index).get("grant")).get("scopes");
+    }
+
+    private List<Map<String, Object>> events(String tenant) {
+        return TestDatabase.query("SELECT payload FROM sentry_connect_grant_event WHERE tenant_id = ? ORDER BY id", tenant)
+                .stream().map(row -> driver.map(String.valueOf(row.get("payload")))).toList();
     }
 
     @Test
