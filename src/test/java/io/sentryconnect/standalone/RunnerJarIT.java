@@ -3,6 +3,7 @@ package io.sentryconnect.standalone;
 import io.sentryconnect.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,12 +12,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -28,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged jars (failsafe, after {@code package}): the runner jar carries Micronaut AOT's generated classes and
+ * The packaged service (failsafe, after {@code package}): the runner jar carries Micronaut AOT's generated classes and
  * starts from {@code java -jar} with its production configuration to a healthy {@code /health}, with a
  * property-switched bean still switched on at run time; the plugin's jar carries neither those classes nor any
- * standalone configuration.
+ * standalone configuration; and the main class starts from the project's runtime classpath, as {@code mn:run} does.
  */
 class RunnerJarIT {
     private static final String AOT_LOADER = "io/sentryconnect/standalone/aot/StaticServicesLoader.class";
@@ -53,34 +58,77 @@ class RunnerJarIT {
 
     @Test
     void theRunnerJarStartsHealthyAndKeepsRunTimeSwitches() throws Exception {
+        // Off in application.yml, so the build's AOT analysis saw it off: it must still be a run-time decision.
+        Map<String, String> properties = new TreeMap<>(Map.of("sentry-connect.dev.token-endpoint", "true"));
+        TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        startHealthy(List.of("-jar", jar("-runner.jar").toString()), properties, "runner-jar-it.log", (http, base) -> {
+            HttpResponse<String> devToken = http.send(HttpRequest.newBuilder(URI.create(base + "/dev/token"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertNotEquals(404, devToken.statusCode(), "the dev token endpoint, switched on by a property at run time");
+        });
+    }
+
+    /**
+     * What {@code ./mvnw mn:run} runs: the main class on the project's runtime classpath (written at {@code package}
+     * by the dependency plugin), on an empty schema, so that Flyway really migrates. A dependency that only the
+     * tests' classpath carries (Jackson once was) fails here, not in the README's first command.
+     */
+    @Test
+    void theServiceStartsFromTheRuntimeClasspathOnAnEmptySchemaAndMigrates() throws Exception {
+        String schema = "runtime_cp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = TestDatabase.connection(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            Map<String, String> properties = new TreeMap<>();
+            TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+            String url = TestDatabase.database().url();
+            properties.put("datasources.default.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            String classpath = Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
+                    + Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
+            startHealthy(List.of("-cp", classpath, "io.sentryconnect.standalone.Application"), properties,
+                    "runtime-classpath-it.log", (http, base) -> { });
+            try (Connection c = TestDatabase.connection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + ".sentry_connect_grant")) {
+                assertTrue(rs.next(), "the migrations created the grant table");
+            }
+        } finally {
+            try (Connection c = TestDatabase.connection(); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private interface Check {
+        void run(HttpClient http, String base) throws Exception;
+    }
+
+    /** Launches the service with the production configuration and {@code properties}, waits for /health UP, checks. */
+    private static void startHealthy(List<String> launch, Map<String, String> properties, String logName, Check check)
+            throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Map<String, String> properties = new TreeMap<>();
-        TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
-        properties.put("micronaut.server.port", String.valueOf(port));
-        properties.put("sentry-connect.public-url", "http://localhost:" + port);
-        properties.put("SENTRY_CLIENT_ID", "runner-it");
-        properties.put("SENTRY_CLIENT_SECRET", "runner-it-secret");
-        properties.put("sentry-connect.encryption.primary-key-id", "1");
-        properties.put("sentry-connect.encryption.keys.1", Base64.getEncoder().encodeToString(new byte[32]));
-        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "runner-it-only-jwt-secret-0123456789abcdef");
-        // Off in application.yml, so the build's AOT analysis saw it off: it must still be a run-time decision.
-        properties.put("sentry-connect.dev.token-endpoint", "true");
+        Map<String, String> all = new TreeMap<>(properties);
+        all.put("micronaut.server.port", String.valueOf(port));
+        all.put("sentry-connect.public-url", "http://localhost:" + port);
+        all.put("SENTRY_CLIENT_ID", "runner-it");
+        all.put("SENTRY_CLIENT_SECRET", "runner-it-secret");
+        all.put("sentry-connect.encryption.primary-key-id", "1");
+        all.put("sentry-connect.encryption.keys.1", Base64.getEncoder().encodeToString(new byte[32]));
+        all.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "runner-it-only-jwt-secret-0123456789abcdef");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(List.of("-jar", jar("-runner.jar").toString()));
-        Path log = Path.of("target", "runner-jar-it.log");
+        all.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(launch);
+        Path log = Path.of("target", logName);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpResponse<String> health = awaitHealthy(process, http, "http://localhost:" + port + "/health", log);
             assertTrue(health.body().contains("UP"), health.body());
-            HttpResponse<String> devToken = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/dev/token"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertNotEquals(404, devToken.statusCode(), "the dev token endpoint, switched on by a property at run time");
+            check.run(http, "http://localhost:" + port);
             assertFalse(Files.readString(log).contains(" ERROR "), "errors in " + log.toAbsolutePath());
         } finally {
             process.destroy();
@@ -94,7 +142,7 @@ class RunnerJarIT {
     private static HttpResponse<String> awaitHealthy(Process process, HttpClient http, String url, Path log) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
-            assertTrue(process.isAlive(), "the runner jar exited; see " + log.toAbsolutePath());
+            assertTrue(process.isAlive(), "the service exited; see " + log.toAbsolutePath());
             try {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -106,7 +154,7 @@ class RunnerJarIT {
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new AssertionError("the runner jar did not become healthy; see " + log.toAbsolutePath());
+        throw new AssertionError("the service did not become healthy; see " + log.toAbsolutePath());
     }
 
     private static Path jar(String suffix) throws IOException {
