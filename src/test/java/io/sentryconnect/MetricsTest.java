@@ -1,13 +1,8 @@
 package io.sentryconnect;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
+import io.sentryconnect.support.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,19 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The plugin's metrics ({@link PluginMetrics}) as the standalone service exposes them at {@code /prometheus}. */
 @MicronautTest(environments = "test", transactional = false)
-class MetricsTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
+class MetricsTest extends ServiceTest {
     @Test
     void prometheusExposesTheServiceMetricsAndTheCountersMove() {
         String tenant = "t-" + UUID.randomUUID();

@@ -1,14 +1,10 @@
 package io.sentryconnect.events;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.GrantEvents;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The outbox: every grant change writes its event in the change's transaction; the polling API lists them. */
 @MicronautTest(environments = "test", transactional = false)
-class GrantEventsTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
-    private LinkDriver driver;
-
+class GrantEventsTest extends ServiceTest {
     @BeforeAll
     void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         TestDatabase.installFailingTrigger();
     }
 

@@ -1,17 +1,13 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.support.TestDatabase;
 import io.sentryconnect.token.AssociatedData;
 import io.sentryconnect.token.EncryptionProperties;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,24 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Key rotation: stored tokens moved to the primary key in batches, while the old key still decrypts. */
 @MicronautTest(environments = "test", transactional = false)
-class TokenReencryptionTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
+class TokenReencryptionTest extends ServiceTest {
     @Inject
     TokenReencryption reencryption;
     @Inject
     EncryptionProperties keys;
     @Inject
     TokenCipher cipher;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
 
     @Test
     void reencryptionMovesEveryGrantToThePrimaryKeyInResumableIdempotentBatches() {

@@ -1,6 +1,5 @@
 package io.sentryconnect.openapi;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.sentryconnect.client.ApiClient;
 import io.sentryconnect.client.ApiException;
@@ -24,12 +23,9 @@ import io.sentryconnect.client.model.ProvisionedGrant;
 import io.sentryconnect.client.model.ProvisioningRequest;
 import io.sentryconnect.client.model.ProvisioningRequestProjectsInner;
 import io.sentryconnect.client.model.Region;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
 import io.sentryconnect.support.LinkDriver;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
+import io.sentryconnect.support.ServiceTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -54,20 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * browser's (LinkDriver), as it is for a real platform.
  */
 @MicronautTest(environments = "test", transactional = false)
-class GeneratedClientTest extends IntegrationTest {
+class GeneratedClientTest extends ServiceTest {
     private static final Pattern NEXT_CURSOR = Pattern.compile("rel=\"next\"; results=\"true\"; cursor=\"([^\"]+)\"");
-
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void driver() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
 
     private ApiClient client(String jwt) {
         ApiClient client = new ApiClient();

@@ -1,12 +1,8 @@
 package io.sentryconnect.web;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
-import jakarta.inject.Inject;
+import io.sentryconnect.support.ServiceTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,21 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * type {@code …/problems/<code>}, and neither a class name nor the request's own values.
  */
 @MicronautTest(environments = "test", transactional = false)
-class FrameworkErrorFormatTest extends IntegrationTest {
+class FrameworkErrorFormatTest extends ServiceTest {
     private static final String ECHO = "echo-me-not-" + UUID.randomUUID();
 
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
     private final Http http = new Http();
-    private LinkDriver driver;
     private String[] bearer;
 
     @BeforeAll
     void driver() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
         bearer = Http.bearer(driver.jwt("t-format-" + UUID.randomUUID(), "u1"));
     }
 

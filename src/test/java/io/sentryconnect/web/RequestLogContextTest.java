@@ -1,14 +1,9 @@
 package io.sentryconnect.web;
 
-import io.micronaut.json.JsonMapper;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.support.Http;
-import io.sentryconnect.support.IntegrationTest;
-import io.sentryconnect.support.LinkDriver;
+import io.sentryconnect.support.ServiceTest;
 import io.sentryconnect.testing.LogCapture;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -23,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link RequestLogContext}: the request id, tenant and grant in every log line of a request (MDC). */
 @MicronautTest(environments = "test", transactional = false)
-class RequestLogContextTest extends IntegrationTest {
-    @Inject
-    SentryStandIn standIn;
-    @Inject
-    JsonMapper json;
-
-    private LinkDriver driver;
-
-    @BeforeAll
-    void setUp() {
-        driver = new LinkDriver(serviceUrl(), standIn, json);
-    }
-
+class RequestLogContextTest extends ServiceTest {
     @Test
     void logLinesCarryTheRequestIdTenantAndGrant() {
         String tenant = "t-" + UUID.randomUUID();
