@@ -121,6 +121,7 @@ class LinkRepository {
             return ps.executeUpdate();
         });
     }
+
     /** A state to create, with its encrypted PKCE verifier and the hash of its binding cookie. */
     record NewState(byte[] stateHash, byte[] codeVerifier, byte[] browserHash, Instant expiresAt) {
     }
