@@ -72,6 +72,29 @@ class PluginSettingsTest {
         Map<String, Object> noKeys = complete();
         noKeys.remove("sentry-connect.encryption.keys.1");
         assertTrue(firstLineOfFailure(noKeys).contains("sentry-connect.encryption.keys"));
+        // ${SENTRY_BASE_URL:http://localhost:8090} in YAML: the colons are read as fallbacks, and the value is 8090.
+        for (String notAUrl : new String[]{"8090", "localhost:8090", "ftp://sentry.example.com"}) {
+            Map<String, Object> badBase = complete();
+            badBase.put("sentry-connect.sentry.base-url", notAUrl);
+            String line = firstLineOfFailure(badBase);
+            assertTrue(line.contains("sentry-connect.sentry.base-url must be an absolute"), notAUrl + ": " + line);
+        }
+        Map<String, Object> foreignRegion = complete();
+        foreignRegion.put("sentry-connect.sentry.region-urls", "https://evil.example");
+        assertTrue(firstLineOfFailure(foreignRegion).contains("sentry-connect.sentry.region-urls"));
+    }
+
+    @Test
+    void aHostRouteWithThePluginsMethodAndPathStopsTheStartUntilThePluginsGroupMoves() {
+        Map<String, Object> clash = complete();
+        clash.put("route-clash-test", true);
+        String line = firstLineOfFailure(clash);
+        assertTrue(line.contains("GET /api/v1/me is both the host's (com.example.clash.HostMeController) and sentry-connect's")
+                && line.contains("sentry-connect.endpoints.me.path"), line);
+        clash.put("sentry-connect.endpoints.me.path", "/integrations/sentry/me");
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(clash).start()) {
+            assertEquals("/integrations/sentry/me", context.getBean(Endpoints.class).path("me"));
+        }
     }
 
     @Test

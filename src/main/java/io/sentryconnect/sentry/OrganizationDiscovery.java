@@ -6,6 +6,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.sentryconnect.http.HttpFailure;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import io.micronaut.serde.annotation.Serdeable;
@@ -15,18 +16,28 @@ import io.sentryconnect.token.Secret;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the one organization an org-scoped token belongs to: {@code GET /api/0/organizations/} answers only that
- * organization, with {@code links.regionUrl} naming its data region (absent on self-hosted: the base URL then).
+ * Finds the one organization an org-scoped token belongs to. Sentry's {@code GET /api/0/organizations/} is a
+ * region's list (see {@link SentryProperties#discoveryOrigins()}): asked in a region that holds the token's
+ * organization it answers that organization alone, with {@code links.regionUrl} naming its region (absent on
+ * self-hosted: the base URL then); asked in another region it answers nothing, or the user's one organization there
+ * ({@code organization_index.py} narrows the user's organizations to the token's only when there are several). So the
+ * regions are asked in turn until one lists the organization whose id the token response named.
  */
 @Singleton
 public final class OrganizationDiscovery {
     private static final SentryProfile PROFILE = SentryProfile.SENTRY;
+    private static final String LIST = "/" + PROFILE.apiRoot() + PROFILE.organizationRoutes().organizationsList() + "/";
+    private static final Duration FIRST_WAIT = Duration.ofMillis(50);
     private final HttpClient http;
     private final SentryProperties sentry;
+    private final List<URI> origins;
 
     @Inject
     OrganizationDiscovery(PluginHttpClients clients, SentryProperties sentry) {
@@ -36,6 +47,7 @@ public final class OrganizationDiscovery {
     OrganizationDiscovery(HttpClient http, SentryProperties sentry) {
         this.http = http;
         this.sentry = sentry;
+        this.origins = sentry.discoveryOrigins();
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -68,45 +80,102 @@ public final class OrganizationDiscovery {
     }
 
     /**
-     * A region URL is trusted only on the configured Sentry's scheme and host or a subdomain of it
-     * ({@code us.sentry.io} under {@code sentry.io}): the grant's token is sent there on every call.
+     * @param accessToken    the new token
+     * @param organizationId the {@code organization_id} of the token response, when Sentry sent one
+     * @throws DiscoveryFailed no region lists the token's organization (unavailable: one of them could not answer)
      */
-    private boolean sameSentry(java.net.URI region) {
-        java.net.URI base = sentry.baseUrl();
-        String host = region.getHost();
-        return host != null && base.getScheme().equalsIgnoreCase(region.getScheme()) && region.getUserInfo() == null
-                && (host.equalsIgnoreCase(base.getHost()) || host.toLowerCase().endsWith("." + base.getHost().toLowerCase()));
+    public Grant.Organization discover(Secret accessToken, @Nullable String organizationId) {
+        Map<String, OrganizationJson> seen = new LinkedHashMap<>();
+        DiscoveryFailed unanswered = null;
+        for (URI origin : origins) {
+            List<OrganizationJson> orgs;
+            try {
+                orgs = list(origin, accessToken);
+            } catch (DiscoveryFailed e) {
+                // Another region may still hold it; a region that could not answer makes the failure a retryable one.
+                unanswered = unanswered == null || e.unavailable() ? e : unanswered;
+                continue;
+            }
+            if (organizationId != null && orgs.size() == 1 && organizationId.equals(orgs.get(0).id())) {
+                return organization(orgs.get(0));
+            }
+            orgs.stream().filter(o -> o.id() != null).forEach(o -> seen.putIfAbsent(o.id(), o));
+        }
+        if (organizationId == null && seen.size() == 1) {
+            // No organization_id to check against (not an org-level app's token): only an answer with no doubt.
+            return organization(seen.values().iterator().next());
+        }
+        if (unanswered != null && (unanswered.unavailable() || seen.isEmpty())) {
+            throw unanswered;
+        }
+        throw new DiscoveryFailed(false, organizationId == null
+                ? "the token sees " + seen.size() + " organizations, not one"
+                : "no region's organization list (" + origins.size() + " asked) holds the token's organization "
+                + organizationId + " alone; its region may be missing from sentry-connect.sentry.region-urls");
     }
 
     /**
-     * @param accessToken    the new token
-     * @param organizationId the {@code organization_id} of the token response, when Sentry sent one
+     * One region's list, asked again with the same token after short waits while it answers {@code Invalid token}
+     * within {@code sentry-connect.sentry.replica-lag}: a region checks tokens against an asynchronously replicated
+     * copy, and this token is seconds old. (By hand rather than with micronaut-retry: the condition is one 401
+     * message, and the wait is bounded by the token's age, not a count.)
      */
-    public Grant.Organization discover(Secret accessToken, @Nullable String organizationId) {
-        List<OrganizationJson> orgs;
+    private List<OrganizationJson> list(URI origin, Secret accessToken) {
+        long deadline = System.nanoTime() + sentry.replicaLag().toNanos();
+        Duration wait = FIRST_WAIT;
+        while (true) {
+            try {
+                List<OrganizationJson> orgs = http.toBlocking().retrieve(HttpRequest.GET(origin + LIST)
+                        .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
+                return orgs == null ? List.of() : orgs;
+            } catch (HttpClientResponseException e) {
+                if (!unknownToken(e) || System.nanoTime() + wait.toNanos() > deadline) {
+                    throw failed(HttpFailure.of(e));
+                }
+            } catch (RuntimeException e) {
+                throw failed(HttpFailure.of(e));
+            }
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DiscoveryFailed(true, "organization discovery was interrupted");
+            }
+            wait = wait.multipliedBy(2);
+        }
+    }
+
+    private static boolean unknownToken(HttpClientResponseException e) {
+        if (e.getStatus().getCode() != 401) {
+            return false;
+        }
+        String detail;
         try {
-            String list = "/" + PROFILE.apiRoot() + PROFILE.organizationRoutes().organizationsList() + "/";
-            orgs = http.toBlocking().retrieve(HttpRequest.GET(sentry.baseUrl().resolve(list).toString())
-                    .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
-        } catch (RuntimeException e) {
-            throw failed(HttpFailure.of(e));
+            detail = e.getResponse().getBody(Argument.mapOf(String.class, Object.class))
+                    .map(body -> body.get("detail") instanceof String d ? d : "").orElse("");
+        } catch (RuntimeException unreadable) {
+            return false;
         }
-        if (orgs == null || orgs.size() != 1) {
-            throw new DiscoveryFailed(false, "the token sees " + (orgs == null ? 0 : orgs.size()) + " organizations, not one");
+        try {
+            return Unauthorized.unknownToken(detail);
+        } catch (RequestScopeRefused refused) {
+            return false;
         }
-        OrganizationJson org = orgs.get(0);
-        if (org.id() == null || org.slug() == null || (organizationId != null && !organizationId.equals(org.id()))) {
-            throw new DiscoveryFailed(false, "the organization does not match the token's organization_id");
+    }
+
+    private Grant.Organization organization(OrganizationJson org) {
+        if (org.id() == null || org.slug() == null) {
+            throw new DiscoveryFailed(false, "the organization list names an organization without its id or slug");
         }
         String region = org.links() == null ? null : org.links().get(PROFILE.organizationRoutes().regionLink());
         String regionUrl = region == null || region.isBlank() ? sentry.baseUrl().toString() : region;
-        java.net.URI regionUri;
+        URI regionUri;
         try {
-            regionUri = java.net.URI.create(regionUrl);
+            regionUri = URI.create(regionUrl);
         } catch (IllegalArgumentException e) {
             throw new DiscoveryFailed(false, "the organization's region URL is not a URL");
         }
-        if (!sameSentry(regionUri)) {
+        if (!sentry.underBaseUrl(regionUri)) {
             throw new DiscoveryFailed(false, "the organization's region URL is not under the configured Sentry host");
         }
         return new Grant.Organization(org.id(), org.slug(), org.name() == null ? org.slug() : org.name(),

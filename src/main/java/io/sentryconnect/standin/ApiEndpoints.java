@@ -20,6 +20,8 @@ import java.util.TreeSet;
  * does not hold is a 404, as a region silo answers. Which URL is which lives in {@link ApiRoutes}.
  */
 final class ApiEndpoints {
+    /** The region sentry.io itself serves region endpoints from: the original, US, one. */
+    private static final String MONOLITH_REGION = "us";
 
     /** Sentry's last URL pattern, {@code CatchallEndpoint}: what an unknown path resolves to. */
     private static final String CATCHALL = "sentry-api-catchall";
@@ -50,6 +52,9 @@ final class ApiEndpoints {
     }
 
     StandInResponse handle(StandInRequest request) {
+        if (request.path().startsWith("/api/0/") && !request.path().endsWith("/")) {
+            return withoutTrailingSlash(request);
+        }
         Optional<ApiRoutes.Match> match = ApiRoutes.resolve(request.path());
         String bearer = ApiAuthentication.bearerToken(request);
         StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer, request.origin());
@@ -88,6 +93,22 @@ final class ApiEndpoints {
         } finally {
             rateLimiter.finish(key);
         }
+    }
+
+    /**
+     * src/sentry/api/endpoints/catchall.py, CatchallEndpoint.dispatch: every API URL ends in a slash, and a path
+     * without one resolves to the catch-all (so Django's APPEND_SLASH has nothing to redirect to), which overrides
+     * dispatch: no authentication, no rate limit, a 404 that says so, as JSON {"info": …} when the request's
+     * Content-Type is JSON and as plain text otherwise.
+     */
+    private StandInResponse withoutTrailingSlash(StandInRequest request) {
+        String help = "Route not found, did you forget a trailing slash?";
+        String suggestion = "try: " + request.path() + "/";
+        String contentType = request.header("Content-Type");
+        if (contentType != null && contentType.startsWith("application/json")) {
+            return answers.json(404, Map.of("info", help + " " + suggestion));
+        }
+        return StandInResponse.text(404, help + "\n\n" + suggestion + "\n" + " ".repeat(suggestion.length() - 1) + "^\n");
     }
 
     private static String view(Optional<ApiRoutes.Match> match) {
@@ -146,11 +167,20 @@ final class ApiEndpoints {
         allowMethods(request, "GET");
         StandInState.ApiToken t = authentication.requireToken(token);
         authentication.requireScope(t, "org:read", "org:write", "org:admin");
-        // An org-scoped token sees only its organization; a region lists only what it holds.
-        List<Fixtures.Organization> visible = directory.organizationById(t.orgId()).stream()
-                .filter(o -> request.origin().isMain() || o.region().equals(request.origin().region()))
+        // src/sentry/core/endpoints/organization_index.py, OrganizationIndexEndpoint.get, a region-silo endpoint
+        // ("organizations available to the authenticated session in a region"): the organizations this region holds
+        // that the token's user is a member of, narrowed to an org-scoped token's organization only when there are
+        // several. So a token of another region's organization gets nothing here, or the user's one organization of
+        // this region. The main origin answers as sentry.io does for a region endpoint: as the monolith region, us
+        // (SENTRY_MONOLITH_REGION).
+        String region = request.origin().isMain() ? MONOLITH_REGION : request.origin().region();
+        List<Fixtures.Organization> member = directory.organizationsOf(t.userId()).stream()
+                .filter(o -> o.region().equals(region))
                 .toList();
-        return pages.paginated(request, visible, views::organizationJson);
+        if (t.orgScoped() && member.size() > 1) {
+            member = member.stream().filter(o -> o.id().equals(t.orgId())).toList();
+        }
+        return pages.paginated(request, member, views::organizationJson);
     }
 
     private StandInResponse regions(StandInRequest request, @Nullable StandInState.ApiToken token) throws ApiAnswers.Refusal {

@@ -80,14 +80,11 @@ final class ApiRoutes {
     }
 
     /**
-     * The route of an {@code /api/0/…} path, if any. A missing trailing slash is forgiven (Sentry would redirect
-     * with {@code APPEND_SLASH}).
+     * The route of an {@code /api/0/…} path, if any. Every route ends in a slash; a path without one never gets here
+     * ({@code ApiEndpoints} answers it as Sentry's catch-all does).
      */
     static Optional<Match> resolve(String path) {
         String rest = path.length() <= "/api/0".length() ? "" : path.substring("/api/0/".length());
-        if (!rest.isEmpty() && !rest.endsWith("/")) {
-            rest = rest + "/";
-        }
         for (Route route : ROUTES) {
             Matcher matcher = route.pattern().matcher(rest);
             if (matcher.matches()) {

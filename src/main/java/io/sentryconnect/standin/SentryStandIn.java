@@ -143,6 +143,15 @@ public final class SentryStandIn implements AutoCloseable {
         return started().region(region);
     }
 
+    /**
+     * The settings that point the plugin at this stand-in as at sentry.io: its main origin as the base URL, its
+     * region origins as Sentry's data regions (where organization discovery looks, {@code us} first as on sentry.io).
+     */
+    public Map<String, String> pluginProperties() {
+        return Map.of("sentry-connect.sentry.base-url", baseUrl().toString(),
+                "sentry-connect.sentry.region-urls", regionUrl("us") + "," + regionUrl("de"));
+    }
+
     public Fixtures fixtures() {
         return fixtures;
     }

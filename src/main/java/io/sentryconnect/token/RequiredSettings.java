@@ -8,6 +8,8 @@ import io.micronaut.context.exceptions.ConfigurationException;
 import io.sentryconnect.SentryConnectProperties;
 import jakarta.inject.Singleton;
 
+import java.net.URI;
+
 /**
  * Stops the start when a setting without a possible default is missing, with one message that names the key and what
  * to put there, before any request could fail on it later with a less helpful error. It runs on the start-up event
@@ -17,6 +19,7 @@ import jakarta.inject.Singleton;
 @Singleton
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
+    private static final String NETTY_CLIENT = "io.micronaut.http.client.netty.DefaultHttpClient";
     private final BeanContext context;
 
     RequiredSettings(BeanContext context) {
@@ -25,6 +28,7 @@ final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
+        requireHttpClient(context.getClassLoader());
         check(context.getBean(SentryConnectProperties.class), context.getBean(SentryProperties.class),
                 context.getBean(EncryptionProperties.class));
         try {
@@ -37,6 +41,21 @@ final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * The host's build decides scopes: a host that declares micronaut-http-client for its tests only takes the
+     * plugin's copy off the runtime classpath (Maven's nearest declaration wins), and the plugin would start healthy
+     * and then fail at every call to Sentry.
+     */
+    static void requireHttpClient(ClassLoader classLoader) {
+        try {
+            Class.forName(NETTY_CLIENT, false, classLoader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new ConfigurationException("sentry-connect calls Sentry with micronaut-http-client, which is not on the "
+                    + "runtime classpath: declare io.micronaut:micronaut-http-client in compile scope (a test-scoped "
+                    + "declaration in the host's build takes the plugin's copy away).");
         }
     }
 
@@ -55,6 +74,13 @@ final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
             throw missing("sentry-connect.sentry.client-secret", "the client secret of your Sentry OAuth application, "
                     + "from the environment or a secret store");
         }
+        URI base = sentry.baseUrl();
+        if (base == null || base.getHost() == null
+                || !"https".equalsIgnoreCase(base.getScheme()) && !"http".equalsIgnoreCase(base.getScheme())) {
+            throw new ConfigurationException("sentry-connect.sentry.base-url must be an absolute http(s) URL such as "
+                    + "https://sentry.io or https://sentry.example.com, not " + base);
+        }
+        sentry.discoveryOrigins(); // a region URL off the Sentry host stops the start, naming the key
         if (encryption.keys() == null || encryption.keys().isEmpty()) {
             throw missing("sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
                     + "e.g. sentry-connect.encryption.keys.1, from a secret store");

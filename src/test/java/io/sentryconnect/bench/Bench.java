@@ -67,6 +67,7 @@ final class Bench {
         final Process process;
         final String baseUrl;
         final String usUrl;
+        final String deUrl;
 
         StandInProcess() {
             try {
@@ -86,6 +87,7 @@ final class Bench {
                 }
                 baseUrl = urls[1].replaceAll("/$", "");
                 usUrl = urls[2].replaceAll("/$", "");
+                deUrl = urls[3].replaceAll("/$", "");
                 Thread drain = new Thread(() -> {
                     try {
                         out.transferTo(java.io.Writer.nullWriter());
@@ -158,7 +160,9 @@ final class Bench {
                 "logger.levels.io.sentryconnect", "WARN",
                 "logger.levels.root", "WARN"));
         properties.putAll(extra);
-        return ServiceProcess.start(name, IntegrationTest.freePort(), standIn.baseUrl, properties, SERVICE_JVM);
+        Map<String, String> sentry = Map.of("sentry-connect.sentry.base-url", standIn.baseUrl,
+                "sentry-connect.sentry.region-urls", standIn.usUrl + "," + standIn.deUrl);
+        return ServiceProcess.start(name, IntegrationTest.freePort(), sentry, properties, SERVICE_JVM);
     }
 
     static String jwt(ServiceProcess service, String tenant, String user) {

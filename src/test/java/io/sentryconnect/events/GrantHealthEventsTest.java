@@ -53,7 +53,7 @@ class GrantHealthEventsTest extends ServiceTest {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         properties.putAll(extraProperties());
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test").getApplicationContext();
         secondUrl = "http://localhost:" + port;

@@ -66,7 +66,7 @@ class StandardWebhooksDeliveryTest extends IntegrationTest {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         properties.put("sentry-connect.webhook.url", receiver.url());
         properties.put("sentry-connect.webhook.secret", CURRENT);
         properties.put("sentry-connect.webhook.poll-initial-delay", "1h");

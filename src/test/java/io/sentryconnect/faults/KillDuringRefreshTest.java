@@ -61,7 +61,7 @@ class KillDuringRefreshTest {
 
     private ServiceProcess startService(String name) {
         // A long token timeout: the process must still be waiting for Sentry when it is killed.
-        ServiceProcess started = ServiceProcess.start(name, IntegrationTest.freePort(), standIn.baseUrl().toString(),
+        ServiceProcess started = ServiceProcess.start(name, IntegrationTest.freePort(), standIn.pluginProperties(),
                 Map.of("sentry-connect.http.token-read-timeout", "30s", "sentry-connect.http.discovery-read-timeout", "30s"),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"));
         started.awaitHealthy(Duration.ofMinutes(2));

@@ -60,7 +60,7 @@ class TokenCacheAcrossInstancesTest extends IntegrationTest {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         // No background job of B's touches the database while a test counts its statements.
         properties.put("sentry-connect.webhook.poll-initial-delay", "1h");
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test");

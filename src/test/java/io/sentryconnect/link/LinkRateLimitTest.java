@@ -52,7 +52,7 @@ class LinkRateLimitTest extends ServiceTest {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         properties.put("datasources.default.maximum-pool-size", 3);
         properties.putAll(limits());
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test");

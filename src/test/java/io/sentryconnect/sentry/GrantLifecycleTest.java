@@ -55,7 +55,7 @@ class GrantLifecycleTest extends ServiceTest {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         second = ApplicationContext.run(EmbeddedServer.class, properties, "test");
     }
 

@@ -58,7 +58,7 @@ class ApiEndpointsTest {
     @Test
     void organizationsListsOnlyTheTokensOrganizationWithItsRegionUrl() {
         String token = h.accessToken("1", "initech", READ_SCOPES);
-        HttpResponse<String> response = h.apiGet(h.main("/api/0/organizations/"), token);
+        HttpResponse<String> response = h.apiGet(h.de("/api/0/organizations/"), token);
         assertEquals(200, response.statusCode());
         List<Object> orgs = h.array(response);
         assertEquals(1, orgs.size(), "Ada is in three organizations, the token is for one");
@@ -69,6 +69,35 @@ class ApiEndpointsTest {
         assertEquals("Initech GmbH", org.get("name"));
         String de = h.standIn.regionUrl("de").toString();
         assertEquals(Map.of("organizationUrl", de, "regionUrl", de), org.get("links"));
+    }
+
+    @Test
+    void theOrganizationsListIsARegionsAndTheMainOriginAnswersAsTheUsRegion() {
+        // Ada: acme and globex in us, initech in de. In us her two organizations are narrowed to the token's: none.
+        String initech = h.accessToken("1", "initech", READ_SCOPES);
+        assertTrue(h.array(h.apiGet(h.main("/api/0/organizations/"), initech)).isEmpty());
+        assertTrue(h.array(h.apiGet(h.us("/api/0/organizations/"), initech)).isEmpty());
+        // Grace: globex in us, umbrella in de. In us she has one organization, so nothing narrows it: the list names
+        // globex, not the token's umbrella.
+        String umbrella = h.accessToken("2", "umbrella", READ_SCOPES);
+        for (URI url : List.of(h.main("/api/0/organizations/"), h.us("/api/0/organizations/"))) {
+            List<Object> orgs = h.array(h.apiGet(url, umbrella));
+            assertEquals(1, orgs.size(), url.toString());
+            assertEquals("globex", ((Map<?, ?>) orgs.get(0)).get("slug"), url.toString());
+        }
+        List<Object> inDe = h.array(h.apiGet(h.de("/api/0/organizations/"), umbrella));
+        assertEquals(List.of("umbrella"), inDe.stream().map(o -> ((Map<?, ?>) o).get("slug")).toList());
+    }
+
+    @Test
+    void aPathWithoutItsTrailingSlashIsTheCatchAllsNotFoundWhateverTheToken() {
+        for (String token : new String[]{h.accessToken("1", "acme", READ_SCOPES), "f".repeat(64)}) {
+            HttpResponse<String> response = h.apiGet(h.us("/api/0/organizations/acme/projects"), token);
+            assertEquals(404, response.statusCode(), response.body());
+            assertEquals("Route not found, did you forget a trailing slash?\n\ntry: /api/0/organizations/acme/projects/\n"
+                    + " ".repeat(39) + "^\n", response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        }
     }
 
     @Test

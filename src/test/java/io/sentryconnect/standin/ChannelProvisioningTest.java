@@ -95,7 +95,7 @@ class ChannelProvisioningTest {
         assertEquals("javascript", objectAt(projects.get(0), "project").get("platform"));
 
         String token = (String) result.get("integration_api_token");
-        List<Object> orgs = h.array(h.apiGet(h.main("/api/0/organizations/"), token));
+        List<Object> orgs = h.array(h.apiGet(h.de("/api/0/organizations/"), token));
         assertEquals(1, orgs.size(), "the token sees its organization only");
         @SuppressWarnings("unchecked")
         Map<String, Object> listed = (Map<String, Object>) orgs.get(0);

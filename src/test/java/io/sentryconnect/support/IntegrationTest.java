@@ -17,6 +17,8 @@ import java.util.Map;
 public abstract class IntegrationTest implements TestPropertyProvider {
     protected final int servicePort = freePort();
     protected final int standInPort = freePort();
+    private final int usPort = freePort();
+    private final int dePort = freePort();
 
     {
         Contract.service(servicePort);
@@ -29,7 +31,10 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         properties.put("micronaut.server.port", String.valueOf(servicePort));
         properties.put("sentry-connect.public-url", "http://localhost:" + servicePort);
         properties.put("sentry-connect.standin.port", String.valueOf(standInPort));
+        properties.put("sentry-connect.standin.us-port", String.valueOf(usPort));
+        properties.put("sentry-connect.standin.de-port", String.valueOf(dePort));
         properties.put("sentry-connect.sentry.base-url", "http://localhost:" + standInPort);
+        properties.put("sentry-connect.sentry.region-urls", "http://localhost:" + usPort + ",http://localhost:" + dePort);
         properties.putAll(extraProperties());
         return properties;
     }

@@ -19,7 +19,7 @@ public final class SecondInstance {
         properties.put("micronaut.server.port", port);
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", false);
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         properties.putAll(extra);
         return ApplicationContext.run(EmbeddedServer.class, properties, "test").getApplicationContext();
     }

@@ -34,16 +34,17 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts the service in the {@code test} environment (test keys, JWT secret, dev token endpoint) on the test
-     * schema, without a stand-in of its own, calling {@code sentryBaseUrl} as Sentry.
+     * schema, without a stand-in of its own, calling the Sentry that {@code sentry} names (base URL and regions, as
+     * {@code SentryStandIn.pluginProperties()} gives them).
      */
-    public static ServiceProcess start(String name, int port, String sentryBaseUrl, Map<String, String> extra, List<String> jvmOptions) {
+    public static ServiceProcess start(String name, int port, Map<String, String> sentry, Map<String, String> extra, List<String> jvmOptions) {
         Map<String, String> properties = new TreeMap<>();
         TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         properties.put("micronaut.environments", "test");
         properties.put("micronaut.server.port", String.valueOf(port));
         properties.put("sentry-connect.public-url", "http://localhost:" + port);
         properties.put("sentry-connect.standin.enabled", "false");
-        properties.put("sentry-connect.sentry.base-url", sentryBaseUrl);
+        properties.putAll(sentry);
         properties.put("datasources.default.maximum-pool-size", "5");
         properties.put("datasources.default.minimum-idle", "1");
         properties.putAll(extra);

@@ -50,7 +50,7 @@ public final class SentryStandInExtension implements BeforeAllCallback, AfterAll
     /** The configuration that points the plugin at {@code standIn}. */
     public static Map<String, String> properties(SentryStandIn standIn) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("sentry-connect.sentry.base-url", standIn.baseUrl().toString());
+        properties.putAll(standIn.pluginProperties());
         properties.put("sentry-connect.sentry.client-id", CLIENT_ID);
         properties.put("sentry-connect.sentry.client-secret", CLIENT_SECRET);
         return properties;
