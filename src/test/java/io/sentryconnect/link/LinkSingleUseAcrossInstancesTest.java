@@ -80,7 +80,12 @@ class LinkSingleUseAcrossInstancesTest extends IntegrationTest {
         HttpResponse<String> page = driver.open(browser, driver.linkUrl(driver.jwt(tenant, "u1")));
         String action = LinkDriver.formAction(page.body());
         String form = "confirmation=" + LinkDriver.confirmationToken(page.body());
-        List<HttpResponse<String>> results = Concurrently.run(2, i -> browser.postForm(at(i, action), form));
+        // The same browser in two tabs: each POST carries the page's cookie, whichever answer clears it first.
+        Http otherTab = new Http();
+        browser.cookies().getCookieStore().getCookies()
+                .forEach(c -> otherTab.cookies().getCookieStore().add(java.net.URI.create(serviceUrl()), c));
+        List<Http> tabs = List.of(browser, otherTab);
+        List<HttpResponse<String>> results = Concurrently.run(2, i -> tabs.get(i).postForm(at(i, action), form));
         List<String> destinations = results.stream()
                 .map(r -> location(r).startsWith(standIn.baseUrl().toString()) ? "sentry" : query(location(r)).get("code"))
                 .sorted().toList();

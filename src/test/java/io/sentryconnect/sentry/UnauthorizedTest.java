@@ -22,6 +22,10 @@ class UnauthorizedTest {
         assertEquals("Unauthorized organization access.", refused.sentryMessage());
         assertThrows(RequestScopeRefused.class,
                 () -> Unauthorized.unknownToken("This token access is limited to organization endpoints."));
+        // Sentry has written it without the full stop too (its soft-launch version): the same refusal.
+        for (String variant : new String[] {"Unauthorized organization access", " Unauthorized organization access. "}) {
+            assertThrows(RequestScopeRefused.class, () -> Unauthorized.unknownToken(variant), variant);
+        }
     }
 
     @Test

@@ -120,10 +120,26 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
         TOKEN_FAILURE
     }
 
-    /** Sentry's {@code detail} messages of a 401; a message not listed (or none) is a token failure. */
+    /**
+     * Sentry's {@code detail} messages of a 401; a message not listed (or none) is a token failure. They are compared
+     * without surrounding blanks or a final full stop: Sentry's versions have written "Unauthorized organization
+     * access" with and without one, and reading a URL refusal as a token failure would cost a pointless refresh.
+     */
     public record UnauthorizedMessages(Map<String, Unauthorized> messages) {
+        public UnauthorizedMessages {
+            Map<String, Unauthorized> normalized = new java.util.HashMap<>();
+            messages.forEach((message, meaning) -> normalized.put(normalize(message), meaning));
+            messages = Map.copyOf(normalized);
+        }
+
         public Unauthorized meaningOf(String detail) {
-            return messages.getOrDefault(detail, Unauthorized.TOKEN_FAILURE);
+            return detail == null ? Unauthorized.TOKEN_FAILURE
+                    : messages.getOrDefault(normalize(detail), Unauthorized.TOKEN_FAILURE);
+        }
+
+        private static String normalize(String message) {
+            String trimmed = message.strip();
+            return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
         }
     }
 
