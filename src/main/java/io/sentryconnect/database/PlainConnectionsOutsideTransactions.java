@@ -17,8 +17,9 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Keeps a host's {@link DataSource} as the host knew it. micronaut-data-jdbc, which the plugin needs, wraps every
- * datasource bean so that {@code getConnection()} answers the current transaction's connection, and throws
+ * Keeps a host's {@link DataSource} as the host knew it. micronaut-data-connection-jdbc (under micronaut-data-tx-jdbc,
+ * which the plugin needs for its transactions) wraps every datasource bean so that {@code getConnection()} answers the
+ * current transaction's connection, and throws
  * {@code NoConnectionException} outside a transaction or {@code @Connectable} scope: a host that used plain JDBC before
  * would find its own {@code dataSource.getConnection()} failing once it adds the plugin. Ordered after Micronaut
  * Data's wrapper, this listener lets that wrapper answer inside such a scope (a host that uses Micronaut Data keeps

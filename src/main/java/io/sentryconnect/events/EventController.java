@@ -3,7 +3,7 @@ package io.sentryconnect.events;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -42,10 +42,10 @@ class EventController {
             + "ORDER BY id LIMIT ?";
     private static final String OWNER_PAGE = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ? "
             + "AND user_id = ? ORDER BY id LIMIT ?";
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final JsonMapper json;
 
-    EventController(JdbcOperations jdbc, JsonMapper json) {
+    EventController(Sql jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }

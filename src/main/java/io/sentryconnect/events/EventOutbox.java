@@ -1,7 +1,7 @@
 package io.sentryconnect.events;
 
 import io.sentryconnect.ClockFactory;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.json.JsonMapper;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -37,11 +37,11 @@ public final class EventOutbox {
         }
     }
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    EventOutbox(JdbcOperations jdbc, JsonMapper json, @Named(ClockFactory.NAME) Clock clock) {
+    EventOutbox(Sql jdbc, JsonMapper json, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;

@@ -1,6 +1,6 @@
 package io.sentryconnect.events;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
@@ -19,11 +19,11 @@ import java.time.Clock;
 public class EventRetention {
     static final int BATCH = 1000;
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final WebhookProperties properties;
     private final Clock clock;
 
-    EventRetention(JdbcOperations jdbc, WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock) {
+    EventRetention(Sql jdbc, WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.clock = clock;

@@ -1,8 +1,10 @@
 package io.sentryconnect.events;
 
 import io.sentryconnect.PluginMetrics;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.micronaut.context.annotation.Requires;
+import io.sentryconnect.database.Sql;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +17,14 @@ import java.sql.ResultSet;
  * oldest one is (the delivery lag), in seconds. Both queries use the pending-events partial index.
  */
 @Context
+// Registered at start so that the first scrape sees them, but only where something can scrape them: a host (or the
+// standalone service) with a MeterRegistry bean. Without one, PluginMetrics' private registry has no reader, and
+// creating this bean would load Micrometer and the data layer during the host's start for nothing.
+@Requires(beans = MeterRegistry.class)
 final class OutboxMetrics {
-    OutboxMetrics(PluginMetrics metrics, JdbcOperations jdbc, TransactionOperations<Connection> transactions) {
+    // Providers: the JDBC and transaction beans (most of Micronaut Data) are created at the first scrape, not at start.
+    OutboxMetrics(PluginMetrics metrics, BeanProvider<Sql> jdbc,
+                  BeanProvider<TransactionOperations<Connection>> transactions) {
         Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc, transactions,
                         "SELECT count(*) FROM sentry_connect_grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
                 .description("Grant events not yet delivered").register(metrics.registry());
@@ -26,8 +34,9 @@ final class OutboxMetrics {
                 .description("Age of the oldest undelivered grant event").register(metrics.registry());
     }
 
-    private static double read(JdbcOperations jdbc, TransactionOperations<Connection> transactions, String sql) {
-        return transactions.executeRead(status -> jdbc.prepareStatement(sql, ps -> {
+    private static double read(BeanProvider<Sql> jdbc, BeanProvider<TransactionOperations<Connection>> transactions,
+                               String sql) {
+        return transactions.get().executeRead(status -> jdbc.get().prepareStatement(sql, ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getDouble(1) : 0.0;
             }

@@ -3,7 +3,7 @@ package io.sentryconnect.events;
 import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -42,7 +42,7 @@ import java.util.List;
 @Requires(property = "sentry-connect.webhook.delivery.enabled", notEquals = "false")
 public class WebhookDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TransactionOperations<Connection> transactions;
     private final HttpClient http;
     private final WebhookProperties properties;
@@ -51,7 +51,7 @@ public class WebhookDelivery {
     private final RetrySchedule retries;
     private final WebhookSigner signer;
 
-    WebhookDelivery(JdbcOperations jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
+    WebhookDelivery(Sql jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
                     WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
         this.jdbc = jdbc;
         this.transactions = transactions;

@@ -1,6 +1,6 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import jakarta.inject.Named;
@@ -23,11 +23,11 @@ public class GrantDisconnection {
             + "token_version = token_version + 1, updated_at = ? "
             + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected' RETURNING " + GrantRows.COLUMNS;
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final GrantEvents events;
     private final Clock clock;
 
-    GrantDisconnection(JdbcOperations jdbc, GrantEvents events, @Named(ClockFactory.NAME) Clock clock) {
+    GrantDisconnection(Sql jdbc, GrantEvents events, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.events = events;
         this.clock = clock;

@@ -1,7 +1,7 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.context.annotation.Value;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import io.sentryconnect.token.RefreshHealth;
@@ -30,12 +30,12 @@ import java.util.UUID;
 final class GrantHealth implements RefreshHealth {
     private static final String GRANT = "SELECT " + GrantRows.COLUMNS + " FROM sentry_connect_grant WHERE id = ?";
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final GrantEvents events;
     private final Clock clock;
     private final Duration interval;
 
-    GrantHealth(JdbcOperations jdbc, GrantEvents events, @Named(ClockFactory.NAME) Clock clock,
+    GrantHealth(Sql jdbc, GrantEvents events, @Named(ClockFactory.NAME) Clock clock,
                 @Value("${sentry-connect.refresh.failure-event-interval:1h}") Duration interval) {
         this.jdbc = jdbc;
         this.events = events;

@@ -2,7 +2,7 @@ package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.GrantStatus;
@@ -28,10 +28,10 @@ public class GrantQueries {
             + " FROM sentry_connect_grant WHERE tenant_id = ? AND kind = 'provisioned'";
     private static final String PAGE = "SELECT " + GrantRows.COLUMNS + " FROM sentry_connect_grant WHERE tenant_id = ?";
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TokenColumns tokens;
 
-    GrantQueries(JdbcOperations jdbc, TokenColumns tokens) {
+    GrantQueries(Sql jdbc, TokenColumns tokens) {
         this.jdbc = jdbc;
         this.tokens = tokens;
     }

@@ -70,7 +70,7 @@ final class GrantRows {
 
     /**
      * Binds {@code values} to the statement's parameters in order: an {@link Instant} as a timestamp, bytes as
-     * bytes, null as an untyped null. Hand-written: JdbcOperations hands us a PreparedStatement, and one ordered list of
+     * bytes, null as an untyped null. Hand-written: Sql hands us a PreparedStatement, and one ordered list of
      * values per statement reads and checks better than a numbered setter per parameter.
      */
     static PreparedStatement bind(PreparedStatement ps, Object... values) throws SQLException {

@@ -1,6 +1,6 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import io.sentryconnect.token.GrantStatus;
@@ -53,13 +53,13 @@ final class JdbcTokenStore implements TokenStore {
             + "ORDER BY refresh_due_at LIMIT ? FOR UPDATE SKIP LOCKED";
     private static final String LEASE = "UPDATE sentry_connect_grant SET refresh_claimed_until = ? WHERE id = ANY (?)";
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TokenColumns tokens;
     private final RefreshPolicy refreshPolicy;
     private final GrantEvents events;
     private final Clock clock;
 
-    JdbcTokenStore(JdbcOperations jdbc, TokenColumns tokens, RefreshPolicy refreshPolicy, GrantEvents events,
+    JdbcTokenStore(Sql jdbc, TokenColumns tokens, RefreshPolicy refreshPolicy, GrantEvents events,
                    @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.tokens = tokens;

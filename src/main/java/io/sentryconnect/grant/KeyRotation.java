@@ -1,6 +1,6 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.token.Secret;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
@@ -22,10 +22,10 @@ class KeyRotation {
     /** The token version is not bumped: the tokens themselves do not change. */
     private static final String REWRITE = "UPDATE sentry_connect_grant SET access_token = ?, refresh_token = ?, key_id = ? WHERE id = ?";
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TokenColumns tokens;
 
-    KeyRotation(JdbcOperations jdbc, TokenColumns tokens) {
+    KeyRotation(Sql jdbc, TokenColumns tokens) {
         this.jdbc = jdbc;
         this.tokens = tokens;
     }

@@ -1,7 +1,7 @@
 package io.sentryconnect.grant;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import io.sentryconnect.token.RefreshPolicy;
@@ -41,13 +41,13 @@ public class LinkedGrants {
             + "refresh_due_at = ?, refresh_claimed_until = NULL, token_version = token_version + 1, updated_at = ? "
             + "WHERE id = ? RETURNING " + GrantRows.COLUMNS;
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TokenColumns tokens;
     private final RefreshPolicy refreshPolicy;
     private final GrantEvents events;
     private final Clock clock;
 
-    LinkedGrants(JdbcOperations jdbc, TokenColumns tokens, RefreshPolicy refreshPolicy, GrantEvents events,
+    LinkedGrants(Sql jdbc, TokenColumns tokens, RefreshPolicy refreshPolicy, GrantEvents events,
                  @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.tokens = tokens;

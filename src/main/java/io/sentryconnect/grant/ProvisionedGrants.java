@@ -1,6 +1,6 @@
 package io.sentryconnect.grant;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import jakarta.inject.Named;
@@ -42,12 +42,12 @@ public class ProvisionedGrants {
     private static final String MARK = "UPDATE sentry_connect_grant SET kind = 'provisioned', updated_at = ? WHERE id = ? "
             + "RETURNING " + GrantRows.COLUMNS;
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final TokenColumns tokens;
     private final GrantEvents events;
     private final Clock clock;
 
-    ProvisionedGrants(JdbcOperations jdbc, TokenColumns tokens, GrantEvents events, @Named(ClockFactory.NAME) Clock clock) {
+    ProvisionedGrants(Sql jdbc, TokenColumns tokens, GrantEvents events, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.tokens = tokens;
         this.events = events;

@@ -1,6 +1,6 @@
 package io.sentryconnect.link;
 
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
@@ -21,12 +21,12 @@ import java.time.Instant;
 class LinkHousekeeping {
     static final int BATCH = 1000;
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final LinkProperties properties;
     private final LinkRateLimitProperties rateLimit;
     private final Clock clock;
 
-    LinkHousekeeping(JdbcOperations jdbc, LinkProperties properties, LinkRateLimitProperties rateLimit,
+    LinkHousekeeping(Sql jdbc, LinkProperties properties, LinkRateLimitProperties rateLimit,
                      @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.properties = properties;

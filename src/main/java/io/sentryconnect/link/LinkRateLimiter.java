@@ -1,7 +1,7 @@
 package io.sentryconnect.link;
 
 import io.micronaut.data.connection.annotation.Connectable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -27,11 +27,11 @@ class LinkRateLimiter {
     private static final String ON_CONFLICT = " ON CONFLICT (scope, tenant_id, user_id, window_start) "
             + "DO UPDATE SET count = sentry_connect_link_rate.count + 1 RETURNING count";
 
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final LinkRateLimitProperties properties;
     private final Clock clock;
 
-    LinkRateLimiter(JdbcOperations jdbc, LinkRateLimitProperties properties, @Named(ClockFactory.NAME) Clock clock) {
+    LinkRateLimiter(Sql jdbc, LinkRateLimitProperties properties, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.properties = properties;
         this.clock = clock;

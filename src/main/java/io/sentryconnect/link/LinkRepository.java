@@ -2,7 +2,7 @@ package io.sentryconnect.link;
 
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import io.micronaut.data.connection.annotation.Connectable;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -23,10 +23,10 @@ import java.util.UUID;
 class LinkRepository {
     private static final String STATE_COLUMNS = "tenant_id, user_id, scopes, return_to, grant_id, code_verifier, browser_hash, "
             + "expires_at, used_at";
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final Clock clock;
 
-    LinkRepository(JdbcOperations jdbc, @Named(ClockFactory.NAME) Clock clock) {
+    LinkRepository(Sql jdbc, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }

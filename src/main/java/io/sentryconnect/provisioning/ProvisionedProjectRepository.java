@@ -1,7 +1,7 @@
 package io.sentryconnect.provisioning;
 
 import io.sentryconnect.ClockFactory;
-import io.micronaut.data.jdbc.runtime.JdbcOperations;
+import io.sentryconnect.database.Sql;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -19,10 +19,10 @@ import java.util.UUID;
  */
 @Singleton
 class ProvisionedProjectRepository {
-    private final JdbcOperations jdbc;
+    private final Sql jdbc;
     private final Clock clock;
 
-    ProvisionedProjectRepository(JdbcOperations jdbc, @Named(ClockFactory.NAME) Clock clock) {
+    ProvisionedProjectRepository(Sql jdbc, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
     }
