@@ -66,9 +66,11 @@ class FrameworkErrorFormatTest extends ServiceTest {
     }
 
     @Test
-    void noCredentialIs401WithABearerChallenge() {
+    void noCredentialIs401WithABearerChallengeAndNoProtectedResourceMetadata() {
         problem(http.get(serviceUrl() + "/api/v1/grants"), 401, "unauthenticated");
-        assertTrue(http.get(serviceUrl() + "/api/v1/grants").headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(java.util.List.of("Bearer"), http.get(serviceUrl() + "/api/v1/grants").headers().allValues("WWW-Authenticate"));
+        // micronaut-security-oauth2's RFC 9728 endpoint is switched off in application.yml
+        problem(http.get(serviceUrl() + "/.well-known/oauth-protected-resource/api/v1/grants"), 404, "not_found");
     }
 
     @Test
