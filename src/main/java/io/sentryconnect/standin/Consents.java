@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 
 /**
  * The consent side of {@code /oauth/authorize/}: decisions queued for browser-less users, and consent pages in
@@ -18,6 +19,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 final class Consents {
     private static final Duration PENDING_LIFETIME = Duration.ofHours(1);
+    /**
+     * How long a queued decision waits for its authorize request: one left behind (a script that stopped half-way)
+     * would otherwise answer the next person's consent, in the demo a stranger's browser. Real elapsed time, not the
+     * stand-in's clock, which tests hold still or move by hours between queuing and following the redirects.
+     */
+    static final Duration DECISION_LIFETIME = Duration.ofMinutes(2);
 
     /** A consent decision queued by {@code /_standin/next-authorization}, for a browser-less user. */
     record QueuedDecision(boolean approve, @Nullable String userId, @Nullable String orgSlug,
@@ -33,12 +40,22 @@ final class Consents {
         }
     }
 
+    private record Queued(QueuedDecision decision, long queuedAtNanos) {
+    }
+
     private final Clock clock;
-    private final Deque<QueuedDecision> decisions = new ConcurrentLinkedDeque<>();
+    private final LongSupplier nanoTime;
+    private final Deque<Queued> decisions = new ConcurrentLinkedDeque<>();
     private final Map<String, PendingAuthorization> pending = new ConcurrentHashMap<>();
 
     Consents(Clock clock) {
+        this(clock, System::nanoTime);
+    }
+
+    /** With {@code nanoTime} as the source of elapsed time for queued decisions (a test's own). */
+    Consents(Clock clock, LongSupplier nanoTime) {
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     void clear() {
@@ -47,15 +64,28 @@ final class Consents {
     }
 
     void enqueue(QueuedDecision decision) {
-        decisions.addLast(decision);
+        decisions.addLast(new Queued(decision, nanoTime.getAsLong()));
     }
 
+    /** The decisions still waiting, expired ones not counted. */
     int queuedDecisions() {
+        dropExpired();
         return decisions.size();
     }
 
+    /** The oldest decision queued less than {@link #DECISION_LIFETIME} ago; older ones are dropped unused. */
     Optional<QueuedDecision> nextDecision() {
-        return Optional.ofNullable(decisions.pollFirst());
+        dropExpired();
+        return Optional.ofNullable(decisions.pollFirst()).map(Queued::decision);
+    }
+
+    private void dropExpired() {
+        long now = nanoTime.getAsLong();
+        // Oldest first, so the expired ones are at the head; a concurrent taker may have taken the head already.
+        for (Queued head = decisions.peekFirst(); head != null && now - head.queuedAtNanos() > DECISION_LIFETIME.toNanos();
+             head = decisions.peekFirst()) {
+            decisions.remove(head);
+        }
     }
 
     PendingAuthorization beginConsent(String clientId, String redirectUri, List<String> scopes,

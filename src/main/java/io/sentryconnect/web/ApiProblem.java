@@ -30,9 +30,15 @@ public final class ApiProblem extends RuntimeException {
         this.parameters = Map.copyOf(withCode(code, extra));
     }
 
-    /** A problem for a status the framework produced (an unknown route, a refused credential, an unreadable body). */
+    /**
+     * A problem for a status the framework produced (an unknown route, a refused credential, an unreadable body). Its
+     * title is the code's title in {@link DomainProblems} where the code has one, so that one code has one title
+     * whichever path answers it (a missing credential and a rejected identity are both {@code unauthenticated}).
+     */
     public static ApiProblem ofStatus(HttpStatus status, String code, String detail) {
-        return new ApiProblem(code, status.getReason(), status, detail, Map.of());
+        DomainProblems.Rendering rendering = DomainProblems.BY_CODE.get(code);
+        String title = rendering != null ? rendering.title() : status.getReason();
+        return new ApiProblem(code, title, status, detail, Map.of());
     }
 
     /** The same problem about one request field (for framework errors, where the field is known only afterwards). */

@@ -55,11 +55,7 @@ final class RequestLogContext implements Ordered {
         if (!endpoints.owns(request.getPath())) {
             return;
         }
-        String requestId = request.getHeaders().get(HEADER);
-        if (requestId == null || !VALID_ID.matcher(requestId).matches()) {
-            requestId = randomId();
-        }
-        request.setAttribute(ATTRIBUTE, requestId);
+        String requestId = requestId(request);
         List<String> keys = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         keys.add("request_id");
@@ -133,6 +129,22 @@ final class RequestLogContext implements Ordered {
      * answer of ours anyway, rather than by a response filter of its own (one filter fewer per request).
      */
     static void echoRequestId(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        request.getAttribute(ATTRIBUTE, String.class).ifPresent(id -> response.header(HEADER, id));
+        response.header(HEADER, requestId(request));
+    }
+
+    /**
+     * The request's id, fixed on first use: by {@link #enter} for a request that reaches it, or only here for one the
+     * security filter refused before it (a missing credential), which still gets an id to quote.
+     */
+    private static String requestId(HttpRequest<?> request) {
+        String requestId = request.getAttribute(ATTRIBUTE, String.class).orElse(null);
+        if (requestId == null) {
+            requestId = request.getHeaders().get(HEADER);
+            if (requestId == null || !VALID_ID.matcher(requestId).matches()) {
+                requestId = randomId();
+            }
+            request.setAttribute(ATTRIBUTE, requestId);
+        }
+        return requestId;
     }
 }

@@ -178,6 +178,29 @@ class PlatformIdentityTest extends IntegrationTest {
     }
 
     @Test
+    void everyRefusedCredentialIsTheSameUnauthenticatedProblemAndCarriesARequestId() throws Exception {
+        String withoutTenant = sign(c -> c.claim("tenant", null));
+        List<HttpResponse<String>> refusals = List.of(
+                http.get(serviceUrl() + "/api/v1/me"),
+                http.get(serviceUrl() + "/api/v1/me", Http.bearer(withoutTenant)),
+                http.get(serviceUrl() + "/api/v1/me", Http.bearer("not.a.jwt")),
+                http.send(Http.request(serviceUrl() + "/api/v1/me", "Authorization", "Bearer " + withoutTenant,
+                        "Authorization", "Bearer not.a.jwt").GET().build()));
+        for (HttpResponse<String> refusal : refusals) {
+            assertEquals(401, refusal.statusCode(), refusal.body());
+            Map<String, Object> problem = map(refusal.body());
+            assertEquals("unauthenticated", problem.get("code"), refusal.body());
+            assertEquals("Unauthenticated", problem.get("title"), refusal.body());
+            assertTrue(refusal.headers().firstValue("X-Request-Id").orElse("").matches("[0-9a-f-]{36}"),
+                    "a made-up request id: " + refusal.headers().map());
+        }
+        HttpResponse<String> quoted = http.get(serviceUrl() + "/api/v1/me", "X-Request-Id", "req-no-credential-7");
+        assertEquals(401, quoted.statusCode());
+        assertEquals("req-no-credential-7", quoted.headers().firstValue("X-Request-Id").orElse(null),
+                "the caller's own request id comes back on a refusal before any route");
+    }
+
+    @Test
     void aGarbageTokenIs401Problem() throws Exception {
         assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer("not.a.jwt")), "not.a.jwt");
     }

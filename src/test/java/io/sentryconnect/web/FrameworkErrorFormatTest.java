@@ -66,9 +66,26 @@ class FrameworkErrorFormatTest extends ServiceTest {
     }
 
     @Test
-    void noCredentialIs401WithABearerChallenge() {
+    void noCredentialIs401WithABearerChallengeAndNoProtectedResourceMetadata() {
         problem(http.get(serviceUrl() + "/api/v1/grants"), 401, "unauthenticated");
-        assertTrue(http.get(serviceUrl() + "/api/v1/grants").headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(java.util.List.of("Bearer"), http.get(serviceUrl() + "/api/v1/grants").headers().allValues("WWW-Authenticate"));
+        // micronaut-security-oauth2's RFC 9728 endpoint is switched off in application.yml
+        problem(http.get(serviceUrl() + "/.well-known/oauth-protected-resource/api/v1/grants"), 404, "not_found");
+    }
+
+    @Test
+    void anAcceptTheEndpointCannotAnswerIs406AsDocumentedEvenWithoutACredential() {
+        // Sent through the contract check: each 406 must be in the OpenAPI document for its operation.
+        String html = "text/html";
+        problem(http.get(serviceUrl() + "/api/v1/me", "Accept", html, bearer[0], bearer[1]), 406, "not_acceptable");
+        problem(http.get(serviceUrl() + "/api/v1/me", "Accept", html), 406, "not_acceptable");
+        problem(http.get(serviceUrl() + "/api/v1/grants", "Accept", "application/xml", bearer[0], bearer[1]), 406, "not_acceptable");
+        problem(http.send(Http.request(serviceUrl() + "/api/v1/links", "Accept", html, bearer[0], bearer[1],
+                "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build()), 406, "not_acceptable");
+        problem(http.get(serviceUrl() + "/api/v1/grants/" + UUID.randomUUID() + "/sentry/organizations/acme/", "Accept", html,
+                bearer[0], bearer[1]), 406, "not_acceptable");
+        HttpResponse<String> answered = http.get(serviceUrl() + "/api/v1/me", "Accept", "application/json", bearer[0], bearer[1]);
+        assertEquals(200, answered.statusCode(), "JSON is what it answers in: " + answered.body());
     }
 
     @Test

@@ -100,6 +100,21 @@ class ThePlatformUnchangedTest {
     }
 
     @Test
+    void noOAuthProtectedResourceMetadataIsPublishedWithItsSwitchOff() {
+        // Both contexts carry micronaut-security-oauth2's jar, so they cannot be compared: this checks the switch in
+        // application.yml (without it: a Bearer resource_metadata challenge and a 200 from /.well-known/…).
+        for (String jwt : new String[] {null, loginToken}) {
+            HttpResponse<String> refused = new Browser().get(withPlugin.getURL() + "/internal/accounts",
+                    jwt == null ? new String[0] : Browser.bearer(jwt));
+            assertEquals(jwt == null ? 401 : 403, refused.statusCode(), refused.body());
+            assertFalse(refused.headers().allValues("WWW-Authenticate").toString().contains("resource_metadata"),
+                    refused.headers().map().toString());
+        }
+        HttpResponse<String> metadata = new Browser().get(withPlugin.getURL() + "/.well-known/oauth-protected-resource/internal/accounts");
+        assertEquals(401, metadata.statusCode(), "no such anonymous endpoint: " + metadata.body());
+    }
+
+    @Test
     void thePluginIsThereUnderItsPrefixOnly() {
         HttpResponse<String> me = new Browser().get(withPlugin.getURL() + "/integrations/sentry/me", Browser.bearer(loginToken));
         assertEquals(200, me.statusCode(), me.body());
