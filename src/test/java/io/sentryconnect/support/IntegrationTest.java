@@ -47,11 +47,21 @@ public abstract class IntegrationTest implements TestPropertyProvider {
         return "http://localhost:" + servicePort;
     }
 
+    /**
+     * A port that is free now, for a server the context binds a moment later. It is picked below the kernel's
+     * ephemeral range (32768–60999 on Linux), where no outgoing connection and no bind to port 0 (of this JVM or any
+     * other process) can take it in between; only another caller of this method picking the same one at random could.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(10_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port between 10000 and 32000 after 100 attempts"));
     }
 }
