@@ -33,7 +33,9 @@ import java.util.function.Function;
  * not be framed, since these URLs carry tickets, states and codes and the confirmation page has a button worth
  * clickjacking.
  */
-@Controller(Endpoints.CONNECT_PATH)
+// Browser routes: their answers are pages and redirects, so a browser's Accept: text/html must not be refused with
+// the 406 a JSON controller would give it.
+@Controller(value = Endpoints.CONNECT_PATH, produces = MediaType.TEXT_HTML)
 @Requires(property = Endpoints.CONNECT_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -32,6 +32,8 @@ class TicketAndStateRefusalsTest extends LinkFlowTestBase {
         HttpResponse<String> response = new Http().get(serviceUrl() + "/connect/sentry/start?ticket=nope");
         assertErrorPage(response, "ticket_invalid");
         assertErrorPage(new Http().get(serviceUrl() + "/connect/sentry/start"), "ticket_invalid");
+        // A browser that asks for HTML alone gets the page too, not a 406.
+        assertErrorPage(new Http().get(serviceUrl() + "/connect/sentry/start?ticket=nope", "Accept", "text/html"), "ticket_invalid");
     }
 
     @Test
