@@ -30,7 +30,9 @@ import java.util.Map;
 final class Bench {
     static final String RETURN_TO = "https://platform.example/settings/integrations";
     /** JVM options of every service process, printed with the figures; {@code -Dbench.service-jvm} adds some (a profiler). */
-    static final List<String> SERVICE_JVM = serviceJvm();
+    static final List<String> SERVICE_JVM = jvmOptions("-Xmx512m", "bench.service-jvm");
+    /** JVM options of the stand-in's process; {@code -Dbench.standin-jvm} adds some. */
+    static final List<String> STANDIN_JVM = jvmOptions("-Xmx256m", "bench.standin-jvm");
     static final JsonMapper JSON = JsonMapper.createDefault();
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -38,11 +40,11 @@ final class Bench {
     private Bench() {
     }
 
-    private static List<String> serviceJvm() {
-        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
-        String extra = System.getProperty("bench.service-jvm", "").trim();
+    private static List<String> jvmOptions(String heap, String property) {
+        List<String> options = new ArrayList<>(List.of(heap));
+        String extra = System.getProperty(property, "").trim();
         if (!extra.isEmpty()) {
-            options.addAll(Arrays.asList(extra.split("\\s+")));
+            options.addAll(Arrays.asList(extra.split("[\\s;]+")));
         }
         return List.copyOf(options);
     }
@@ -71,7 +73,7 @@ final class Bench {
 
         StandInProcess() {
             try {
-                process = new ProcessBuilder(javaCommand(List.of("-Xmx256m"), StandInMain.class.getName()))
+                process = new ProcessBuilder(javaCommand(STANDIN_JVM, StandInMain.class.getName()))
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 String line;
@@ -103,11 +105,10 @@ final class Bench {
         }
 
         String control(String method, String path, String body) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl + "/_standin/" + path))
-                    .header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(path + ": " + response.statusCode() + " " + response.body());
+            BlockingHttp.Response response = BlockingHttp.send(method, baseUrl + "/_standin/" + path, body,
+                    "Content-Type", "application/json");
+            if (response.status() != 200) {
+                throw new IllegalStateException(path + ": " + response.status() + " " + response.body());
             }
             return response.body();
         }
@@ -175,30 +176,35 @@ final class Bench {
     /**
      * One complete link flow as an anonymous browser with a cookie jar would run it (the cookies handled by hand, so
      * that one HTTP client serves every flow): API → start (our confirmation page) → Continue → Sentry's authorize
-     * (approved in advance) → callback. Returns the grant id.
+     * (approved in advance) → callback. Returns the grant id. Blocking exchanges on kept-alive connections
+     * ({@link BlockingHttp}).
      */
     static String link(String serviceUrl, StandInProcess standIn, String jwt, String user, String org) {
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(serviceUrl + "/api/v1/links"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + jwt)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"return_to\":\"" + RETURN_TO + "\"}")).build());
-        if (created.statusCode() != 201) {
-            throw new IllegalStateException("link: " + created.statusCode() + " " + created.body());
+        BlockingHttp.Response created = BlockingHttp.post(serviceUrl + "/api/v1/links", "{\"return_to\":\"" + RETURN_TO + "\"}",
+                "Content-Type", "application/json", "Authorization", "Bearer " + jwt);
+        if (created.status() != 201) {
+            throw new IllegalStateException("link: " + created.status() + " " + created.body());
         }
-        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create((String) map(created.body()).get("link_url"))).build());
-        String confirmation = page.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-        HttpResponse<String> toSentry = send(HttpRequest.newBuilder(URI.create(LinkDriver.formAction(page.body())))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", confirmation)
-                .POST(HttpRequest.BodyPublishers.ofString("confirmation=" + LinkDriver.confirmationToken(page.body()))).build());
-        String cookie = toSentry.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("sc_link_"))
+        BlockingHttp.Response page = BlockingHttp.get((String) map(created.body()).get("link_url"));
+        String confirmation = page.first("Set-Cookie").orElseThrow().split(";", 2)[0];
+        BlockingHttp.Response toSentry = BlockingHttp.post(LinkDriver.formAction(page.body()),
+                "confirmation=" + LinkDriver.confirmationToken(page.body()),
+                "Content-Type", "application/x-www-form-urlencoded", "Cookie", confirmation);
+        String cookie = toSentry.all("Set-Cookie").stream().filter(c -> c.startsWith("sc_link_"))
                 .findFirst().orElseThrow().split(";", 2)[0];
         standIn.approveNext(user, org);
-        HttpResponse<String> toCallback = send(HttpRequest.newBuilder(URI.create(location(toSentry))).build());
-        HttpResponse<String> done = send(HttpRequest.newBuilder(URI.create(location(toCallback))).header("Cookie", cookie).build());
+        BlockingHttp.Response toCallback = BlockingHttp.get(location(toSentry));
+        BlockingHttp.Response done = BlockingHttp.get(location(toCallback), "Cookie", cookie);
         Map<String, String> result = query(location(done));
         if (!"connected".equals(result.get("sentry_connect"))) {
             throw new IllegalStateException("link ended with " + result);
         }
         return result.get("grant_id");
+    }
+
+    static String location(BlockingHttp.Response response) {
+        return response.first("Location")
+                .orElseThrow(() -> new IllegalStateException("no Location: " + response.status() + " " + response.body()));
     }
 
     static HttpResponse<String> send(HttpRequest request) {
@@ -210,11 +216,6 @@ final class Bench {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    static String location(HttpResponse<?> response) {
-        return response.headers().firstValue("Location")
-                .orElseThrow(() -> new IllegalStateException("no Location: " + response.statusCode() + " " + response.body()));
     }
 
     static Map<String, String> query(String url) {
