@@ -72,8 +72,15 @@ final class Bench {
         final String deUrl;
 
         StandInProcess() {
+            this(List.of());
+        }
+
+        /** @param jvmOptions JVM options besides {@link #STANDIN_JVM} */
+        StandInProcess(List<String> jvmOptions) {
             try {
-                process = new ProcessBuilder(javaCommand(STANDIN_JVM, StandInMain.class.getName()))
+                List<String> options = new ArrayList<>(jvmOptions);
+                options.addAll(STANDIN_JVM);
+                process = new ProcessBuilder(javaCommand(options, StandInMain.class.getName()))
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 String line;
@@ -156,6 +163,11 @@ final class Bench {
     }
 
     static ServiceProcess service(String name, StandInProcess standIn, Map<String, String> extra) {
+        return service(name, standIn, extra, List.of());
+    }
+
+    /** @param jvmOptions JVM options before {@link #SERVICE_JVM} (which can thus override them) */
+    static ServiceProcess service(String name, StandInProcess standIn, Map<String, String> extra, List<String> jvmOptions) {
         Map<String, String> properties = new HashMap<>(Map.of(
                 // Quiet logs: a benchmark measures the service, not its console.
                 "logger.levels.io.sentryconnect", "WARN",
@@ -163,7 +175,9 @@ final class Bench {
         properties.putAll(extra);
         Map<String, String> sentry = Map.of("sentry-connect.sentry.base-url", standIn.baseUrl,
                 "sentry-connect.sentry.region-urls", standIn.usUrl + "," + standIn.deUrl);
-        return ServiceProcess.start(name, IntegrationTest.freePort(), sentry, properties, SERVICE_JVM);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(SERVICE_JVM);
+        return ServiceProcess.start(name, IntegrationTest.freePort(), sentry, properties, options);
     }
 
     static String jwt(ServiceProcess service, String tenant, String user) {
