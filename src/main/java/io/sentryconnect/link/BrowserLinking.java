@@ -42,7 +42,6 @@ class BrowserLinking {
 
     private final LinkRepository links;
     private final LinkProperties properties;
-    private final SentryProperties sentry;
     private final OauthClientConfiguration client;
     private final S256PkceGenerator pkce;
     private final TokenCipher cipher;
@@ -51,6 +50,8 @@ class BrowserLinking {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final TransactionOperations<Connection> transactions;
+    /** Sentry's authorize endpoint: configuration, read once. */
+    private final String authorizationUrl;
 
     BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
                    S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
@@ -58,7 +59,6 @@ class BrowserLinking {
                    TransactionOperations<Connection> transactions) {
         this.links = links;
         this.properties = properties;
-        this.sentry = sentry;
         this.client = client.configuration();
         this.pkce = pkce;
         this.cipher = cipher;
@@ -67,6 +67,7 @@ class BrowserLinking {
         this.clock = clock;
         this.metrics = metrics.registry();
         this.transactions = transactions;
+        this.authorizationUrl = authorizationUrl(this.client, sentry);
     }
 
     /**
@@ -205,10 +206,7 @@ class BrowserLinking {
     private BrowserOutcome confirmationPage(LinkRepository.TicketUse use, Secret token, Secret binding,
                                             LinkRepository.AwaitedConfirmation awaited) {
         LinkRepository.LinkRequest request = use.request();
-        URI cancel = UriBuilder.of(URI.create(request.returnTo()))
-                .queryParam("sentry_connect", "error")
-                .queryParam("code", "access_denied")
-                .build();
+        URI cancel = QueryUrls.with(request.returnTo(), "sentry_connect", "error", "code", "access_denied");
         BrowserOutcome.SetCookie cookie = new BrowserOutcome.SetCookie(LinkPages.confirmationCookieName(awaited.tokenHash()), binding,
                 properties.stateTtl(), pages.confirmationPath(), SameSite.Strict);
         return new BrowserOutcome.ConfirmationPage(request.tenantId(), request.userId(),
@@ -238,15 +236,14 @@ class BrowserLinking {
 
     /** Sends the browser to Sentry with the stored state, the S256 challenge, and a binding cookie only it holds. */
     private BrowserOutcome toSentry(LinkRepository.LinkRequest request, PendingState state, List<BrowserOutcome.SetCookie> alsoSet) {
-        URI authorize = UriBuilder.of(authorizationUrl())
-                .queryParam("client_id", client.getClientId())
-                .queryParam("response_type", "code")
-                .queryParam("redirect_uri", pages.redirectUri())
-                .queryParam("scope", String.join(" ", request.scopes()))
-                .queryParam("state", state.state().reveal())
-                .queryParam("code_challenge", state.challenge().getCodeChallenge())
-                .queryParam("code_challenge_method", "S256")
-                .build();
+        URI authorize = QueryUrls.with(authorizationUrl,
+                "client_id", client.getClientId(),
+                "response_type", "code",
+                "redirect_uri", pages.redirectUri(),
+                "scope", String.join(" ", request.scopes()),
+                "state", state.state().reveal(),
+                "code_challenge", state.challenge().getCodeChallenge(),
+                "code_challenge_method", "S256");
         metrics.counter("sentry_connect.link.attempts").increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
@@ -256,8 +253,8 @@ class BrowserLinking {
         return new BrowserOutcome.Redirect(authorize, cookies);
     }
 
-    private URI authorizationUrl() {
+    private static String authorizationUrl(OauthClientConfiguration client, SentryProperties sentry) {
         return client.getAuthorization().flatMap(EndpointConfiguration::getUrl).map(URI::create)
-                .orElseGet(() -> UriBuilder.of(sentry.baseUrl()).path("/oauth/authorize/").build());
+                .orElseGet(() -> UriBuilder.of(sentry.baseUrl()).path("/oauth/authorize/").build()).toString();
     }
 }

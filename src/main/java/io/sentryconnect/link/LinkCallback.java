@@ -1,7 +1,6 @@
 package io.sentryconnect.link;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.uri.UriBuilder;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantNotFound;
@@ -138,10 +137,7 @@ class LinkCallback {
         LOG.info("Grant {} {}: tenant {}, user {}, org {}", grant.id(), request.grantId() == null ? "connected" : "reconnected",
                 grant.tenantId(), grant.userId(), org.slug());
         pages.counted(request.grantId() == null ? "connected" : "reconnected");
-        URI location = UriBuilder.of(URI.create(request.returnTo()))
-                .queryParam("sentry_connect", "connected")
-                .queryParam("grant_id", grant.id().toString())
-                .build();
+        URI location = QueryUrls.with(request.returnTo(), "sentry_connect", "connected", "grant_id", grant.id().toString());
         return new BrowserOutcome.Redirect(location, List.of(pages.clearBinding(cookie)));
     }
 }

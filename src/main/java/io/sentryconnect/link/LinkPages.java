@@ -3,7 +3,6 @@ package io.sentryconnect.link;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.SameSite;
-import io.micronaut.http.uri.UriBuilder;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.token.AssociatedData;
@@ -82,10 +81,7 @@ class LinkPages {
 
     BrowserOutcome back(LinkRepository.LinkRequest request, String code, @Nullable BrowserOutcome.SetCookie clear) {
         counted(code);
-        URI location = UriBuilder.of(URI.create(request.returnTo()))
-                .queryParam("sentry_connect", "error")
-                .queryParam("code", code)
-                .build();
+        URI location = QueryUrls.with(request.returnTo(), "sentry_connect", "error", "code", code);
         return new BrowserOutcome.Redirect(location, clear == null ? List.of() : List.of(clear));
     }
 

@@ -1,7 +1,6 @@
 package io.sentryconnect.link;
 
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.http.uri.UriBuilder;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.Inputs;
@@ -90,7 +89,7 @@ public class LinkService {
         Instant expiresAt = clock.instant().plus(properties.ticketTtl());
         links.insertTicket(Randoms.sha256(ticket), new LinkRepository.LinkRequest(tenantId, userId, granted, target, grantId), requestedBy,
                 expiresAt);
-        URI url = UriBuilder.of(endpoints.url("connect", "/start")).queryParam("ticket", ticket.reveal()).build();
+        URI url = QueryUrls.with(endpoints.url("connect", "/start"), "ticket", ticket.reveal());
         return new CreatedLink(url, expiresAt);
     }
 
