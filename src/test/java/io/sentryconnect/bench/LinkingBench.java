@@ -23,14 +23,18 @@ public final class LinkingBench {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 300);
     private static final int WORKERS = Integer.getInteger("bench.workers", 8);
     /**
-     * The JVM options of a small production launch (README, benchmark 3): the client compiler only, whose compilations
-     * cost a fraction of C2's (C2 took 40 % of the service's CPU during the measured flows), and the serial collector,
-     * which the JVM itself picks below two cores or 1792 MB. {@code -Dbench.service-jvm-defaults=true} runs the service
-     * with the JVM's own defaults (tiered C1+C2, G1) instead; the stand-in and the load generator (bench/run.sh) always
-     * run with these, as they are the harness, not the service.
+     * The harness's JVM options (the stand-in here, the load generator in bench/run.sh): the client compiler only, whose
+     * compilations cost a fraction of C2's, and the serial collector; they share the two cores with the service.
      */
     static final List<String> SMALL_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    private static final List<String> SERVICE_OPTIONS = Boolean.getBoolean("bench.service-jvm-defaults") ? List.of() : SMALL_JVM;
+    /**
+     * The service's: the serial collector, which the JVM itself picks below two cores or 1792 MB and which made the
+     * proxy cheaper too (README, benchmark 3). {@code -Dbench.service-c1=true} adds the client compiler only, which
+     * halves the service's CPU per flow here but made a proxied call 3-4 times dearer; {@code
+     * -Dbench.service-jvm-defaults=true} runs the service on the JVM's own defaults (tiered C1+C2, G1).
+     */
+    private static final List<String> SERVICE_OPTIONS = Boolean.getBoolean("bench.service-jvm-defaults") ? List.of()
+            : Boolean.getBoolean("bench.service-c1") ? SMALL_JVM : List.of("-XX:+UseSerialGC");
 
     private LinkingBench() {
     }
