@@ -82,8 +82,8 @@ final class ApiEndpoints {
         try {
             StandInResponse response;
             if (window.limited()) {
-                response = answers.json(429, RateLimiter.tooFrequentBody(settings.rateLimitBody(), window.limit(),
-                        window.windowSeconds()));
+                response = RateLimiter.tooFrequent(settings.rateLimitBody(), window.limit(), window.windowSeconds(),
+                        json.write(RateLimiter.tooFrequentBody(settings.rateLimitBody(), window.limit(), window.windowSeconds())));
             } else if (authFailure != null) {
                 response = authFailure.response;
             } else {

@@ -133,8 +133,8 @@ final class OriginHandler implements HttpHandler {
         if (status == 429) {
             Settings settings = state.settings();
             int limit = faultedLimit(settings);
-            StandInResponse response = StandInResponse.json(429, json.write(
-                    RateLimiter.tooFrequentBody(settings.rateLimitBody(), limit, settings.rateLimitWindowSeconds())));
+            StandInResponse response = RateLimiter.tooFrequent(settings.rateLimitBody(), limit, settings.rateLimitWindowSeconds(),
+                    json.write(RateLimiter.tooFrequentBody(settings.rateLimitBody(), limit, settings.rateLimitWindowSeconds())));
             return request.path().startsWith("/api/")
                     ? response.withHeaders(RateLimiter.exhaustedHeaders(limit, settings.rateLimitWindowSeconds(), state.now()))
                     : response;

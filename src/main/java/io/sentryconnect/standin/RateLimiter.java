@@ -101,6 +101,17 @@ final class RateLimiter {
         return shape == Settings.RateLimitBody.DETAIL ? Map.of("detail", message) : message;
     }
 
+    /**
+     * The 429 itself. The current middleware (src/sentry/middleware/ratelimit.py, RatelimitMiddleware.process_view)
+     * answers {@code HttpResponse(orjson.dumps({"detail": …}), status=429)}: Django's default content type,
+     * {@code text/html; charset=utf-8}, on a JSON body. Older versions answered the bare string through Django REST
+     * framework's {@code Response}, as {@code application/json}.
+     */
+    static StandInResponse tooFrequent(Settings.RateLimitBody shape, int limit, int windowSeconds, byte[] body) {
+        StandInResponse response = StandInResponse.json(429, body);
+        return shape == Settings.RateLimitBody.DETAIL ? response.withHeader("Content-Type", "text/html; charset=utf-8") : response;
+    }
+
     private static long windowOf(Instant now, int windowSeconds) {
         return Math.floorDiv(now.toEpochMilli(), windowSeconds * 1000L);
     }

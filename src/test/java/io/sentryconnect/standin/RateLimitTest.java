@@ -52,6 +52,7 @@ class RateLimitTest {
         HttpResponse<String> limited = h.apiGet(projects, token);
         assertEquals(429, limited.statusCode());
         assertEquals(DETAIL_3, limited.body());
+        assertEquals("text/html; charset=utf-8", header(limited, "Content-Type"), "Django's default: a JSON body, not a JSON type");
         assertFalse(limited.headers().firstValue("Retry-After").isPresent());
         assertEquals("0", header(limited, "X-Sentry-Rate-Limit-Remaining"));
         assertEquals(Long.toString(h.clock.instant().getEpochSecond() + 1), header(limited, "X-Sentry-Rate-Limit-Reset"),
@@ -125,6 +126,7 @@ class RateLimitTest {
         assertEquals(429, limited.statusCode());
         assertEquals("\"You are attempting to use this endpoint too frequently. Limit is 1 requests in 60 seconds\"",
                 limited.body());
+        assertTrue(header(limited, "Content-Type").startsWith("application/json"), "Django REST framework's Response");
         assertEquals(Long.toString(h.clock.instant().getEpochSecond() / 60 * 60 + 60),
                 header(limited, "X-Sentry-Rate-Limit-Reset"));
     }
