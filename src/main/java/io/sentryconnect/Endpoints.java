@@ -94,6 +94,14 @@ public final class Endpoints {
         return false;
     }
 
+    /** The group mounted at or above {@code requestPath}, whatever the service runs as. */
+    public java.util.Optional<String> groupOf(String requestPath) {
+        return paths.entrySet().stream()
+                .filter(e -> requestPath.equals(e.getValue()) || requestPath.startsWith(e.getValue() + "/"))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
     private static String stripTrailingSlash(String path) {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }

@@ -37,16 +37,18 @@ public final class OrganizationDiscovery {
     private static final Duration FIRST_WAIT = Duration.ofMillis(50);
     private final HttpClient http;
     private final SentryProperties sentry;
+    private final Unauthorized unauthorized;
     private final List<URI> origins;
 
     @Inject
-    OrganizationDiscovery(PluginHttpClients clients, SentryProperties sentry) {
-        this(clients.discovery(), sentry);
+    OrganizationDiscovery(PluginHttpClients clients, SentryProperties sentry, Unauthorized unauthorized) {
+        this(clients.discovery(), sentry, unauthorized);
     }
 
-    OrganizationDiscovery(HttpClient http, SentryProperties sentry) {
+    OrganizationDiscovery(HttpClient http, SentryProperties sentry, Unauthorized unauthorized) {
         this.http = http;
         this.sentry = sentry;
+        this.unauthorized = unauthorized;
         this.origins = sentry.discoveryOrigins();
     }
 
@@ -145,19 +147,13 @@ public final class OrganizationDiscovery {
         }
     }
 
-    private static boolean unknownToken(HttpClientResponseException e) {
+    /** An {@code Invalid token} 401, as {@link Unauthorized} reads it; a URL refusal is not worth waiting for. */
+    private boolean unknownToken(HttpClientResponseException e) {
         if (e.getStatus().getCode() != 401) {
             return false;
         }
-        String detail;
         try {
-            detail = e.getResponse().getBody(Argument.mapOf(String.class, Object.class))
-                    .map(body -> body.get("detail") instanceof String d ? d : "").orElse("");
-        } catch (RuntimeException unreadable) {
-            return false;
-        }
-        try {
-            return Unauthorized.unknownToken(detail);
+            return Unauthorized.unknownToken(unauthorized.message(e));
         } catch (RequestScopeRefused refused) {
             return false;
         }

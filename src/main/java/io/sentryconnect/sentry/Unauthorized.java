@@ -2,6 +2,7 @@ package io.sentryconnect.sentry;
 
 import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.json.JsonMapper;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import jakarta.inject.Singleton;
@@ -43,7 +44,15 @@ final class Unauthorized {
 
     /** Sentry's {@code detail} message of a 401, or an empty string when the body has none. */
     String message(HttpResponse<byte[]> response) {
-        byte[] body = response.getBody().orElse(new byte[0]);
+        return message(response.getBody().orElse(new byte[0]));
+    }
+
+    /** The same for a 401 the blocking client threw. */
+    String message(HttpClientResponseException refused) {
+        return message(refused.getResponse().getBody(byte[].class).orElse(new byte[0]));
+    }
+
+    private String message(byte[] body) {
         if (body.length == 0 || body.length > 4096) {
             return "";
         }

@@ -57,7 +57,7 @@ final class ApiEndpoints {
         }
         Optional<ApiRoutes.Match> match = ApiRoutes.resolve(request.path());
         String bearer = ApiAuthentication.bearerToken(request);
-        StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer, request.origin());
+        StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer, tokenOrigin(request, match));
         StandInState.ApiToken token = null;
         ApiAnswers.Refusal authFailure = null;
         try {
@@ -109,6 +109,16 @@ final class ApiEndpoints {
             return answers.json(404, Map.of("info", help + " " + suggestion));
         }
         return StandInResponse.text(404, help + "\n\n" + suggestion + "\n" + " ".repeat(suggestion.length() - 1) + "^\n");
+    }
+
+    /**
+     * Where the token is looked up: the answering origin, except for the organizations list on the main origin,
+     * which sentry.io's API gateway (src/sentry/hybridcloud/apigateway/apigateway.py) hands to the us region, where
+     * tokens are read from the replicated copy as at any region (and so may be unknown there for a moment).
+     */
+    private static Origin tokenOrigin(StandInRequest request, Optional<ApiRoutes.Match> match) {
+        boolean organizationsList = match.map(m -> ApiRoutes.ORGANIZATIONS.equals(m.route().name())).orElse(false);
+        return request.origin().isMain() && organizationsList ? Origin.region(MONOLITH_REGION) : request.origin();
     }
 
     private static String view(Optional<ApiRoutes.Match> match) {

@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(beans = Router.class)
 final class RouteClashes implements ApplicationEventListener<StartupEvent> {
-    private static final String GROUPS = "links connect grants events provisioning partner me";
     /** A path variable, whatever its name: {@code /grants/{id}} and {@code /grants/{grantId}} are one route. */
     private static final Pattern VARIABLE = Pattern.compile("\\{[^}?&/]*}");
     private final Router router;
@@ -67,12 +66,6 @@ final class RouteClashes implements ApplicationEventListener<StartupEvent> {
 
     private String groupKey(String methodAndPath) {
         String path = methodAndPath.substring(methodAndPath.indexOf(' ') + 1);
-        for (String group : GROUPS.split(" ")) {
-            String mounted = endpoints.path(group);
-            if (path.equals(mounted) || path.startsWith(mounted + "/")) {
-                return "sentry-connect.endpoints." + group + ".path";
-            }
-        }
-        return "sentry-connect.endpoints.<group>.path";
+        return "sentry-connect.endpoints." + endpoints.groupOf(path).orElse("<group>") + ".path";
     }
 }

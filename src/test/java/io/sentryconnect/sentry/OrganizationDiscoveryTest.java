@@ -4,6 +4,7 @@ import io.sentryconnect.token.SentryProperties;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.client.HttpClient;
+import io.micronaut.json.JsonMapper;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.token.Secret;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * organization, another organization than the token's, or a region URL the grant's token must never be sent to.
  */
 class OrganizationDiscoveryTest {
+    private static final Unauthorized UNAUTHORIZED = new Unauthorized(JsonMapper.createDefault());
     private HttpServer sentry;
     private HttpClient http;
     private final List<HttpServer> regions = new ArrayList<>();
@@ -74,7 +76,7 @@ class OrganizationDiscoveryTest {
         URI base = URI.create("http://127.0.0.1:9");
         http = HttpClient.create(new URL(regionUrls[0].toString()));
         return new OrganizationDiscovery(http, new SentryProperties(base, "client", null, "client_secret_basic", List.of(),
-                List.of(), Duration.ofSeconds(2), List.of(regionUrls)));
+                List.of(), Duration.ofSeconds(2), List.of(regionUrls)), UNAUTHORIZED);
     }
 
     private OrganizationDiscovery answering(String organizationsJson) throws IOException {
@@ -89,7 +91,7 @@ class OrganizationDiscoveryTest {
         sentry.start();
         URI base = URI.create("http://127.0.0.1:" + sentry.getAddress().getPort());
         http = HttpClient.create(new URL(base.toString()));
-        return new OrganizationDiscovery(http, new SentryProperties(base, "client", null, "client_secret_basic", List.of(), List.of(), java.time.Duration.ofSeconds(2), null));
+        return new OrganizationDiscovery(http, new SentryProperties(base, "client", null, "client_secret_basic", List.of(), List.of(), java.time.Duration.ofSeconds(2), null), UNAUTHORIZED);
     }
 
     private static String org(String id, String regionUrl) {

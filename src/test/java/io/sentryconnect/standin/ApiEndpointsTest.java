@@ -90,6 +90,21 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void theMainOriginsOrganizationsListReadsTokensAsTheUsRegionDoesReplicaLagIncluded() {
+        h.standIn.updateSettings(Settings.DEFAULTS.withRegionReplicaLagMs(60_000));
+        try {
+            String fresh = h.accessToken("1", "acme", READ_SCOPES);
+            assertStatus(401, "{\"detail\":\"Invalid token\"}", h.apiGet(h.main("/api/0/organizations/"), fresh));
+            assertStatus(401, "{\"detail\":\"Invalid token\"}", h.apiGet(h.us("/api/0/organizations/"), fresh));
+            // The control silo knows the token at once: its refusal on the index is the org-scoped one, not Invalid token.
+            assertStatus(401, "{\"detail\":\"This token access is limited to organization endpoints.\"}",
+                    h.apiGet(h.main("/api/0/"), fresh));
+        } finally {
+            h.standIn.updateSettings(Settings.DEFAULTS);
+        }
+    }
+
+    @Test
     void aPathWithoutItsTrailingSlashIsTheCatchAllsNotFoundWhateverTheToken() {
         for (String token : new String[]{h.accessToken("1", "acme", READ_SCOPES), "f".repeat(64)}) {
             HttpResponse<String> response = h.apiGet(h.us("/api/0/organizations/acme/projects"), token);
