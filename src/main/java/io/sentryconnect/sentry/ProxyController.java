@@ -122,7 +122,10 @@ class ProxyController {
         }
         // A generated client encodes the path parameter's slashes as %2F (OpenAPI has no reserved path parameters): only
         // that encoding is read, as the separator it stands for; SentryPath then refuses every other one as before.
-        String path = SLASH.matcher(rawPath.substring(prefix.length())).replaceAll("/");
+        String path = rawPath.substring(prefix.length());
+        if (path.indexOf('%') >= 0) {
+            path = SLASH.matcher(path).replaceAll("/");
+        }
         return new SentryRequest(method, path, request.getUri().getRawQuery(),
                 request.getContentType().map(Object::toString).orElse(null), body);
     }
@@ -145,7 +148,8 @@ class ProxyController {
         if (contentType == null) {
             return false;
         }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        int parameters = contentType.indexOf(';');
+        String type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(java.util.Locale.ROOT);
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 }

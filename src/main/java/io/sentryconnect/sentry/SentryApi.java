@@ -37,7 +37,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -226,7 +225,8 @@ public class SentryApi {
      */
     static URI target(Grant grant, SentryRequest request) {
         Grant.Organization org = grant.organization();
-        SentryPath.resolve(org.regionUrl(), request.path(), request.rawQuery());
+        // The caller's path is checked before its segments are read; only the path sent is resolved.
+        SentryPath.check(request.path(), request.rawQuery());
         String path = OrganizationPaths.confine(request.path(), org.slug(), org.id());
         return SentryPath.resolve(org.regionUrl(), path, request.rawQuery());
     }
@@ -256,11 +256,12 @@ public class SentryApi {
 
     SentryResponse passThrough(HttpResponse<byte[]> response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
+        boolean redirect = response.code() >= 300 && response.code() < 400;
         response.getHeaders().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
             // Location: a redirect is passed back to the caller, never followed with the grant's token.
-            if (lower.equals("content-type") || lower.equals("link") || lower.startsWith(RATE_LIMIT.prefix())
-                    || (lower.equals("location") && response.code() >= 300 && response.code() < 400)) {
+            if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) || name.equalsIgnoreCase(HttpHeaders.LINK)
+                    || name.regionMatches(true, 0, RATE_LIMIT.prefix(), 0, RATE_LIMIT.prefix().length())
+                    || (redirect && name.equalsIgnoreCase(HttpHeaders.LOCATION))) {
                 headers.put(name, new ArrayList<>(values));
             }
         });

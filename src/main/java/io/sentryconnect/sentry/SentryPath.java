@@ -4,6 +4,8 @@ import io.sentryconnect.InvalidRequest;
 import io.sentryconnect.sentry.profile.SentryProfile;
 
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -19,29 +21,60 @@ final class SentryPath {
      */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_~:@!$'()*+,=-][A-Za-z0-9_~.:@!$'()*+,=-]*");
 
+    /**
+     * Region URLs as URIs, parsed once: a service calls a handful (its configured regions), and every proxied call
+     * needs its region's. Capped all the same: past the cap a URL is parsed on each call, as before.
+     */
+    private static final Map<String, URI> BASES = new ConcurrentHashMap<>();
+    private static final int MAX_BASES = 64;
+
     private SentryPath() {
     }
 
     static URI resolve(String regionUrl, String path, String rawQuery) {
-        if (path.isEmpty()) {
-            return build(regionUrl, "", rawQuery);
-        }
-        String[] segments = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path).split("/", -1);
-        for (String segment : segments) {
-            if (!SEGMENT.matcher(segment).matches()) {
-                throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
-            }
-        }
-        if (segments[0].contains(":")) {
-            throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
-        }
+        check(path, rawQuery);
         return build(regionUrl, path, rawQuery);
     }
 
-    private static URI build(String regionUrl, String path, String rawQuery) {
-        URI base = URI.create(regionUrl.endsWith("/") ? regionUrl : regionUrl + "/");
-        if (rawQuery != null && (rawQuery.contains("#") || rawQuery.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+    /**
+     * The checks of {@link #resolve} that need no URL: plain segments and a query without characters to encode. The
+     * proxy checks the caller's path with them before {@link OrganizationPaths} reads its segments, and resolves only
+     * the path it sends.
+     */
+    static void check(String path, String rawQuery) {
+        if (!path.isEmpty()) {
+            String[] segments = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path).split("/", -1);
+            for (String segment : segments) {
+                if (!SEGMENT.matcher(segment).matches()) {
+                    throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
+                }
+            }
+            if (segments[0].indexOf(':') >= 0) {
+                throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
+            }
+        }
+        if (rawQuery != null && !printableAscii(rawQuery)) {
             throw new InvalidRequest("query", "The query string holds characters that must be percent-encoded.");
+        }
+    }
+
+    private static boolean printableAscii(String rawQuery) {
+        for (int i = 0; i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '#') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static URI build(String regionUrl, String path, String rawQuery) {
+        URI base = BASES.get(regionUrl);
+        if (base == null) {
+            base = URI.create(regionUrl.endsWith("/") ? regionUrl : regionUrl + "/");
+            if (BASES.size() < MAX_BASES) {
+                BASES.put(regionUrl, base);
+            }
         }
         URI target = URI.create(base + API_ROOT + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
         URI normalized = target.normalize();

@@ -15,7 +15,12 @@ public record SentryResponse(int status, Map<String, List<String>> headers, byte
     }
 
     public java.util.Optional<String> header(String name) {
-        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                .flatMap(e -> e.getValue().stream()).findFirst();
+        // A loop, not a stream: the proxy reads Content-Type of every answer.
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return java.util.Optional.of(header.getValue().get(0));
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -82,7 +82,12 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
     public record OrganizationRoutes(List<OrganizationRoute> routes, String organizationsList, String regionLink) {
         /** The route whose prefix is a path's first segment. */
         public Optional<OrganizationRoute> routeOf(String firstSegment) {
-            return routes.stream().filter(r -> r.prefix().equals(firstSegment)).findFirst();
+            for (OrganizationRoute route : routes) {
+                if (route.prefix().equals(firstSegment)) {
+                    return Optional.of(route);
+                }
+            }
+            return Optional.empty();
         }
     }
 
