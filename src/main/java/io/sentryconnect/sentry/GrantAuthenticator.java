@@ -36,7 +36,8 @@ import java.util.function.Function;
 @Singleton
 final class GrantAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(GrantAuthenticator.class);
-    private static final Duration FIRST_WAIT = Duration.ofMillis(50);
+    /** A provisioned grant's 401 would revoke it: it waits at least this long once, whatever the token's age. */
+    private static final Duration PROVISIONED_WAIT = Duration.ofMillis(50);
     private static final int MAX_REFRESHES_PER_CALL = 2;
 
     private final TokenRefresher refresher;
@@ -104,21 +105,16 @@ final class GrantAuthenticator {
         }
         Instant now = clock.instant();
         Instant freshUntil = tokens.issuedAt() == null ? now : tokens.issuedAt().plus(replicaLag);
-        if (provisioned && freshUntil.isBefore(now.plus(FIRST_WAIT))) {
-            freshUntil = now.plus(FIRST_WAIT);
+        if (provisioned && freshUntil.isBefore(now.plus(PROVISIONED_WAIT))) {
+            freshUntil = now.plus(PROVISIONED_WAIT);
         }
-        // Real time for the waits (the injected clock may be offset by tests); bounded by the lag setting.
-        long deadline = System.nanoTime() + Math.min(Duration.between(now, freshUntil).toNanos(), replicaLag.toNanos());
-        Duration wait = FIRST_WAIT;
-        while (System.nanoTime() < deadline) {
-            if (!sleep(Duration.ofNanos(Math.min(wait.toNanos(), Math.max(0, deadline - System.nanoTime()))))) {
-                return response;
-            }
+        ReplicaLagWait wait = ReplicaLagWait.within(
+                Duration.ofNanos(Math.min(Duration.between(now, freshUntil).toNanos(), replicaLag.toNanos())));
+        while (wait.pause()) {
             response = exchange.apply(tokens.accessToken().reveal());
             if (response.code() != 401 || !unauthorized.unknownToken(response)) {
                 return response;
             }
-            wait = wait.multipliedBy(2);
         }
         return response;
     }
@@ -132,17 +128,6 @@ final class GrantAuthenticator {
                 return tokens;
             }
             throw e;
-        }
-    }
-
-    /** False when interrupted: the caller then stops waiting and goes on with the answer it has. */
-    private static boolean sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import java.util.Map;
 public final class OrganizationDiscovery {
     private static final SentryProfile PROFILE = SentryProfile.SENTRY;
     private static final String LIST = "/" + PROFILE.apiRoot() + PROFILE.organizationRoutes().organizationsList() + "/";
-    private static final Duration FIRST_WAIT = Duration.ofMillis(50);
     private final HttpClient http;
     private final SentryProperties sentry;
     private final Unauthorized unauthorized;
@@ -119,31 +117,25 @@ public final class OrganizationDiscovery {
     /**
      * One region's list, asked again with the same token after short waits while it answers {@code Invalid token}
      * within {@code sentry-connect.sentry.replica-lag}: a region checks tokens against an asynchronously replicated
-     * copy, and this token is seconds old. (By hand rather than with micronaut-retry: the condition is one 401
-     * message, and the wait is bounded by the token's age, not a count.)
+     * copy, and this token is seconds old ({@link ReplicaLagWait}).
      */
     private List<OrganizationJson> list(URI origin, Secret accessToken) {
-        long deadline = System.nanoTime() + sentry.replicaLag().toNanos();
-        Duration wait = FIRST_WAIT;
+        ReplicaLagWait wait = ReplicaLagWait.within(sentry.replicaLag());
         while (true) {
             try {
                 List<OrganizationJson> orgs = http.toBlocking().retrieve(HttpRequest.GET(origin + LIST)
                         .bearerAuth(accessToken.reveal()), Argument.listOf(OrganizationJson.class));
                 return orgs == null ? List.of() : orgs;
             } catch (HttpClientResponseException e) {
-                if (!unknownToken(e) || System.nanoTime() + wait.toNanos() > deadline) {
+                if (!unknownToken(e) || !wait.pause()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new DiscoveryFailed(true, "organization discovery was interrupted");
+                    }
                     throw failed(HttpFailure.of(e));
                 }
             } catch (RuntimeException e) {
                 throw failed(HttpFailure.of(e));
             }
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DiscoveryFailed(true, "organization discovery was interrupted");
-            }
-            wait = wait.multipliedBy(2);
         }
     }
 
