@@ -65,6 +65,10 @@ public final class PluginErrorFormat implements Ordered {
             return;
         }
         ApiProblem problem = problemFor(HttpStatus.valueOf(status));
+        String wrongType = status == 400 ? FrameworkErrorField.wrongTypeDetail(response) : null;
+        if (wrongType != null) {
+            problem = ApiProblem.ofStatus(problem.getStatus(), problem.code(), wrongType);
+        }
         String field = status == 400 ? FrameworkErrorField.of(response) : null;
         if (field != null) {
             problem = problem.withField(field);

@@ -53,9 +53,15 @@ class FrameworkErrorFormatTest extends ServiceTest {
     }
 
     @Test
-    void aBodyMemberOfTheWrongShapeIs400WithoutEchoingIt() {
-        problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"return_to\": {\"nested\": \"" + ECHO + "\"}}", bearer),
+    void aBodyMemberOfTheWrongShapeIs400SayingWhichShapesMetWithoutEchoingIt() {
+        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/api/v1/links",
+                "{\"return_to\": {\"nested\": \"" + ECHO + "\"}}", bearer), 400, "invalid_request");
+        assertEquals("A member of the JSON body is an object where a string is expected: check the body against the API "
+                + "reference.", problem.get("detail"));
+        problem = problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"scopes\": \"" + ECHO + "\"}", bearer),
                 400, "invalid_request");
+        assertEquals("A member of the JSON body is a string where an array is expected: check the body against the API "
+                + "reference.", problem.get("detail"));
     }
 
     @Test
