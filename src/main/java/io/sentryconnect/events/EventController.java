@@ -27,21 +27,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/events?after=<cursor>&limit=}: the caller's tenant's grant events in order, for platforms that
  * poll instead of (or besides) receiving webhooks. A platform user sees the events of their own grants; a tenant
- * admin sees all of the tenant's. The cursor is the {@code cursor} of the last event seen.
+ * admin sees all of the tenant's. The cursor is the {@code cursor} of the last event seen (opaque to the caller).
  */
 @Controller(Endpoints.EVENTS_PATH)
 @Requires(property = Endpoints.EVENTS_ENABLED, notEquals = "false")
 @Secured(SecurityRule.IS_AUTHENTICATED)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {
-    private static final String TENANT_PAGE = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ? "
-            + "ORDER BY id LIMIT ?";
-    private static final String OWNER_PAGE = "SELECT id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? AND id > ? "
-            + "AND user_id = ? ORDER BY id LIMIT ?";
+    /**
+     * In commit order, and only what can no longer change (migrations/V10): events of transactions older than every
+     * transaction still running, by the inserting transaction's id, then the event's. An event therefore shows up once
+     * the longest write transaction that overlapped it has ended, anywhere on the database server.
+     */
+    private static final String PAGE = "SELECT tx_id::text, id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? "
+            + "AND (tx_id, id) > (?::xid8, ?) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) %s ORDER BY tx_id, id LIMIT ?";
+    private static final String TENANT_PAGE = PAGE.formatted("");
+    private static final String OWNER_PAGE = PAGE.formatted("AND user_id = ?");
+    /** {@code <transaction id>.<event id>}; a plain event id is a cursor handed out before V10 (transaction 0). */
+    private static final Pattern CURSOR = Pattern.compile("(?:([0-9]{1,20})\\.)?([0-9]{1,19})");
+
     private final Sql jdbc;
     private final JsonMapper json;
 
@@ -54,9 +64,16 @@ class EventController {
     @ReadOnly
     MutableHttpResponse<List<Map<String, Object>>> list(PlatformCaller caller, @QueryValue @Nullable String after,
                                                         @QueryValue @Nullable String limit) {
-        long cursor;
+        Matcher cursor = CURSOR.matcher(after == null ? "0.0" : after);
+        if (!cursor.matches()) {
+            throw new InvalidRequest("after", "after is the cursor of an event this service handed out.");
+        }
+        String afterTransaction;
+        long afterEvent;
         try {
-            cursor = after == null ? 0 : Long.parseLong(after);
+            // xid8 is an unsigned 64-bit number: what does not parse as one would fail in SQL instead.
+            afterTransaction = Long.toUnsignedString(Long.parseUnsignedLong(cursor.group(1) == null ? "0" : cursor.group(1)));
+            afterEvent = Long.parseLong(cursor.group(2));
         } catch (NumberFormatException e) {
             throw new InvalidRequest("after", "after is the cursor of an event this service handed out.");
         }
@@ -67,7 +84,8 @@ class EventController {
         List<Map<String, Object>> events = jdbc.prepareStatement(sql, ps -> {
             int i = 0;
             ps.setString(++i, caller.tenantId());
-            ps.setLong(++i, cursor);
+            ps.setString(++i, afterTransaction);
+            ps.setLong(++i, afterEvent);
             if (owner != null) {
                 ps.setString(++i, owner);
             }
@@ -76,8 +94,8 @@ class EventController {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> event = new LinkedHashMap<>();
-                    event.put("cursor", String.valueOf(rs.getLong(1)));
-                    event.putAll(parse(rs.getString(2)));
+                    event.put("cursor", rs.getString(1) + "." + rs.getLong(2));
+                    event.putAll(parse(rs.getString(3)));
                     rows.add(event);
                 }
             }

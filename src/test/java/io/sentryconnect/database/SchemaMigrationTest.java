@@ -125,6 +125,9 @@ class SchemaMigrationTest {
                     + "', 'grant.revoked', '{}', now(), now())");
             assertEquals(List.of(1L, 2L), rows(db, "SELECT id FROM sentry_connect_grant_event ORDER BY id").stream()
                     .map(r -> r.get("id")).toList(), "the event ids carry on from the renamed sequence");
+            // V10: the events API's commit order. An event from before it sorts before every later one (transaction 0).
+            assertEquals(List.of(true, false), rows(db, "SELECT tx_id = '0'::xid8 AS legacy FROM sentry_connect_grant_event "
+                    + "ORDER BY id").stream().map(r -> r.get("legacy")).toList(), "old events get transaction 0, new ones their own");
         }
     }
 
