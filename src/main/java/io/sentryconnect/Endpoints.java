@@ -43,6 +43,8 @@ public final class Endpoints {
 
     private final String base;
     private final Map<String, String> paths;
+    /** The groups switched on: only their paths are the plugin's (a switched-off group's path is the host's again). */
+    private final Map<String, String> mounted;
     private final boolean standalone;
 
     Endpoints(SentryConnectProperties plugin, List<Group> groups) {
@@ -56,6 +58,13 @@ public final class Endpoints {
             }
         }
         this.paths = Map.copyOf(resolved);
+        Map<String, String> on = new java.util.HashMap<>(paths);
+        for (Group group : groups) {
+            if (!group.enabled()) {
+                on.remove(group.name());
+            }
+        }
+        this.mounted = Map.copyOf(on);
     }
 
     /** One group's settings, bound from {@code sentry-connect.endpoints.<name>.*}. */
@@ -79,14 +88,14 @@ public final class Endpoints {
     }
 
     /**
-     * Whether a request path belongs to one of the plugin's groups (the scope of its error format and log context);
-     * in the standalone service every path does.
+     * Whether a request path belongs to one of the plugin's groups that are switched on (the scope of its error format
+     * and log context); in the standalone service every path does.
      */
     public boolean owns(String requestPath) {
         if (standalone) {
             return true;
         }
-        for (String path : paths.values()) {
+        for (String path : mounted.values()) {
             if (requestPath.equals(path) || requestPath.startsWith(path + "/")) {
                 return true;
             }
@@ -94,9 +103,9 @@ public final class Endpoints {
         return false;
     }
 
-    /** The group mounted at or above {@code requestPath}, whatever the service runs as. */
+    /** The switched-on group mounted at or above {@code requestPath}, whatever the service runs as. */
     public java.util.Optional<String> groupOf(String requestPath) {
-        return paths.entrySet().stream()
+        return mounted.entrySet().stream()
                 .filter(e -> requestPath.equals(e.getValue()) || requestPath.startsWith(e.getValue() + "/"))
                 .map(Map.Entry::getKey)
                 .findFirst();

@@ -98,6 +98,33 @@ class PluginSettingsTest {
     }
 
     @Test
+    void aSwitchedOffGroupsPathIsTheHostsAgainErrorsIncluded() throws Exception {
+        Map<String, Object> host = complete();
+        host.put("route-clash-test", true);
+        host.put("sentry-connect.endpoints.me.enabled", false);
+        host.put("micronaut.server.port", -1);
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
+                .enableDefaultPropertySources(false).properties(host).start()) {
+            io.micronaut.runtime.server.EmbeddedServer server = context.getBean(io.micronaut.runtime.server.EmbeddedServer.class);
+            server.start();
+            Endpoints endpoints = context.getBean(Endpoints.class);
+            assertFalse(endpoints.owns("/api/v1/me/x"));
+            assertEquals(java.util.Optional.empty(), endpoints.groupOf("/api/v1/me"));
+            assertTrue(endpoints.owns("/api/v1/grants/x"), "the groups still on stay the plugin's");
+            io.sentryconnect.support.Http http = new io.sentryconnect.support.Http();
+            java.net.http.HttpResponse<String> own = http.get(server.getURL() + "/api/v1/me");
+            assertEquals("200 the host's own", own.statusCode() + " " + own.body());
+            java.net.http.HttpResponse<String> refused = http.get(server.getURL() + "/api/v1/me/x");
+            assertEquals(401, refused.statusCode(), "the host's security refuses an unknown route to an anonymous caller");
+            assertFalse(refused.headers().firstValue("Content-Type").orElse("").contains("problem+json"),
+                    "the host's own answer, not the plugin's format: " + refused.body());
+            for (java.net.http.HttpResponse<String> answer : List.of(own, refused)) {
+                assertTrue(answer.headers().firstValue("X-Request-Id").isEmpty(), "no request id of the plugin's");
+            }
+        }
+    }
+
+    @Test
     void aWebhookUrlWithoutAUsableSecretStopsTheStartNamingTheSecretsKey() {
         Map<String, Object> noSecret = complete();
         noSecret.put("sentry-connect.webhook.url", "https://platform.example/hooks/sentry");
