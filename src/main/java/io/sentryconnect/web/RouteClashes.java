@@ -44,7 +44,7 @@ final class RouteClashes implements ApplicationEventListener<StartupEvent> {
             String host = owners.stream().filter(o -> !plugin(o)).findFirst().orElse(null);
             if (ours && host != null) {
                 throw new ConfigurationException(same.getKey() + " is both the host's (" + host + ") and sentry-connect's: "
-                        + "move the plugin's routes with " + groupKey(same.getKey()) + " (the README's Endpoints).");
+                        + "move the plugin's routes with " + groupKey(same.getKey()) + " (the README: Moving the endpoint groups).");
             }
         }
     }
