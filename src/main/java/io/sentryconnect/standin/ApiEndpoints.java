@@ -139,6 +139,7 @@ final class ApiEndpoints {
                         ? regions(request, token) : answers.detail(404, ApiAnswers.NOT_FOUND);
                 case "sentry-api-0-organization-details" -> organization(request, token, match.organization());
                 case "sentry-api-0-organization-projects" -> projects(request, token, match.organization());
+                case "sentry-api-0-organization-group-index" -> organizationIssues(request, token, match.organization());
                 case "sentry-api-0-project-group-index" ->
                         projectIssues(request, token, match.organization(), match.group("project"));
                 case "sentry-api-0-organization-group-group-details" ->
@@ -240,6 +241,41 @@ final class ApiEndpoints {
         String query = request.param("query");
         return pages.paginated(request, IssueSearch.filter(state.issues().issuesOf(project.id()), query == null ? "is:unresolved" : query),
                 views::issueJson);
+    }
+
+    /**
+     * src/sentry/issues/endpoints/organization_group_index.py, {@code OrganizationGroupIndexEndpoint.get}: the issues of
+     * the organization's projects ({@code project}: numeric ids narrow them; an id not of the organization is 403, as
+     * {@code get_projects} refuses it), searched with {@code query} ({@code is:unresolved} unless given:
+     * build_query_params_from_request), or exactly the issues named by {@code group} (integers, else 400).
+     */
+    private StandInResponse organizationIssues(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
+            throws ApiAnswers.Refusal {
+        allowMethods(request, "GET");
+        StandInState.ApiToken t = authentication.requireToken(token);
+        authentication.requireScope(t, "event:read", "event:write", "event:admin");
+        Fixtures.Organization org = organizationHere(request, orgSlug);
+        authentication.requireOwnOrganization(t, org);
+        List<Fixtures.Project> projects = directory.projectsOf(org.slug());
+        List<String> wanted = request.params("project");
+        if (!wanted.isEmpty() && !wanted.equals(List.of("-1"))) {
+            Set<String> ids = projects.stream().map(Fixtures.Project::id).collect(java.util.stream.Collectors.toSet());
+            if (!ids.containsAll(wanted)) {
+                throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
+            }
+            projects = projects.stream().filter(p -> wanted.contains(p.id())).toList();
+        }
+        List<Fixtures.Issue> issues = new ArrayList<>();
+        projects.forEach(project -> issues.addAll(state.issues().issuesOf(project.id())));
+        List<String> groups = request.params("group");
+        if (!groups.isEmpty()) {
+            if (!groups.stream().allMatch(g -> g.matches("-?[0-9]+"))) {
+                throw new ApiAnswers.Refusal(answers.detail(400, "Group ids must be integers"));
+            }
+            return answers.ok(issues.stream().filter(i -> groups.contains(i.id())).map(views::issueJson).toList());
+        }
+        String query = request.param("query");
+        return pages.paginated(request, IssueSearch.filter(issues, query == null ? "is:unresolved" : query), views::issueJson);
     }
 
     /**

@@ -55,6 +55,9 @@ final class ApiRoutes {
             route(ORGANIZATIONS, "organizations/", Silo.ANY, true),
             route("sentry-api-0-organization-details", "organizations/" + ORG + "/", Silo.REGION, true),
             route("sentry-api-0-organization-projects", "organizations/" + ORG + "/projects/", Silo.REGION, true),
+            // src/sentry/api/urls.py: organizations/{org}/(?:issues|groups)/ is OrganizationGroupIndexEndpoint
+            route("sentry-api-0-organization-group-index",
+                    "organizations/" + ORG + "/(?:issues|groups)/", Silo.REGION, true),
             // create_group_urls("sentry-api-0-organization-group") under organizations/{org}/(?:issues|groups)/
             route("sentry-api-0-organization-group-group-details",
                     "organizations/" + ORG + "/(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true),

@@ -17,6 +17,12 @@ record StandInRequest(Origin origin, String method, String path, String rawQuery
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** Every value of a repeated parameter ({@code ?project=1&project=2}), as Django's {@code getlist}. */
+    List<String> params(String name) {
+        List<String> values = query.get(name);
+        return values == null ? List.of() : values;
+    }
+
     @Nullable
     String header(String name) {
         return headers.getFirst(name);

@@ -285,6 +285,37 @@ class ApiEndpointsTest {
     }
 
     @Test
+    void theOrganizationsIssuesAreItsProjectsUnresolvedOnesNarrowedByProjectOrGroup() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        Map<String, List<String>> unresolved = new java.util.HashMap<>();
+        List<String> expected = new java.util.ArrayList<>();
+        for (String project : List.of("5001", "5002")) {
+            unresolved.put(project, h.standIn.fixtures().issuesOf(project).stream()
+                    .filter(i -> i.status().equals("unresolved")).map(Fixtures.Issue::id).toList());
+            expected.addAll(unresolved.get(project));
+        }
+        // One page of at most 100, all of them the organization's unresolved issues, of both projects.
+        List<String> page = ids(h.apiGet(h.us("/api/0/organizations/acme/issues/?per_page=100"), token));
+        assertEquals(Math.min(100, expected.size()), page.size());
+        assertTrue(expected.containsAll(page), page.toString());
+        List<String> backend = ids(h.apiGet(h.us("/api/0/organizations/acme/issues/?project=5002&per_page=100"), token));
+        assertEquals(java.util.Set.copyOf(unresolved.get("5002")), java.util.Set.copyOf(backend));
+        String one = expected.get(0);
+        assertEquals(List.of(one), ids(h.apiGet(h.us("/api/0/organizations/acme/groups/?group=" + one), token)));
+        assertStatus(400, "{\"detail\":\"Group ids must be integers\"}", h.apiGet(h.us("/api/0/organizations/acme/issues/?group=x"), token));
+        // A project of another organization, the org-scoped token's limits, the scope and the region all still hold.
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/acme/issues/?project=5003"), token));
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/acme/issues/"), h.accessToken("1", "acme", "org:read")));
+        assertStatus(404, NOT_FOUND, h.apiGet(h.de("/api/0/organizations/acme/issues/"), token));
+        assertEquals(401, h.apiGet(h.us("/api/0/organizations/globex/issues/"), token).statusCode());
+    }
+
+    private List<String> ids(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return h.array(response).stream().map(i -> (String) ((Map<?, ?>) i).get("id")).toList();
+    }
+
+    @Test
     void issueHasSentrysFields() {
         String token = h.accessToken("1", "acme", READ_SCOPES);
         Map<String, Object> issue = h.object(h.apiGet(h.us("/api/0/organizations/acme/issues/90001/"), token));
