@@ -50,7 +50,7 @@ public final class DatabaseResolver {
 
         @Override
         public String toString() {
-            return "Database[" + source + ", " + url + ", user " + username + ", schema " + schema + "]";
+            return "Database[" + source + ", " + withoutCredentials(url) + ", user " + username + ", schema " + schema + "]";
         }
     }
 
@@ -78,11 +78,12 @@ public final class DatabaseResolver {
             database = new Database(Source.ENVIRONMENT, url,
                     Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_USERNAME"), "postgres"),
                     Objects.requireNonNullElse(env.apply("DATASOURCES_DEFAULT_PASSWORD"), ""), schema);
-            LOG.info("Database: {} from DATASOURCES_DEFAULT_URL, schema {}.", url, schema);
+            LOG.info("Database: {} from DATASOURCES_DEFAULT_URL, schema {}.", withoutCredentials(url), schema);
         } else if ((started = container.get()) != null) {
             database = new Database(Source.TESTCONTAINERS, started.url(), started.username(), started.password(), schema);
             LOG.info("Database: PostgreSQL 15 in a Testcontainers container at {}, schema {}. "
-                    + "Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.", started.url(), schema);
+                    + "Set DATASOURCES_DEFAULT_URL (and _USERNAME, _PASSWORD) to use another.", withoutCredentials(started.url()),
+                    schema);
         } else {
             database = new Database(Source.LOCAL, LOCAL_URL, "postgres", "", schema);
             LOG.info("Database: no DATASOURCES_DEFAULT_URL (and no container), so the local PostgreSQL at {} "
@@ -91,6 +92,34 @@ public final class DatabaseResolver {
         }
         createSchema(database);
         return database;
+    }
+
+    /**
+     * A JDBC URL fit for a log line: without the user info ({@code user:password@}) and with only the names of its
+     * query parameters, since either may carry the password. Hand-written: {@link java.net.URI} refuses pgjdbc's
+     * multi-host form ({@code //h1:5432,h2:5432/db}), and this needs no more than where the authority and query lie.
+     */
+    static String withoutCredentials(String url) {
+        int query = url.indexOf('?');
+        String base = query < 0 ? url : url.substring(0, query);
+        int authority = base.indexOf("//");
+        if (authority >= 0) {
+            int path = base.indexOf('/', authority + 2);
+            int at = base.lastIndexOf('@', path < 0 ? base.length() - 1 : path);
+            if (at > authority) {
+                base = base.substring(0, authority + 2) + base.substring(at + 1);
+            }
+        }
+        if (query < 0) {
+            return base;
+        }
+        StringBuilder out = new StringBuilder(base).append('?');
+        String[] parameters = url.substring(query + 1).split("&");
+        for (int i = 0; i < parameters.length; i++) {
+            int equals = parameters[i].indexOf('=');
+            out.append(i == 0 ? "" : "&").append(equals < 0 ? parameters[i] : parameters[i].substring(0, equals)).append("=…");
+        }
+        return out.toString();
     }
 
     /** Drops a schema with everything in it; the tests call this for their own throw-away schemas. */

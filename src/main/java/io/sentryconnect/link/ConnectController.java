@@ -40,10 +40,6 @@ import java.util.function.Function;
 @Secured(SecurityRule.IS_ANONYMOUS)
 @ExecuteOn(TaskExecutors.BLOCKING)
 class ConnectController {
-    /** No scripts, no plugins, no framing; inline styles only (the pages' one style block). */
-    private static final String CONTENT_SECURITY_POLICY =
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
-
     private final BrowserLinking links;
     private final LinkCallback callbacks;
     private final LinkProperties properties;
@@ -89,14 +85,7 @@ class ConnectController {
             BrowserOutcome.ErrorPage page = (BrowserOutcome.ErrorPage) outcome;
             response = HtmlPages.error(page.status(), page.code(), page.title(), page.message());
         }
-        return response.header(HttpHeaders.CACHE_CONTROL, "no-store")
-                // same-origin, not no-referrer: no referrer (the start URL's ticket) leaves for Sentry either way, and
-                // under no-referrer browsers send the confirmation POST with "Origin: null", which the framework's
-                // drive-by-localhost guard refuses (403) whenever the service runs on localhost.
-                .header("Referrer-Policy", "same-origin")
-                .header("X-Frame-Options", "DENY")
-                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                .header("X-Content-Type-Options", "nosniff");
+        return HtmlPages.browserHeaders(response);
     }
 
     private Cookie cookie(BrowserOutcome.SetCookie cookie) {

@@ -33,6 +33,8 @@ import java.util.function.Function;
 @Singleton
 class LinkCallback {
     private static final Logger LOG = LoggerFactory.getLogger(LinkCallback.class);
+    /** The longest authorization code sent on to Sentry: eight times the 64 characters of Sentry's own. */
+    static final int MAX_CODE = 512;
 
     private final LinkRepository links;
     private final TokenCipher cipher;
@@ -73,7 +75,7 @@ class LinkCallback {
         if (error != null) {
             return pages.back(request, "access_denied".equals(error) ? "access_denied" : "authorization_failed", cookie);
         }
-        if (code == null || code.isBlank()) {
+        if (code == null || !plausibleCode(code)) {
             return pages.back(request, "authorization_failed", cookie);
         }
         try {
@@ -83,6 +85,24 @@ class LinkCallback {
             LOG.error("Link for tenant {}: callback failed ({})", request.tenantId(), e.getClass().getName());
             return pages.back(request, "internal_error", cookie);
         }
+    }
+
+    /**
+     * Whether {@code code} could be an authorization code Sentry issued, checked before anything is sent to its token
+     * endpoint: Sentry's codes are 64 hex characters (getsentry/sentry's ApiGrant), so printable ASCII without spaces
+     * up to {@link #MAX_CODE} leaves room for a change of format but not for a payload.
+     */
+    static boolean plausibleCode(String code) {
+        if (code.isEmpty() || code.length() > MAX_CODE) {
+            return false;
+        }
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Why a state could not be consumed: unknown, another browser's (not burnt), used, or expired. */

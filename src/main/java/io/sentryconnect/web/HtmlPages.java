@@ -1,5 +1,6 @@
 package io.sentryconnect.web;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -14,7 +15,28 @@ import java.util.List;
  * link confirmation. Tiny and self-contained on purpose (no template engine for two pages); every value is escaped.
  */
 public final class HtmlPages {
+    /** No scripts, no plugins, no framing; inline styles only (the pages' one style block). */
+    private static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
     private HtmlPages() {
+    }
+
+    /**
+     * The headers of every answer on the browser routes, pages, redirects and refusals alike: never cached, no
+     * referrer beyond our origin, never framed, no scripts, never sniffed. Their URLs carry tickets, states and codes,
+     * and the confirmation page has a button worth clickjacking.
+     */
+    public static <T extends MutableHttpResponse<?>> T browserHeaders(T response) {
+        response.header(HttpHeaders.CACHE_CONTROL, "no-store")
+                // same-origin, not no-referrer: no referrer (the start URL's ticket) leaves for Sentry either way, and
+                // under no-referrer browsers send the confirmation POST with "Origin: null", which the framework's
+                // drive-by-localhost guard refuses (403) whenever the service runs on localhost.
+                .header("Referrer-Policy", "same-origin")
+                .header("X-Frame-Options", "DENY")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                .header("X-Content-Type-Options", "nosniff");
+        return response;
     }
 
     public static MutableHttpResponse<String> error(int status, String code, String title, String message) {

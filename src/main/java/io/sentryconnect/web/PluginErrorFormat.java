@@ -17,8 +17,9 @@ import io.sentryconnect.Endpoints;
  * One error format on the plugin's routes: every error answer there that is not already our problem+json (a refused
  * credential from the host's security, an unknown route, a wrong method, a body the framework could not read, an
  * unexpected failure) is replaced by an RFC 9457 problem with a {@code code} and a detail of our own, which never
- * echoes the request or names a class; and every answer there carries {@code nosniff} and, unless it sets its own,
- * {@code Cache-Control: no-store}, and the request id ({@link RequestLogContext}). A filter on our paths rather than
+ * echoes the request or names a class; on the browser routes (the connect group) every error answer not marked
+ * {@link AsIs}, problems included, becomes the flow's HTML error page instead ({@link BrowserErrorPages}); and every
+ * answer there carries {@code nosniff} and, unless it sets its own, {@code Cache-Control: no-store}, and the request id ({@link RequestLogContext}). A filter on our paths rather than
  * a replaced framework bean ({@code ErrorResponseProcessor}, the authorization handler): the host application's own
  * errors stay exactly its own.
  */
@@ -42,7 +43,9 @@ public final class PluginErrorFormat implements Ordered {
             return;
         }
         // The route look-up only for an error: a success (nearly every answer) needs none of it.
-        if (response.code() >= 400 && !managementEndpoint(request)) {
+        if (response.code() >= 400 && !AsIs.marked(response) && browserRoute(request)) {
+            BrowserErrorPages.replace(response);
+        } else if (response.code() >= 400 && !managementEndpoint(request)) {
             replaceFrameworkError(response);
         }
         RequestLogContext.echoRequestId(request, response);
@@ -77,6 +80,11 @@ public final class PluginErrorFormat implements Ordered {
         if (status == 401 && response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE) == null) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+    }
+
+    /** A route a browser opens: its errors are pages, problem+json ones (RequestChecks', a handler's) included. */
+    private boolean browserRoute(HttpRequest<?> request) {
+        return endpoints.groupOf(request.getPath()).filter(BrowserErrorPages.GROUP::equals).isPresent();
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Map;
  * Refuses, on the plugin's routes only, what no handler of ours can read safely, before anything runs: a query
  * parameter with a control character or over {@link Inputs#MAX_QUERY_VALUE} characters (400, naming it), and a
  * request with more than one {@code Authorization} header (401: which credential counts would be the server's guess).
+ * On the browser routes {@link PluginErrorFormat} turns these problems into the HTML error page.
  */
 @ServerFilter("/**")
 final class RequestChecks implements Ordered {

@@ -73,6 +73,34 @@ class CallbackFailuresTest extends LinkFlowTestBase {
     }
 
     @Test
+    void aCodeTooLongOrOutsidePrintableAsciiGoesBackWithAuthorizationFailedWithoutReachingSentry() {
+        // Over the cap, with a space, with a non-ASCII letter: none of them a code Sentry issues (64 hex characters).
+        for (String bad : List.of("a".repeat(LinkCallback.MAX_CODE + 1), "abc%20def", "abc%C3%A9")) {
+            String tenant = tenant();
+            Http browser = new Http();
+            String callback = approvedCallback(browser, tenant);
+            standIn.clearRequests();
+            String badCallback = callback.replaceAll("code=[^&]+", "code=" + bad);
+            assertBackWith(browser.get(badCallback), "authorization_failed");
+            assertEquals(List.of(), standIn.requests("/oauth/token/"), "nothing sent to Sentry's token endpoint");
+            assertEquals(List.of(), grants(tenant));
+            // As for a callback without a code, the state is spent: the same state with a good code is refused.
+            assertBackWith(browser.get(callback), "state_invalid");
+            assertEquals(List.of(), standIn.requests("/oauth/token/"));
+        }
+    }
+
+    @Test
+    void aCodeAtTheCapIsSentToSentry() {
+        String tenant = tenant();
+        Http browser = new Http();
+        String callback = approvedCallback(browser, tenant);
+        assertBackWith(browser.get(callback.replaceAll("code=[^&]+", "code=" + "!~".repeat(LinkCallback.MAX_CODE / 2))),
+                "token_exchange_failed");
+        assertEquals(1, standIn.requests("/oauth/token/").size());
+    }
+
+    @Test
     void organizationDiscoveryFailingGoesBackWithOrgDiscoveryFailed() {
         assertFailsAtCallback(new Fault("/api/0/organizations/", 0, 0, false, true, 1), "org_discovery_failed");
     }
