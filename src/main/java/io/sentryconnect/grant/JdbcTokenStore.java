@@ -25,6 +25,8 @@ import java.util.UUID;
 /**
  * The {@link TokenStore} of the token refresher, on the grant table and {@code sentry_connect_refresh_attempt}. Every
  * method runs in the caller's transaction; the refresher holds {@link #lockForRefresh}'s row lock until it commits.
+ * An attempt row is written before that lock and so may name a version that is no longer current: the refresher
+ * only counts one naming the version it holds locked, and {@link #saveRefreshed} deletes whatever row there is.
  */
 @Singleton
 final class JdbcTokenStore implements TokenStore {
@@ -32,10 +34,14 @@ final class JdbcTokenStore implements TokenStore {
     private static final String LOCK = "SELECT " + GrantRows.COLUMNS + ", token_version, access_token, refresh_token, "
             + "token_issued_at FROM sentry_connect_grant WHERE id = ? FOR UPDATE";
     private static final String UNFINISHED = "SELECT token_version FROM sentry_connect_refresh_attempt WHERE grant_id = ?";
-    /** One attempt row per grant (its primary key): a newer attempt replaces an older one. */
+    /**
+     * One attempt row per grant (its primary key): a newer attempt replaces an older one. Written before the row lock,
+     * so a refresher that read a version already refreshed past may write late: the WHERE keeps its older version from
+     * replacing the record of a refresh in flight (token versions only grow).
+     */
     private static final String RECORD_ATTEMPT = "INSERT INTO sentry_connect_refresh_attempt (grant_id, token_version, "
             + "started_at) VALUES (?, ?, ?) ON CONFLICT (grant_id) DO UPDATE SET token_version = EXCLUDED.token_version, "
-            + "started_at = EXCLUDED.started_at";
+            + "started_at = EXCLUDED.started_at WHERE sentry_connect_refresh_attempt.token_version <= EXCLUDED.token_version";
     private static final String CLEAR_ATTEMPT = "DELETE FROM sentry_connect_refresh_attempt WHERE grant_id = ?";
     /** Runs under {@link #LOCK}'s row lock; the version bump tells every later reader that the tokens changed. */
     private static final String SAVE_REFRESHED = "UPDATE sentry_connect_grant SET access_token = ?, refresh_token = ?, "

@@ -3,6 +3,7 @@ package io.sentryconnect.sentry;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpRequest;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.RefreshPolicy;
 import io.sentryconnect.token.SentryProperties;
@@ -23,8 +24,10 @@ import java.util.function.Function;
  * The token's part of every call, in one place (as OkHttp's {@code Authenticator}). Callers never look at a 401.
  * <ul>
  *   <li>Before the call: refresh a token that is due (unless the caller asks not to).</li>
- *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#unknownToken}) says nothing
- *       about the token: no refresh, no revocation, {@link RequestScopeRefused}.</li>
+ *   <li>A 401 that refuses the URL for the token's organization ({@link Unauthorized#meaning}) says nothing
+ *       about the token: no refresh, no revocation, {@link RequestScopeRefused}. Nor does a 401 that is none of
+ *       Sentry's messages (a proxy's HTML page, an empty body): no refresh (which would rotate the refresh token on
+ *       every such call), no revocation, {@link TokenStillRefused}.</li>
  *   <li>A token-failure 401 on a token fresh from an exchange or refresh is first retried with the same token after
  *       short waits: Sentry's regions check tokens against an asynchronously replicated copy.</li>
  *   <li>Then the token endpoint decides: a refresh (at most two per call). Only its {@code invalid_grant} revokes a
@@ -76,7 +79,7 @@ final class GrantAuthenticator {
             current = refreshBeforeExpiry(current);
         }
         HttpResponse<byte[]> response = attempt(current, exchange, options.provisioned());
-        // Past attempt(), a 401 is a token failure: a request-scope 401 has been thrown as RequestScopeRefused.
+        // Past attempt(), a 401 is one of Sentry's token failures: the others have been thrown.
         for (int refreshes = 0; response.code() == 401 && refreshes < MAX_REFRESHES_PER_CALL; refreshes++) {
             // A token failure that outlived the replication wait: ask the token endpoint, whose word is final.
             current = refresher.refresh(current.grantId(), current.version());
@@ -85,7 +88,7 @@ final class GrantAuthenticator {
         if (response.code() == 401) {
             LOG.warn("Grant {}: Sentry refused a freshly refreshed token ({}); grant unchanged", current.grantId(),
                     unauthorized.message(response));
-            throw new TokenStillRefused(current.grantId());
+            throw new TokenStillRefused(current.grantId(), true);
         }
         return response;
     }
@@ -96,11 +99,12 @@ final class GrantAuthenticator {
      * would revoke it, at least once after a short wait).
      *
      * @throws RequestScopeRefused a 401 that refuses the URL, not the token
+     * @throws TokenStillRefused   a 401 that is none of Sentry's messages
      */
     private HttpResponse<byte[]> attempt(StoredTokens tokens, Function<String, HttpResponse<byte[]>> exchange,
                                          boolean provisioned) {
         HttpResponse<byte[]> response = exchange.apply(tokens.accessToken().reveal());
-        if (response.code() != 401 || !unauthorized.unknownToken(response)) {
+        if (!unknownToken(tokens, response)) {
             return response;
         }
         Instant now = clock.instant();
@@ -112,11 +116,33 @@ final class GrantAuthenticator {
                 Duration.ofNanos(Math.min(Duration.between(now, freshUntil).toNanos(), replicaLag.toNanos())));
         while (wait.pause()) {
             response = exchange.apply(tokens.accessToken().reveal());
-            if (response.code() != 401 || !unauthorized.unknownToken(response)) {
+            if (!unknownToken(tokens, response)) {
                 return response;
             }
         }
         return response;
+    }
+
+    /**
+     * Whether {@code response} is an {@code Invalid token} 401 (worth waiting for replication).
+     *
+     * @throws RequestScopeRefused a 401 that refuses the URL, not the token
+     * @throws TokenStillRefused   a 401 that is none of Sentry's messages; its body is not logged, since whatever
+     *                             sent it (a proxy, a gateway) may have put anything in it, the request's header too
+     */
+    private boolean unknownToken(StoredTokens tokens, HttpResponse<byte[]> response) {
+        if (response.code() != 401) {
+            return false;
+        }
+        SentryProfile.Unauthorized meaning = unauthorized.meaning(response);
+        if (meaning == SentryProfile.Unauthorized.UNRECOGNISED) {
+            LOG.warn("Grant {}: Sentry answered a 401 that is not one of Sentry's token failures (Content-Type {}, "
+                    + "{} bytes); not refreshed, grant unchanged", tokens.grantId(),
+                    response.getContentType().map(Object::toString).orElse("none"),
+                    response.getBody().map(body -> body.length).orElse(0));
+            throw new TokenStillRefused(tokens.grantId(), false);
+        }
+        return meaning == SentryProfile.Unauthorized.UNKNOWN_TOKEN;
     }
 
     /** A proactive refresh that fails for a transient reason is no reason to fail the call while the token still works. */

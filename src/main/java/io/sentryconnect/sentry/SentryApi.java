@@ -92,7 +92,8 @@ public class SentryApi {
      * @throws io.sentryconnect.InvalidRequest the path is not plain segments under {@code /api/0/} (nothing is sent)
      * @throws OutsideGrantOrganization  the path names another organization, or none (nothing is sent)
      * @throws OrganizationScopeRefused  Sentry refused the URL for the grant's organization; the grant is unchanged
-     * @throws SentryUnauthorized        Sentry kept refusing freshly refreshed tokens; the grant is unchanged
+     * @throws SentryUnauthorized        Sentry kept refusing freshly refreshed tokens, or answered a 401 of no known
+     *                                    meaning; the grant is unchanged
      * @throws SentryRateLimited         a needed refresh was rate-limited; retry after the given seconds
      * @throws SentryUnavailable         Sentry failed or timed out after the retries; the grant is unchanged
      * @throws IllegalStateException     called on an event-loop thread (use {@link #callAsync})
@@ -193,8 +194,11 @@ public class SentryApi {
                     request.method(), target.getRawPath(), org.slug(), e.sentryMessage());
             throw new OrganizationScopeRefused(org.slug(), e.sentryMessage());
         } catch (TokenStillRefused e) {
-            throw new SentryUnauthorized("Sentry refused the grant's token even after a refresh, while its token "
-                    + "endpoint still accepts the grant; the grant is unchanged. Try again later.");
+            throw new SentryUnauthorized(e.refreshed()
+                    ? "Sentry refused the grant's token even after a refresh, while its token endpoint still accepts "
+                    + "the grant; the grant is unchanged. Try again later."
+                    : "Sentry answered 401 without saying why in a way we know; nothing was refreshed and the grant is "
+                    + "unchanged. Try again later.");
         } catch (TokenRequestFailed e) {
             LOG.warn("Call for grant {}: refresh failed ({}), grant unchanged", grantId, e.kind());
             if (e.kind() == TokenRequestFailed.Kind.RATE_LIMITED) {

@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * What a 401 from Sentry's API means, decided here and nowhere else, from the messages listed in
- * {@link SentryProfile#unauthorized()}: two refuse the request's URL for an org-scoped token, not the token; every
- * other 401 ({@code Invalid token}, {@code Token expired}, any other or unreadable body) is a token failure, which a
- * refresh may cure, and {@code Invalid token} is the one that replication lag can cause.
+ * {@link SentryProfile#unauthorized()}: two refuse the request's URL for an org-scoped token, not the token;
+ * {@code Invalid token}, {@code Token expired} and Sentry's other token failures are about the token, which a refresh
+ * may cure, and {@code Invalid token} is the one that replication lag can cause; any other or unreadable body is
+ * unrecognised and says nothing known about the token.
  */
 @Singleton
 final class Unauthorized {
@@ -25,20 +26,29 @@ final class Unauthorized {
     }
 
     /**
-     * For a token-failure 401: whether it is {@code Invalid token}, the one failure that replication lag can cause.
+     * What a 401 says about the token: {@code UNKNOWN_TOKEN}, {@code TOKEN_FAILURE} or {@code UNRECOGNISED}.
      *
      * @throws RequestScopeRefused the 401 refuses the URL for the token's organization, not the token
      */
-    boolean unknownToken(HttpResponse<byte[]> response) {
-        return unknownToken(message(response));
+    SentryProfile.Unauthorized meaning(HttpResponse<byte[]> response) {
+        String message = message(response);
+        SentryProfile.Unauthorized meaning = SentryProfile.SENTRY.unauthorized().meaningOf(message);
+        if (meaning == SentryProfile.Unauthorized.REQUEST_SCOPE) {
+            throw new RequestScopeRefused(message);
+        }
+        return meaning;
     }
 
-    /** {@link #unknownToken(HttpResponse)} for the 401's {@code detail} message. */
+    /**
+     * Whether a 401's {@code detail} message is {@code Invalid token}, the one failure that replication lag can cause.
+     *
+     * @throws RequestScopeRefused the 401 refuses the URL for the token's organization, not the token
+     */
     static boolean unknownToken(String message) {
         return switch (SentryProfile.SENTRY.unauthorized().meaningOf(message)) {
             case REQUEST_SCOPE -> throw new RequestScopeRefused(message);
             case UNKNOWN_TOKEN -> true;
-            case TOKEN_FAILURE -> false;
+            case TOKEN_FAILURE, UNRECOGNISED -> false;
         };
     }
 

@@ -21,7 +21,16 @@ final class ControlInput {
                 body.get("detail") == null ? null : string(body, "detail"),
                 body.get("content_type") == null ? null : string(body, "content_type"),
                 body.get("body") == null ? null : string(body, "body"),
-                body.get("location") == null ? null : string(body, "location"));
+                body.get("location") == null ? null : string(body, "location"),
+                body.get("members") == null ? null : members(body));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> members(Map<String, Object> body) {
+        if (body.get("members") instanceof Map<?, ?> members) {
+            return (Map<String, Object>) members;
+        }
+        throw new IllegalArgumentException("members must be an object");
     }
 
     static String string(Map<String, Object> body, String key) {

@@ -2,6 +2,10 @@ package io.sentryconnect.standin;
 
 import io.micronaut.core.annotation.Nullable;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A failure to play on the next {@code count} requests whose path starts with {@code pathPrefix}: first wait
  * {@code delayMs}, then either drop the connection ({@code reset}), answer {@code status} instead of the real
@@ -11,10 +15,13 @@ import io.micronaut.core.annotation.Nullable;
  * endpoints answer 429 that way instead of with the bare JSON string.
  * {@code contentType} and {@code body}, with a status only, answer exactly that body with that content type (HTML,
  * SVG: what a proxy must not serve as its own page); {@code location}, with a 3xx status, is the redirect's target.
+ * {@code members}, alone, lets the handler run (so a refresh still rotates) and rewrites the members of its JSON
+ * object body: each given value replaces the member's, a JSON {@code null} removes it (a token answer without
+ * {@code expires_in}, a {@code token_type} other than {@code bearer}).
  */
 public record Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count,
                     @Nullable String detail, @Nullable String contentType, @Nullable String body,
-                    @Nullable String location) {
+                    @Nullable String location, @Nullable Map<String, Object> members) {
 
     public Fault {
         if (pathPrefix == null || !pathPrefix.startsWith("/")) {
@@ -29,13 +36,18 @@ public record Fault(String pathPrefix, int status, long delayMs, boolean reset, 
         if (count < 1) {
             throw new IllegalArgumentException("count must be at least 1");
         }
-        int outcomes = (status != 0 ? 1 : 0) + (reset ? 1 : 0) + (malformed ? 1 : 0);
+        if (members != null && members.isEmpty()) {
+            throw new IllegalArgumentException("members must name at least one member");
+        }
+        int outcomes = (status != 0 ? 1 : 0) + (reset ? 1 : 0) + (malformed ? 1 : 0) + (members != null ? 1 : 0);
         if (outcomes > 1) {
-            throw new IllegalArgumentException("choose at most one of status, reset and malformed");
+            throw new IllegalArgumentException("choose at most one of status, reset, malformed and members");
         }
         if (outcomes == 0 && delayMs == 0) {
-            throw new IllegalArgumentException("a fault needs a status, reset, malformed or a delay");
+            throw new IllegalArgumentException("a fault needs a status, reset, malformed, members or a delay");
         }
+        // A copy that keeps nulls (they remove members), unmodifiable.
+        members = members == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(members));
         if (detail != null && status == 0) {
             throw new IllegalArgumentException("detail needs a status");
         }
@@ -51,22 +63,27 @@ public record Fault(String pathPrefix, int status, long delayMs, boolean reset, 
     }
 
     public Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count) {
-        this(pathPrefix, status, delayMs, reset, malformed, count, null, null, null, null);
+        this(pathPrefix, status, delayMs, reset, malformed, count, null, null, null, null, null);
     }
 
     public Fault(String pathPrefix, int status, long delayMs, boolean reset, boolean malformed, int count,
                  @Nullable String detail) {
-        this(pathPrefix, status, delayMs, reset, malformed, count, detail, null, null, null);
+        this(pathPrefix, status, delayMs, reset, malformed, count, detail, null, null, null, null);
     }
 
     /** {@code status} answered with exactly this body and content type, e.g. {@code text/html} or {@code image/svg+xml}. */
     public static Fault content(String pathPrefix, int status, String contentType, String body, int count) {
-        return new Fault(pathPrefix, status, 0, false, false, count, null, contentType, body, null);
+        return new Fault(pathPrefix, status, 0, false, false, count, null, contentType, body, null, null);
     }
 
     /** A redirect ({@code 3xx}) to {@code location}, with an empty body. */
     public static Fault redirect(String pathPrefix, int status, String location, int count) {
-        return new Fault(pathPrefix, status, 0, false, false, count, null, null, null, location);
+        return new Fault(pathPrefix, status, 0, false, false, count, null, null, null, location, null);
+    }
+
+    /** The real answer with these members of its JSON body replaced, or removed where the value is null. */
+    public static Fault members(String pathPrefix, Map<String, Object> members, int count) {
+        return new Fault(pathPrefix, 0, 0, false, false, count, null, null, null, null, members);
     }
 
     /** {@code status} answered with the body {@code {"detail": detail}}. */

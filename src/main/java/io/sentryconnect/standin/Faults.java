@@ -64,6 +64,9 @@ final class Faults {
             if (a.fault.location() != null) {
                 m.put("location", a.fault.location());
             }
+            if (a.fault.members() != null) {
+                m.put("members", a.fault.members());
+            }
             m.put("remaining", a.remaining);
             out.add(m);
         }

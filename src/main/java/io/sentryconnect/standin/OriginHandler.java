@@ -89,6 +89,8 @@ final class OriginHandler implements HttpHandler {
             response = serve(request);
             if (fault.isPresent() && fault.get().malformed()) {
                 response = truncated(response);
+            } else if (fault.isPresent() && fault.get().members() != null) {
+                response = rewritten(response, fault.get().members());
             }
         }
         // Logged before the response leaves: a test that reads the log right after its call must find the call.
@@ -195,6 +197,25 @@ final class OriginHandler implements HttpHandler {
         return new StandInResponse(200, Map.of("Content-Type", "application/json"), body);
     }
 
+    /** The handler's JSON object body with {@code members} replaced (a null removes one); any other body as it was. */
+    private StandInResponse rewritten(StandInResponse response, Map<String, Object> members) {
+        Map<String, Object> body;
+        try {
+            body = json.readObject(response.body());
+        } catch (IOException | RuntimeException e) {
+            return response;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(body);
+        members.forEach((name, value) -> {
+            if (value == null) {
+                out.remove(name);
+            } else {
+                out.put(name, value);
+            }
+        });
+        return new StandInResponse(response.status(), response.headers(), json.write(out));
+    }
+
     private static String describe(Fault fault) {
         if (fault.reset()) {
             return "reset";
@@ -204,6 +225,9 @@ final class OriginHandler implements HttpHandler {
         }
         if (fault.status() != 0) {
             return "status:" + fault.status();
+        }
+        if (fault.members() != null) {
+            return "members";
         }
         return "delay:" + fault.delayMs();
     }

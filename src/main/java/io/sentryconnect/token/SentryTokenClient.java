@@ -18,6 +18,9 @@ import io.micronaut.security.oauth2.endpoint.token.response.TokenErrorResponse;
 import io.micronaut.security.oauth2.grants.SecureGrantMap;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import io.micronaut.core.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -38,6 +41,7 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public final class SentryTokenClient {
+    private static final Logger LOG = LoggerFactory.getLogger(SentryTokenClient.class);
     private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
     private final TokenEndpointClient tokenEndpoint;
     private final OauthClientConfiguration client;
@@ -112,13 +116,26 @@ public final class SentryTokenClient {
         };
     }
 
+    /**
+     * Sentry's answer as tokens. Only a missing access token makes it unusable. A 200 is Sentry's rotation even when
+     * the rest is odd, and then the refresh token in it is the only live one: refusing the answer would keep the old,
+     * dead one and turn the next refresh into a revocation. So a missing expiry is read as due now (the next call
+     * refreshes, and gets one), and a {@code token_type} other than bearer is kept and sent as bearer all the same
+     * (the only way Sentry's API takes a token; if it refuses, the 401 path refreshes, and the grant is never lost).
+     */
     private SentryTokens tokens(SentryTokenResponse response) {
-        if (response == null || response.getAccessToken() == null || response.getAccessToken().isBlank()
-                || (response.getTokenType() != null && !"bearer".equalsIgnoreCase(response.getTokenType()))) {
-            throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response has no bearer access token");
+        if (response == null || response.getAccessToken() == null || response.getAccessToken().isBlank()) {
+            throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response has no access token");
+        }
+        if (response.getTokenType() != null && !"bearer".equalsIgnoreCase(response.getTokenType())) {
+            LOG.warn("Sentry's token response names a token type other than bearer: tokens kept, sent as a bearer token");
         }
         Instant now = clock.instant();
         Instant expiresAt = expiresAt(response, now);
+        if (expiresAt == null) {
+            LOG.warn("Sentry's token response has no expiry: tokens kept, the access token is due for refresh at once");
+            expiresAt = now;
+        }
         List<String> scopes = response.getScope() == null ? List.of()
                 : Arrays.stream(response.getScope().split(Pattern.quote(SentryProfile.SENTRY.oauth().scopeSeparator())))
                 .filter(s -> !s.isBlank()).toList();
@@ -128,6 +145,8 @@ public final class SentryTokenClient {
                 now, expiresAt, scopes, response.getUser(), response.getOrganizationId());
     }
 
+    /** From {@code expires_at}, else {@code expires_in}; null when neither is readable. */
+    @Nullable
     private static Instant expiresAt(SentryTokenResponse response, Instant now) {
         if (response.getExpiresAt() != null) {
             try {
@@ -139,7 +158,7 @@ public final class SentryTokenClient {
         if (response.getExpiresIn() != null) {
             return now.plusSeconds(response.getExpiresIn());
         }
-        throw new TokenRequestFailed(TokenRequestFailed.Kind.MALFORMED, null, "Sentry's token response has no expiry");
+        return null;
     }
 
     /**

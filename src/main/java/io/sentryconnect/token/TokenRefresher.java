@@ -104,6 +104,20 @@ public final class TokenRefresher {
     }
 
     private StoredTokens refreshLocked(UUID grantId, long seenVersion) {
+        // The attempt is committed in a short transaction of its own before the row lock is taken, so that a refresh
+        // holds one pooled connection at a time: recorded under the lock, it needed a second one while the lock's
+        // was held, and max-concurrent refreshes could hold the whole pool waiting for it. A record that turns out
+        // needless under the lock (another refresh came first, the grant has no refresh token) is harmless: it names
+        // an older version than any later refresh sees, so the check below ignores it, and saveRefreshed clears it.
+        // A refresh of this very token that never came back may have been served by Sentry: its answer, and the only
+        // copy of the rotated refresh token, were lost. Then a rejection now is no revocation by the user. Read before
+        // our own record, so that only an earlier attempt counts (or, rarely, another instance's refresh of the same
+        // version queued at the same moment: then a revocation may read refresh_lost instead of refresh_rejected).
+        boolean earlierAnswerLost = transactions.execute(OWN_TRANSACTION, status -> {
+            boolean lost = store.unfinishedRefresh(grantId).filter(v -> v == seenVersion).isPresent();
+            store.recordRefreshAttempt(grantId, seenVersion);
+            return lost;
+        });
         // A failure that does not revoke is recorded (RefreshHealth) and committed with the row lock still held, then thrown.
         TokenRequestFailed[] failed = new TokenRequestFailed[1];
         StoredTokens result = transactions.execute(OWN_TRANSACTION, status -> {
@@ -115,13 +129,6 @@ public final class TokenRefresher {
                 LOG.info("Grant {} revoked: its token was refused and it has no refresh token", grantId);
                 return revoke(current, StatusReason.UNAUTHORIZED);
             }
-            // A refresh of this very token that never came back may have been served by Sentry: its answer, and the
-            // only copy of the rotated refresh token, were lost. Then a rejection now is no revocation by the user.
-            boolean earlierAnswerLost = store.unfinishedRefresh(grantId).filter(v -> v == current.version()).isPresent();
-            transactions.execute(OWN_TRANSACTION, s -> {
-                store.recordRefreshAttempt(grantId, current.version());
-                return null;
-            });
             try {
                 SentryTokens fresh = sentry.refresh(current.refreshToken());
                 LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);

@@ -16,7 +16,10 @@ public interface TokenStore {
     /** The token version of a refresh that started and never recorded its result, if any. */
     Optional<Long> unfinishedRefresh(UUID grantId);
 
-    /** Records that a refresh of {@code version} is about to ask Sentry (the caller commits it on its own). */
+    /**
+     * Records that a refresh of {@code version} may ask Sentry (the caller commits it on its own, before the row lock);
+     * it never replaces the record of a newer version.
+     */
     void recordRefreshAttempt(UUID grantId, long version);
 
     /** Writes a refresh's result (and clears its attempt); when Sentry sent no refresh token (reuse), the stored one is kept. */

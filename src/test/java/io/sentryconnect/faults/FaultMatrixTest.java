@@ -256,6 +256,46 @@ class FaultMatrixTest extends IntegrationTest {
         assertEquals("active", grantRow(grant).get("status"));
     }
 
+    /**
+     * A refresh answered 200 with both tokens but without an expiry, or with a {@code token_type} other than bearer:
+     * Sentry has rotated all the same, so its answer holds the only live refresh token. It is kept (refusing the
+     * answer kept the dead one, and the next refresh revoked the grant). Without an expiry the access token is due at
+     * once, so the next call refreshes again; a token of another type is sent as bearer and kept until it expires.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"no_expiry", "not_bearer"})
+    void aRefreshAnswerWithoutExpiryOrNotBearerKeepsTheRotatedTokens(String shape) {
+        Linked grant = link("1", "acme");
+        Map<String, Object> before = grantRow(grant);
+        standIn.expire("acme");
+        long refreshesBefore = refreshRequests(r -> true);
+        Map<String, Object> members = new java.util.HashMap<>();
+        if (shape.equals("no_expiry")) {
+            members.put("expires_in", null);
+            members.put("expires_at", null);
+        } else {
+            members.put("token_type", "mac");
+        }
+        standIn.addFault(Fault.members("/oauth/token/", members, 1));
+
+        HttpResponse<String> response = proxy(grant);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(refreshesBefore + 1, refreshRequests(r -> true));
+        Map<String, Object> after = grantRow(grant);
+        assertEquals("active", after.get("status"));
+        assertEquals((Long) before.get("token_version") + 1, after.get("token_version"), "the answer was written");
+        assertNotEquals(before.get("refresh_token"), after.get("refresh_token"), "the rotated refresh token is kept");
+        if (shape.equals("no_expiry")) {
+            assertEquals(after.get("token_issued_at"), after.get("expires_at"), "due at once");
+        }
+
+        assertEquals(200, proxy(grant).statusCode(), "the kept refresh token works");
+        assertEquals(refreshesBefore + (shape.equals("no_expiry") ? 2 : 1), refreshRequests(r -> true),
+                "a token without an expiry is refreshed on the next call, one with one is not");
+        assertEquals("active", grantRow(grant).get("status"));
+        assertEquals(List.of("grant.connected"), events(grant.tenant()));
+    }
+
     // --- the proxied call ----------------------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{0}")

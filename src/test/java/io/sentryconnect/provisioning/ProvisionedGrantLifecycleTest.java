@@ -1,6 +1,7 @@
 package io.sentryconnect.provisioning;
 
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.sentryconnect.standin.Fault;
 import io.sentryconnect.support.Http;
 import io.sentryconnect.support.LinkDriver;
 import io.sentryconnect.support.TestDatabase;
@@ -47,6 +48,29 @@ class ProvisionedGrantLifecycleTest extends ProvisioningTestBase {
         assertEquals("unauthorized", row.get("status_reason"));
         Map<String, Object> json = driver.map(new Http().get(serviceUrl() + "/api/v1/grants/" + grant.get("id"), Http.bearer(jwt)).body());
         assertEquals(true, json.get("reconnect_required"));
+    }
+
+    /**
+     * An HTML 401 (a proxy in front of Sentry, not Sentry's authentication) is no sign that the integration token is
+     * dead: the grant, which has no refresh token to try, is not revoked for it.
+     */
+    @Test
+    void anUnrecognised401LeavesTheProvisionedGrantActive() {
+        String tenant = tenant();
+        String jwt = admin(tenant);
+        Map<String, Object> grant = provisioned(jwt, body("us", "Backend"));
+        String slug = (String) organization(grant).get("slug");
+        String path = "organizations/" + slug + "/projects/";
+        standIn.addFault(Fault.content("/api/0/" + path, 401, "text/html", "<html><body>401 Unauthorized</body></html>", 5));
+
+        HttpResponse<String> response = proxy(jwt, grant.get("id"), path);
+        assertEquals(502, response.statusCode(), response.body());
+        assertEquals("sentry_unauthorized", driver.map(response.body()).get("code"), response.body());
+        Map<String, Object> row = grants(tenant).get(0);
+        assertEquals("active", row.get("status"));
+        assertNull(row.get("status_reason"));
+        standIn.clearFaults();
+        assertEquals(200, proxy(jwt, grant.get("id"), path).statusCode(), "the token was fine all along");
     }
 
     @Test

@@ -143,6 +143,41 @@ class ProxyFailuresTest extends ServiceTest {
         assertEquals(200, proxy(grant, "organizations/acme/projects/").statusCode(), "works again once Sentry is back");
     }
 
+    /**
+     * A 401 that is none of Sentry's token failures (a proxy's HTML page, an empty body, a {@code detail} that is no
+     * string, a message Sentry does not send) says nothing about the token: no refresh, which would rotate the refresh
+     * token on a path the caller picks, and the grant exactly as it was. Its body is not logged: it could echo anything.
+     */
+    @Test
+    void anUnrecognised401IsSentryUnauthorizedWithoutARefreshAndLeavesTheGrantAsItWas() {
+        Linked grant = link("1", "acme");
+        String path = "/api/0/organizations/acme/projects/";
+        String marker = "proxy-page-" + java.util.UUID.randomUUID();
+        List<Fault> faults = List.of(
+                Fault.content(path, 401, "text/html", "<html><body><h1>401 Authorization Required</h1>" + marker + "</body></html>", 5),
+                Fault.content(path, 401, "application/json", "", 5),
+                Fault.content(path, 401, "application/json", "{\"detail\": {\"message\": \"" + marker + "\"}}", 5),
+                Fault.statusWithDetail(path, 401, "Something Sentry never said " + marker, 5));
+        for (Fault fault : faults) {
+            Map<String, Object> before = grantRow(grant);
+            int refreshes = standIn.requests("/oauth/token/").size();
+            standIn.addFault(fault);
+            HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+            assertEquals(502, response.statusCode(), fault + " → " + response.body());
+            assertEquals("sentry_unauthorized", driver.map(response.body()).get("code"), response.body());
+            assertEquals(refreshes, standIn.requests("/oauth/token/").size(), fault + ": no refresh");
+            Map<String, Object> after = grantRow(grant);
+            assertEquals("active", after.get("status"), fault.toString());
+            assertEquals(before.get("token_version"), after.get("token_version"), fault.toString());
+            assertTrue(java.util.Arrays.equals((byte[]) before.get("refresh_token"), (byte[]) after.get("refresh_token")));
+            standIn.clearFaults();
+        }
+        assertEquals(List.of(), io.sentryconnect.testing.LogCapture.linesContaining(marker), "the 401's body is not logged");
+        assertTrue(io.sentryconnect.testing.LogCapture.lines().stream().anyMatch(line -> line.contains(grant.grantId())
+                && line.contains("401") && line.contains("not one of Sentry's")), "the unrecognised 401 is logged");
+        assertIntact(grant);
+    }
+
     private void assertIntact(Linked grant) {
         Map<String, Object> row = grantRow(grant);
         assertEquals("active", row.get("status"));

@@ -2,14 +2,13 @@ package io.sentryconnect.sentry;
 
 import io.micronaut.http.HttpResponse;
 import io.micronaut.json.JsonMapper;
+import io.sentryconnect.sentry.profile.SentryProfile;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How a 401's message is read from Sentry's body. Not in the unit tier: the JSON mapper takes seconds to start. */
 class UnauthorizedBodyTest {
@@ -18,16 +17,17 @@ class UnauthorizedBodyTest {
     @Test
     void theDetailMemberIsTheMessage() {
         assertEquals("Invalid token", UNAUTHORIZED.message(answer("{\"detail\": \"Invalid token\"}")));
-        assertTrue(UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Invalid token\"}")));
-        assertFalse(UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Token expired\"}")));
+        assertEquals(SentryProfile.Unauthorized.UNKNOWN_TOKEN, UNAUTHORIZED.meaning(answer("{\"detail\": \"Invalid token\"}")));
+        assertEquals(SentryProfile.Unauthorized.TOKEN_FAILURE, UNAUTHORIZED.meaning(answer("{\"detail\": \"Token expired\"}")));
         assertThrows(RequestScopeRefused.class,
-                () -> UNAUTHORIZED.unknownToken(answer("{\"detail\": \"Unauthorized organization access.\"}")));
+                () -> UNAUTHORIZED.meaning(answer("{\"detail\": \"Unauthorized organization access.\"}")));
     }
 
     @Test
-    void aBodyWithoutAReadableDetailIsATokenFailure() {
-        for (String body : new String[] {"", "not json", "[\"Invalid token\"]", "{\"detail\": 401}", "{}", "null"}) {
-            assertFalse(UNAUTHORIZED.unknownToken(answer(body)), body);
+    void aBodyWithoutAReadableDetailIsUnrecognisedNotATokenFailure() {
+        for (String body : new String[] {"", "not json", "<html><body>401 Authorization Required</body></html>",
+                "[\"Invalid token\"]", "{\"detail\": 401}", "{\"detail\": {\"message\": \"Invalid token\"}}", "{}", "null"}) {
+            assertEquals(SentryProfile.Unauthorized.UNRECOGNISED, UNAUTHORIZED.meaning(answer(body)), body);
             assertEquals("", UNAUTHORIZED.message(answer(body)), body);
         }
     }

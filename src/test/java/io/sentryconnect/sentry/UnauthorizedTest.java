@@ -34,7 +34,7 @@ class UnauthorizedTest {
     }
 
     @Test
-    void otherTokenFailuresAndUnknownMessagesAreNotWorthWaitingFor() {
+    void otherTokenFailuresAndUnrecognisedMessagesAreNotWorthWaitingFor() {
         for (String message : new String[] {"Token expired", "User inactive or deleted", "UserApplication inactive or deleted",
                 "Something new", "invalid token", ""}) {
             assertFalse(Unauthorized.unknownToken(message), message);

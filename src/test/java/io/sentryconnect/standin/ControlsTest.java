@@ -164,6 +164,20 @@ class ControlsTest {
     }
 
     @Test
+    void membersFaultRunsTheEndpointAndRewritesItsJsonBody() {
+        String code = h.codeFor("1", "acme", READ_SCOPES);
+        fault("{\"path_prefix\":\"/oauth/token/\",\"members\":{\"expires_in\":null,\"expires_at\":null,\"token_type\":\"mac\"}}");
+        HttpResponse<String> response = h.exchange(code);
+        assertEquals(200, response.statusCode());
+        Map<String, Object> body = h.object(response);
+        assertFalse(body.containsKey("expires_in"), response.body());
+        assertFalse(body.containsKey("expires_at"), response.body());
+        assertEquals("mac", body.get("token_type"));
+        assertTrue(body.get("refresh_token") instanceof String, "the rest of the real answer");
+        assertEquals(400, h.exchange(code).statusCode(), "the code was used: the endpoint really ran");
+    }
+
+    @Test
     void resetFaultDropsTheConnectionWithoutAResponse() {
         fault("{\"path_prefix\":\"/oauth/token/\",\"reset\":true,\"count\":1}");
         assertThrows(UncheckedIOException.class, () -> h.refresh("x"));

@@ -44,6 +44,8 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
             // ConcurrentRemaining}; the reset is in epoch seconds. Sentry sends no Retry-After.
             new RateLimitHeaders("x-sentry-rate-limit-", "X-Sentry-Rate-Limit-Remaining", "X-Sentry-Rate-Limit-Reset"),
             // src/sentry/api/authentication.py, UserAuthTokenAuthentication.authenticate_token and its base class.
+            // Its other 401s (a malformed header, "Cannot resolve organization from token.") and DRF's "Authentication
+            // credentials were not provided." are not about the token's health: unrecognised, as any unlisted one.
             new UnauthorizedMessages(Map.of(
                     "Unauthorized organization access.", Unauthorized.REQUEST_SCOPE,
                     "This token access is limited to organization endpoints.", Unauthorized.REQUEST_SCOPE,
@@ -121,12 +123,18 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
         REQUEST_SCOPE,
         /** {@code Invalid token}: revoked, deleted, or not yet replicated to the region (so worth a short wait). */
         UNKNOWN_TOKEN,
-        /** Any other token failure, which a refresh may cure. */
-        TOKEN_FAILURE
+        /** Another of Sentry's token failures ({@code Token expired}, …), which a refresh may cure. */
+        TOKEN_FAILURE,
+        /**
+         * No message listed here (none, an HTML or empty body from a proxy in front, a message of a newer Sentry): it
+         * says nothing known about the token, so it is no reason to refresh (which rotates the refresh token) or to
+         * revoke a grant that has no refresh token.
+         */
+        UNRECOGNISED
     }
 
     /**
-     * Sentry's {@code detail} messages of a 401; a message not listed (or none) is a token failure. They are compared
+     * Sentry's {@code detail} messages of a 401; a message not listed (or none) is {@link Unauthorized#UNRECOGNISED}. They are compared
      * without surrounding blanks or a final full stop: Sentry's versions have written "Unauthorized organization
      * access" with and without one, and reading a URL refusal as a token failure would cost a pointless refresh.
      */
@@ -138,8 +146,8 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
         }
 
         public Unauthorized meaningOf(String detail) {
-            return detail == null ? Unauthorized.TOKEN_FAILURE
-                    : messages.getOrDefault(normalize(detail), Unauthorized.TOKEN_FAILURE);
+            return detail == null ? Unauthorized.UNRECOGNISED
+                    : messages.getOrDefault(normalize(detail), Unauthorized.UNRECOGNISED);
         }
 
         private static String normalize(String message) {

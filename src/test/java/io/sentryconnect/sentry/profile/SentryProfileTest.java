@@ -25,10 +25,19 @@ class SentryProfileTest {
     }
 
     @Test
-    void everyOtherMessageOrNoneIsATokenFailure() {
-        for (String message : List.of("Token expired", "User inactive or deleted", "UserApplication inactive or deleted",
-                "Authentication credentials were not provided.", "", "invalid token")) {
+    void sentrysOtherTokenFailureMessagesAreTokenFailures() {
+        for (String message : List.of("Token expired", "User inactive or deleted", "UserApplication inactive or deleted")) {
             assertEquals(SentryProfile.Unauthorized.TOKEN_FAILURE, SENTRY.unauthorized().meaningOf(message), message);
+        }
+    }
+
+    @Test
+    void anUnlistedMessageOrNoneIsUnrecognisedNotATokenFailure() {
+        java.util.ArrayList<String> messages = new java.util.ArrayList<>(List.of("Authentication credentials were not provided.",
+                "Invalid token header. No credentials provided.", "Cannot resolve organization from token.", "", "invalid token"));
+        messages.add(null);
+        for (String message : messages) {
+            assertEquals(SentryProfile.Unauthorized.UNRECOGNISED, SENTRY.unauthorized().meaningOf(message), message);
         }
     }
 
