@@ -41,8 +41,13 @@ public final class Application {
         properties.put("sentry-connect.refresh.background.enabled", false);
         properties.put("sentry-connect.webhook.delivery.enabled", false);
         properties.put("sentry-connect.standin.enabled", false);
+        TokenReencryption.Outcome outcome;
         try (ApplicationContext context = ApplicationContext.builder(Application.class).properties(properties).start()) {
-            context.getBean(TokenReencryption.class).run(500, Integer.MAX_VALUE);
+            outcome = context.getBean(TokenReencryption.class).run(500, Integer.MAX_VALUE);
+        }
+        if (outcome.undecryptable() > 0) {
+            // Grants are left under an old key: removing it now would lose them. A script or a job must see it.
+            System.exit(3);
         }
     }
 }
