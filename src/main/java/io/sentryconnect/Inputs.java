@@ -2,6 +2,10 @@ package io.sentryconnect;
 
 import io.micronaut.core.annotation.Nullable;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * The bounds of every string the plugin stores or sends on: a length cap, and no control characters (PostgreSQL
  * refuses NUL in text, and no identifier, URL or name of ours has a use for the others). Hand-written: a length and
@@ -63,6 +67,42 @@ public final class Inputs {
             return (Boolean) value;
         }
         throw new InvalidRequest(field, field + " must be a JSON boolean (true or false).");
+    }
+
+    /**
+     * A JSON string, strictly (null, absent, stays null); a number, a boolean, an array (even of one string) or an
+     * object is {@link InvalidRequest} naming the field, the value never echoed. The request records declare such
+     * fields as {@code Object}, as for {@link #bool}: the JSON reader would otherwise unwrap {@code ["x"]} to
+     * {@code "x"}, coerce {@code 5} to {@code "5"}, and refuse an object without saying which member it was.
+     */
+    @Nullable
+    public static String string(String field, @Nullable Object value) {
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw new InvalidRequest(field, field + " must be a string.");
+    }
+
+    /** A JSON array of strings, strictly (null stays null; a null, number or other element is refused), as {@link #string}. */
+    @Nullable
+    public static List<String> strings(String field, @Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        List<String> strings = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            for (Object element : list) {
+                if (!(element instanceof String string)) {
+                    strings = null;
+                    break;
+                }
+                strings.add(string);
+            }
+            if (strings != null) {
+                return Collections.unmodifiableList(strings);
+            }
+        }
+        throw new InvalidRequest(field, field + " must be an array of strings.");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sentryconnect.link;
 
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
+import io.sentryconnect.Inputs;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
@@ -30,8 +31,24 @@ class LinkController {
         this.links = links;
     }
 
+    /**
+     * The body of {@code POST /api/v1/links} and of a reconnect. Object, not List or String: the members' JSON types
+     * are ours to check (see {@link Inputs#string}), so that a wrong one is refused naming its field, never coerced.
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record LinkRequestJson(@Nullable List<String> scopes, @Nullable String returnTo) {
+    record LinkRequestJson(@Nullable Object scopes, @Nullable Object returnTo) {
+        static final LinkRequestJson EMPTY = new LinkRequestJson(null, null);
+
+        /** The scopes asked for; checked before anything is counted or written. */
+        @Nullable
+        List<String> scopeList() {
+            return Inputs.strings("scopes", scopes);
+        }
+
+        @Nullable
+        String returnToUrl() {
+            return Inputs.string("return_to", returnTo);
+        }
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
@@ -40,8 +57,10 @@ class LinkController {
 
     @Post(Endpoints.LINKS_PATH)
     HttpResponse<LinkJson> create(PlatformCaller caller, @Body @Nullable LinkRequestJson body) {
-        LinkRequestJson request = body == null ? new LinkRequestJson(null, null) : body;
-        return created(links.createLink(caller, request.scopes(), request.returnTo()));
+        LinkRequestJson request = body == null ? LinkRequestJson.EMPTY : body;
+        List<String> scopes = request.scopeList();
+        String returnTo = request.returnToUrl();
+        return created(links.createLink(caller, scopes, returnTo));
     }
 
     static HttpResponse<LinkJson> created(LinkService.CreatedLink link) {

@@ -15,6 +15,8 @@ import io.micronaut.security.rules.SecurityRule;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.platform.PlatformCaller;
 
+import java.util.List;
+
 
 /** A reconnect link bound to one of the caller's grants ({@code POST /api/v1/grants/{id}/reconnect}). */
 @Controller(Endpoints.GRANTS_PATH)
@@ -31,7 +33,10 @@ class ReconnectController {
     @Post("/{id}/reconnect")
     HttpResponse<LinkController.LinkJson> reconnect(PlatformCaller caller, @PathVariable String id,
                                                     @Body @Nullable LinkController.LinkRequestJson body) {
-        LinkController.LinkRequestJson request = body == null ? new LinkController.LinkRequestJson(null, null) : body;
-        return LinkController.created(links.createReconnectLink(caller, Grant.parseId(id), request.scopes(), request.returnTo()));
+        LinkController.LinkRequestJson request = body == null ? LinkController.LinkRequestJson.EMPTY : body;
+        // The body's types first, as when the framework decoded them: before the grant is looked up or anything counted.
+        List<String> scopes = request.scopeList();
+        String returnTo = request.returnToUrl();
+        return LinkController.created(links.createReconnectLink(caller, Grant.parseId(id), scopes, returnTo));
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -49,15 +50,16 @@ class ProvisioningService {
         this.store = store;
     }
 
-    /** The request body, as the API reads it (every field optional here, so that we name what is missing). */
+    /**
+     * The request body, as the API reads it (every field optional here, so that we name what is missing). Object, not
+     * String or List: the members' JSON types are ours to check (see {@link Inputs#string}), so that a wrong one is
+     * refused naming its field instead of being coerced ({@code 5} to {@code "5"}, {@code ["x"]} to {@code "x"}).
+     * {@code projects} is an array of objects with a {@code name} and an optional {@code platform}, both strings.
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record ProvisioningRequest(@Nullable String email, @Nullable String organizationName,
-                               @Nullable List<ProjectRequest> projects, @Nullable String region,
+    record ProvisioningRequest(@Nullable Object email, @Nullable Object organizationName,
+                               @Nullable Object projects, @Nullable Object region,
                                @Nullable Object hasAgreedTerms) {
-    }
-
-    @Serdeable(naming = SnakeCaseStrategy.class)
-    record ProjectRequest(@Nullable String name, @Nullable String platform) {
     }
 
     ProvisioningStore.ProvisionedGrant provision(PlatformCaller caller, ProvisioningRequest request) {
@@ -91,38 +93,57 @@ class ProvisioningService {
             throw new TermsNotAgreed();
         }
         // Every string is checked before anything is sent to Sentry: a NUL it accepts would fail our insert afterwards.
-        String email = request.email() == null ? "" : Inputs.text("email", request.email(), Inputs.MAX_EMAIL).strip();
+        String rawEmail = Inputs.string("email", request.email());
+        String email = rawEmail == null ? "" : Inputs.text("email", rawEmail, Inputs.MAX_EMAIL).strip();
         if (!EMAIL.matcher(email).matches() || email.length() > 254) {
             throw new InvalidRequest("email", "email must be the customer's email address: it becomes the owner "
                     + "of the new Sentry organization.");
         }
-        String name = request.organizationName() == null ? ""
-                : Inputs.text("organization_name", request.organizationName(), Inputs.MAX_URL).strip();
+        String rawName = Inputs.string("organization_name", request.organizationName());
+        String name = rawName == null ? "" : Inputs.text("organization_name", rawName, Inputs.MAX_URL).strip();
         if (name.isEmpty() || name.length() > MAX_ORGANIZATION_NAME) {
             throw new InvalidRequest("organization_name", "organization_name is required, at most "
                     + MAX_ORGANIZATION_NAME + " characters.");
         }
-        if (request.region() == null || !REGIONS.contains(request.region())) {
+        String region = Inputs.string("region", request.region());
+        if (region == null || !REGIONS.contains(region)) {
             throw new InvalidRequest("region", "region is " + String.join(" or ", SentryProfile.SENTRY.regionNames())
                     + ": where Sentry keeps the organization's data.");
         }
-        List<ProjectRequest> wanted = request.projects() == null ? List.of() : request.projects();
+        if (request.projects() != null && !(request.projects() instanceof List<?>)) {
+            throw projectsShape();
+        }
+        List<?> wanted = request.projects() == null ? List.of() : (List<?>) request.projects();
         if (wanted.size() > MAX_PROJECTS) {
             throw new InvalidRequest("projects", "At most " + MAX_PROJECTS + " projects per call.");
         }
         List<SentryProvisioningClient.ProjectSpec> projects = new ArrayList<>();
-        for (ProjectRequest project : wanted) {
-            String projectName = project == null || project.name() == null ? ""
-                    : Inputs.text("projects", project.name(), Inputs.MAX_URL).strip();
+        for (Object project : wanted) {
+            if (project != null && !(project instanceof Map<?, ?>)) {
+                throw projectsShape();
+            }
+            Object nameValue = project == null ? null : ((Map<?, ?>) project).get("name");
+            Object platformValue = project == null ? null : ((Map<?, ?>) project).get("platform");
+            if (nameValue != null && !(nameValue instanceof String) || platformValue != null && !(platformValue instanceof String)) {
+                throw projectsShape();
+            }
+            String platform = (String) platformValue;
+            String projectName = nameValue == null ? "" : Inputs.text("projects", (String) nameValue, Inputs.MAX_URL).strip();
             if (projectName.isEmpty() || projectName.length() > MAX_PROJECT_NAME) {
                 throw new InvalidRequest("projects", "Every project needs a name of at most " + MAX_PROJECT_NAME + " characters.");
             }
-            if (project.platform() != null && !PLATFORM.matcher(project.platform()).matches()) {
+            if (platform != null && !PLATFORM.matcher(platform).matches()) {
                 throw new InvalidRequest("projects", "A project's platform is a Sentry platform id such as "
                         + "javascript, python or java.");
             }
-            projects.add(new SentryProvisioningClient.ProjectSpec(projectName, project.platform()));
+            projects.add(new SentryProvisioningClient.ProjectSpec(projectName, platform));
         }
-        return new SentryProvisioningClient.AccountRequest(caller.tenantId(), email, name, projects, request.region());
+        return new SentryProvisioningClient.AccountRequest(caller.tenantId(), email, name, projects, region);
+    }
+
+    /** A {@code projects} that is not an array of objects whose name and platform are strings; the value is not echoed. */
+    private static InvalidRequest projectsShape() {
+        return new InvalidRequest("projects", "projects must be an array of objects, each with a name and an optional "
+                + "platform, both strings.");
     }
 }

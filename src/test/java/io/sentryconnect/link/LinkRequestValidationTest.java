@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,6 +49,35 @@ class LinkRequestValidationTest extends LinkFlowTestBase {
         HttpResponse<String> response = driver.createLink(driver.jwt(tenant(), "u1"),
                 Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "org:admin")));
         assertProblem(response, 400, "scopes");
+    }
+
+    @Test
+    void aMemberOfTheWrongJsonTypeIs400NamingTheFieldWithoutEchoingIt() {
+        String echo = "echo-me-not-" + UUID.randomUUID();
+        String jwt = driver.jwt(tenant(), "u1");
+        String returnTo = "\"return_to\": \"" + LinkDriver.RETURN_TO + "\"";
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"scopes\": \"" + echo + "\", " + returnTo + "}", "scopes");
+        cases.put("{\"scopes\": [1], " + returnTo + "}", "scopes");
+        cases.put("{\"scopes\": [\"org:read\", {\"a\": \"" + echo + "\"}], " + returnTo + "}", "scopes");
+        cases.put("{\"scopes\": [null], " + returnTo + "}", "scopes");
+        cases.put("{\"scopes\": {\"a\": 1}, " + returnTo + "}", "scopes");
+        cases.put("{\"scopes\": true, " + returnTo + "}", "scopes");
+        cases.put("{\"return_to\": [\"http://" + echo + "\"]}", "return_to");
+        cases.put("{\"return_to\": [\"" + LinkDriver.RETURN_TO + "\"]}", "return_to");
+        cases.put("{\"return_to\": 5}", "return_to");
+        cases.put("{\"return_to\": {\"a\": 1}}", "return_to");
+        cases.put("{\"return_to\": false}", "return_to");
+        String[] paths = {"/api/v1/links", "/api/v1/grants/" + UUID.randomUUID() + "/reconnect"};
+        cases.forEach((body, field) -> {
+            for (String path : paths) {
+                HttpResponse<String> response = new Http().postJson(serviceUrl() + path, body, Http.bearer(jwt));
+                assertProblem(response, 400, field);
+                assertEquals(field.equals("scopes") ? "scopes must be an array of strings." : "return_to must be a string.",
+                        driver.map(response.body()).get("detail"), path + " " + body);
+                assertFalse(response.body().contains(echo), response.body());
+            }
+        });
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String field) {

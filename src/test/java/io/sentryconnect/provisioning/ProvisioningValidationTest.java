@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The provisioning API refuses a body without agreement to the terms, invalid fields and a caller who is not a tenant admin, and sends nothing to Sentry. */
 @MicronautTest(environments = "test", transactional = false)
@@ -48,6 +50,40 @@ class ProvisioningValidationTest extends ProvisioningTestBase {
             change.accept(body);
             assertProblem(provision(admin(tenant), body), 400, "invalid_request", field.strip());
         });
+        assertEquals(0, provisioningCalls());
+        assertEquals(List.of(), grants(tenant));
+    }
+
+    @Test
+    void membersOfTheWrongJsonTypeAre400NamingTheFieldWithoutEchoingItAndNothingIsSent() {
+        String tenant = tenant();
+        String echo = "echo-me-not-" + UUID.randomUUID();
+        String projectsShape = "projects must be an array of objects, each with a name and an optional platform, both strings.";
+        List<Object[]> cases = List.of(
+                new Object[]{"email", 5, "email must be a string."},
+                new Object[]{"email", List.of(echo + "@customer.example"), "email must be a string."},
+                new Object[]{"email", Map.of("a", echo), "email must be a string."},
+                new Object[]{"organization_name", 5, "organization_name must be a string."},
+                new Object[]{"organization_name", List.of(echo), "organization_name must be a string."},
+                new Object[]{"organization_name", true, "organization_name must be a string."},
+                new Object[]{"region", List.of("us"), "region must be a string."},
+                new Object[]{"region", 5, "region must be a string."},
+                new Object[]{"projects", List.of(1), projectsShape},
+                new Object[]{"projects", echo, projectsShape},
+                new Object[]{"projects", Map.of("name", echo), projectsShape},
+                new Object[]{"projects", List.of(List.of(echo)), projectsShape},
+                new Object[]{"projects", List.of(Map.of("name", 5)), projectsShape},
+                new Object[]{"projects", List.of(Map.of("name", List.of(echo))), projectsShape},
+                new Object[]{"projects", List.of(Map.of("name", "Api", "platform", 5)), projectsShape},
+                new Object[]{"projects", List.of(Map.of("name", "Api", "platform", List.of("java"))), projectsShape});
+        for (Object[] c : cases) {
+            Map<String, Object> body = body("us", "Backend");
+            body.put((String) c[0], c[1]);
+            var response = provision(admin(tenant), body);
+            assertProblem(response, 400, "invalid_request", (String) c[0]);
+            assertEquals(c[2], driver.map(response.body()).get("detail"), c[0] + " = " + c[1]);
+            assertFalse(response.body().contains(echo), response.body());
+        }
         assertEquals(0, provisioningCalls());
         assertEquals(List.of(), grants(tenant));
     }

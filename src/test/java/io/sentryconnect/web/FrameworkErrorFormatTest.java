@@ -54,14 +54,28 @@ class FrameworkErrorFormatTest extends ServiceTest {
 
     @Test
     void aBodyMemberOfTheWrongShapeIs400SayingWhichShapesMetWithoutEchoingIt() {
-        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/api/v1/links",
-                "{\"return_to\": {\"nested\": \"" + ECHO + "\"}}", bearer), 400, "invalid_request");
+        // The plugin's API bodies check their members' types themselves (naming the field); the dev token endpoint's
+        // body is still the framework's to decode, and its members' types the JSON reader's to refuse.
+        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/dev/token",
+                "{\"tenant\": {\"nested\": \"" + ECHO + "\"}, \"user\": \"u1\"}"), 400, "invalid_request");
         assertEquals("A member of the JSON body is an object where a string is expected: check the body against the API "
                 + "reference.", problem.get("detail"));
-        problem = problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"scopes\": \"" + ECHO + "\"}", bearer),
-                400, "invalid_request");
+        problem = problem(http.postJson(serviceUrl() + "/dev/token",
+                "{\"tenant\": \"t1\", \"user\": \"u1\", \"roles\": \"" + ECHO + "\"}"), 400, "invalid_request");
         assertEquals("A member of the JSON body is a string where an array is expected: check the body against the API "
                 + "reference.", problem.get("detail"));
+    }
+
+    @Test
+    void aBodyMemberOfTheWrongJsonTypeOnThePluginsApiIs400NamingTheFieldWithoutEchoingIt() {
+        Map<String, Object> problem = problem(http.postJson(serviceUrl() + "/api/v1/links",
+                "{\"return_to\": {\"nested\": \"" + ECHO + "\"}}", bearer), 400, "invalid_request");
+        assertEquals("return_to", problem.get("field"));
+        assertEquals("return_to must be a string.", problem.get("detail"));
+        problem = problem(http.postJson(serviceUrl() + "/api/v1/links", "{\"scopes\": \"" + ECHO + "\"}", bearer),
+                400, "invalid_request");
+        assertEquals("scopes", problem.get("field"));
+        assertEquals("scopes must be an array of strings.", problem.get("detail"));
     }
 
     @Test
