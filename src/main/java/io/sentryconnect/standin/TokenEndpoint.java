@@ -121,7 +121,12 @@ final class TokenEndpoint {
         return response.withHeader("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private");
     }
 
-    /** {@code base64(urlencode(id) ":" urlencode(secret))} as RFC 6749 §2.3.1 asks; null when malformed. */
+    /**
+     * {@code base64(id ":" secret)}, read as Sentry reads it: src/sentry/web/frontend/oauth_token.py,
+     * {@code _extract_basic_auth_credentials}, {@code b64decode(validate=True)} then {@code split(":", 1)}, with no
+     * URL-decoding (RFC 6749 §2.3.1 asks clients to form-encode both; Sentry's hex ids and secrets need none, and a
+     * client that encoded a character would be refused there). Null when malformed.
+     */
     @Nullable
     private static String[] decodeBasic(String encoded) {
         try {
@@ -130,7 +135,7 @@ final class TokenEndpoint {
             if (colon < 0) {
                 return null;
             }
-            return new String[] {FormCodec.decode(decoded.substring(0, colon)), FormCodec.decode(decoded.substring(colon + 1))};
+            return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         } catch (IllegalArgumentException e) {
             return null;
         }

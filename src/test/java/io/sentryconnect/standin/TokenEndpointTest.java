@@ -101,6 +101,22 @@ class TokenEndpointTest {
     }
 
     @Test
+    void basicCredentialsAreComparedAsSentWithoutUrlDecodingAsSentryDoes() {
+        Map<String, String> form = tokenForm(h.codeFor("1", "acme", READ_SCOPES));
+        form.remove("client_id");
+        form.remove("client_secret");
+        // The same secret with its hyphens percent-encoded: a form-decoding server would accept it, Sentry does not.
+        String encoded = CLIENT_SECRET.replace("-", "%2D");
+        String pair = CLIENT_ID + ":" + encoded;
+        assertTokenError(token(form, "Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                pair.getBytes(java.nio.charset.StandardCharsets.UTF_8))), 401, "invalid_client");
+        assertEquals(200, token(tokenForm(h.codeFor("1", "acme", READ_SCOPES)).entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("client_"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                "Authorization", basic(CLIENT_ID, CLIENT_SECRET)).statusCode(), "the secret as it is passes");
+    }
+
+    @Test
     void unknownOrMissingClientIsInvalidClient() {
         Map<String, String> form = tokenForm("whatever");
         form.put("client_id", "someone-else");
