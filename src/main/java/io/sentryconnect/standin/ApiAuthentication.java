@@ -39,6 +39,9 @@ final class ApiAuthentication {
             case EXPIRED -> throw new ApiAnswers.Refusal(answers.unauthorized("Token expired"));
             case UNKNOWN -> throw new ApiAnswers.Refusal(answers.unauthorized("Invalid token"));
         };
+        // Only a token with a scoping organization meets the URL rule: Sentry tests token.scoping_organization_id,
+        // which an integration token lacks (ApiToken.organization_id, which names its installation's, is not what
+        // authenticate_token tests).
         if (!token.orgScoped()) {
             return token;
         }
