@@ -43,7 +43,7 @@ class EventController {
     /**
      * In commit order, and only what can no longer change (migrations/V10): events of transactions older than every
      * transaction still running, by the inserting transaction's id, then the event's. An event therefore shows up once
-     * the longest write transaction that overlapped it has ended, anywhere on the database server.
+     * every write transaction that began before it has ended, anywhere on the database server.
      */
     private static final String PAGE = "SELECT tx_id::text, id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? "
             + "AND (tx_id, id) > (?::xid8, ?) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) %s ORDER BY tx_id, id LIMIT ?";
