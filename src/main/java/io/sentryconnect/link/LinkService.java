@@ -101,7 +101,8 @@ public class LinkService {
         for (String scope : scopes) {
             Inputs.text("scopes", scope, MAX_SCOPE);
             if (scope == null || !sentry.allowedScopes().contains(scope)) {
-                throw new InvalidRequest("scopes", "Scope '" + scope + "' is not allowed; allowed: "
+                // The value is not repeated (no error echoes the request); the allowed set is ours to name.
+                throw new InvalidRequest("scopes", "A requested scope is not allowed; allowed: "
                         + String.join(" ", sentry.allowedScopes()) + ".");
             }
             if (!valid.contains(scope)) {
@@ -131,7 +132,8 @@ public class LinkService {
         String origin = origin(uri);
         boolean allowed = properties.allowedReturnOrigins().stream().map(LinkService::origin).anyMatch(origin::equals);
         if (!allowed) {
-            throw new InvalidRequest("return_to", "return_to's origin " + origin + " is not on the allow-list.");
+            throw new InvalidRequest("return_to", "return_to's origin is not on the allow-list "
+                    + "(sentry-connect.link.allowed-return-origins).");
         }
         return uri.toString();
     }

@@ -13,6 +13,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.GrantJson;
@@ -45,6 +46,7 @@ class ProvisioningController {
 
     /** The grant JSON of docs/api.md, plus the projects with their DSNs; never a token. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProvisionedGrantJson(@JsonUnwrapped GrantJson grant, List<ProjectJson> projects) {
         static ProvisionedGrantJson of(ProvisioningStore.ProvisionedGrant provisioned) {
             return new ProvisionedGrantJson(GrantJson.of(provisioned.grant()), provisioned.projects().stream()
@@ -52,7 +54,9 @@ class ProvisioningController {
         }
     }
 
+    /** Every member always present, {@code platform} as null when Sentry has none (docs/api.md: no missing keys). */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProjectJson(String id, String slug, String name, @Nullable String platform, String dsn) {
     }
 

@@ -8,6 +8,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
@@ -39,6 +40,7 @@ class RegistrationController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     record RegistrationJson(@Nullable String clientName, List<String> redirectUris, List<String> allowedOrigins,
                             @Nullable String homePageUrl, @Nullable String privacyPolicyUrl, @Nullable String termsUrl,
                             List<String> requiredScopes) {

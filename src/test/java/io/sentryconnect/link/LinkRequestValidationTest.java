@@ -29,6 +29,7 @@ class LinkRequestValidationTest extends LinkFlowTestBase {
                 "https://user@platform.example/", "/relative", "http://platform.example/")) {
             HttpResponse<String> response = driver.createLink(jwt, Map.of("return_to", returnTo));
             assertProblem(response, 400, "return_to");
+            assertFalse(response.body().contains("evil"), "the value is not echoed: " + response.body());
         }
         assertProblem(driver.createLink(jwt, Map.of()), 400, "return_to");
     }
@@ -49,6 +50,7 @@ class LinkRequestValidationTest extends LinkFlowTestBase {
         HttpResponse<String> response = driver.createLink(driver.jwt(tenant(), "u1"),
                 Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "org:admin")));
         assertProblem(response, 400, "scopes");
+        assertFalse(response.body().contains("org:admin"), "the refused scope is not echoed: " + response.body());
     }
 
     @Test

@@ -74,6 +74,22 @@ class ProvisionedGrantTest extends ProvisioningTestBase {
     }
 
     @Test
+    void everyMemberIsPresentEvenEmptyOrNullAsTheContractSays() {
+        String tenant = tenant();
+        String jwt = admin(tenant);
+        Map<String, Object> none = body("de");
+        none.remove("projects");
+        Map<String, Object> first = provisioned(jwt, none);
+        assertTrue(first.containsKey("projects") && projects(first).isEmpty(), "projects is [] when there are none: " + first);
+        Map<String, Object> withoutPlatform = body("de");
+        withoutPlatform.put("projects", List.of(Map.of("name", "Worker")));
+        Map<String, Object> project = projects(provisioned(jwt, withoutPlatform)).get(0);
+        assertTrue(project.containsKey("platform") && project.get("platform") == null, "platform is null: " + project);
+        Map<String, Object> listed = driver.map(new Http().get(serviceUrl() + "/api/v1/provisioning", Http.bearer(jwt)).body());
+        assertTrue(projects(listed).get(0).containsKey("platform"), listed.toString());
+    }
+
+    @Test
     void aRepeatedCallReusesTheOrganizationAndTheGrantAndAddsTheNewProject() {
         String tenant = tenant();
         Map<String, Object> first = provisioned(admin(tenant), body("us", "Backend"));
