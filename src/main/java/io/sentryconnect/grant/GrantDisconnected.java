@@ -9,7 +9,7 @@ public final class GrantDisconnected extends SentryConnectException {
     private final UUID grantId;
 
     public GrantDisconnected(UUID grantId) {
-        super("grant_disconnected", "This grant was disconnected; link the organization again.");
+        super("grant_disconnected", "This grant was disconnected; reconnect it or link the organization again.");
         this.grantId = grantId;
     }
 
