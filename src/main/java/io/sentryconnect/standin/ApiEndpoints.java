@@ -211,21 +211,28 @@ final class ApiEndpoints {
 
     private StandInResponse organization(StandInRequest request, @Nullable StandInState.ApiToken token, String slug)
             throws ApiAnswers.Refusal {
+        Fixtures.Organization org = readableOrganization(request, token, slug, "org:read", "org:write", "org:admin");
+        return answers.ok(views.organizationJson(org));
+    }
+
+    /**
+     * A {@code GET} of an organization endpoint, checked in Sentry's order: the method, a token, one of the
+     * endpoint's scopes (403), the organization in this region (404), then the token's own organization (403).
+     */
+    private Fixtures.Organization readableOrganization(StandInRequest request, @Nullable StandInState.ApiToken token,
+                                                       String slug, String... scopes) throws ApiAnswers.Refusal {
         allowMethods(request, "GET");
         StandInState.ApiToken t = authentication.requireToken(token);
-        authentication.requireScope(t, "org:read", "org:write", "org:admin");
+        authentication.requireScope(t, scopes);
         Fixtures.Organization org = organizationHere(request, slug);
         authentication.requireOwnOrganization(t, org);
-        return answers.ok(views.organizationJson(org));
+        return org;
     }
 
     private StandInResponse projects(StandInRequest request, @Nullable StandInState.ApiToken token, String slug)
             throws ApiAnswers.Refusal {
-        allowMethods(request, "GET");
-        StandInState.ApiToken t = authentication.requireToken(token);
-        authentication.requireScope(t, "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin");
-        Fixtures.Organization org = organizationHere(request, slug);
-        authentication.requireOwnOrganization(t, org);
+        Fixtures.Organization org = readableOrganization(request, token, slug,
+                "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin");
         return pages.paginated(request, directory.projectsOf(org.slug()), views::projectJson);
     }
 
@@ -251,11 +258,7 @@ final class ApiEndpoints {
      */
     private StandInResponse organizationIssues(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
             throws ApiAnswers.Refusal {
-        allowMethods(request, "GET");
-        StandInState.ApiToken t = authentication.requireToken(token);
-        authentication.requireScope(t, "event:read", "event:write", "event:admin");
-        Fixtures.Organization org = organizationHere(request, orgSlug);
-        authentication.requireOwnOrganization(t, org);
+        Fixtures.Organization org = readableOrganization(request, token, orgSlug, "event:read", "event:write", "event:admin");
         List<Fixtures.Project> projects = directory.projectsOf(org.slug());
         List<String> wanted = request.params("project");
         if (!wanted.isEmpty() && !wanted.equals(List.of("-1"))) {
