@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public final class SentryTokenClient {
+    /** An access token's lifetime when Sentry's answer names none: src/sentry/models/apitoken.py, DEFAULT_EXPIRATION. */
+    static final java.time.Duration ASSUMED_LIFETIME = java.time.Duration.ofDays(30);
     private static final Logger LOG = LoggerFactory.getLogger(SentryTokenClient.class);
     private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
     private final TokenEndpointClient tokenEndpoint;
@@ -119,8 +121,10 @@ public final class SentryTokenClient {
     /**
      * Sentry's answer as tokens. Only a missing access token makes it unusable. A 200 is Sentry's rotation even when
      * the rest is odd, and then the refresh token in it is the only live one: refusing the answer would keep the old,
-     * dead one and turn the next refresh into a revocation. So a missing expiry is read as due now (the next call
-     * refreshes, and gets one), and a {@code token_type} other than bearer is kept and sent as bearer all the same
+     * dead one and turn the next refresh into a revocation. So a missing expiry is read as Sentry's default lifetime
+     * ({@link #ASSUMED_LIFETIME}; not "due now", which would refresh before every call for as long as the answers lack
+     * one; a token that expires sooner gets {@code Token expired}, and the 401 path refreshes), and a
+     * {@code token_type} other than bearer is kept and sent as bearer all the same
      * (the only way Sentry's API takes a token; if it refuses, the 401 path refreshes, and the grant is never lost).
      */
     private SentryTokens tokens(SentryTokenResponse response) {
@@ -133,8 +137,9 @@ public final class SentryTokenClient {
         Instant now = clock.instant();
         Instant expiresAt = expiresAt(response, now);
         if (expiresAt == null) {
-            LOG.warn("Sentry's token response has no expiry: tokens kept, the access token is due for refresh at once");
-            expiresAt = now;
+            LOG.warn("Sentry's token response has no expiry: tokens kept, the access token assumed to last Sentry's default {}",
+                    ASSUMED_LIFETIME);
+            expiresAt = now.plus(ASSUMED_LIFETIME);
         }
         List<String> scopes = response.getScope() == null ? List.of()
                 : Arrays.stream(response.getScope().split(Pattern.quote(SentryProfile.SENTRY.oauth().scopeSeparator())))
