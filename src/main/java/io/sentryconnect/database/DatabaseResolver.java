@@ -100,21 +100,29 @@ public final class DatabaseResolver {
      * multi-host form ({@code //h1:5432,h2:5432/db}), and this needs no more than where the authority and query lie.
      */
     static String withoutCredentials(String url) {
-        int query = url.indexOf('?');
-        String base = query < 0 ? url : url.substring(0, query);
-        int authority = base.indexOf("//");
+        String base = url;
+        String query = null;
+        int authority = url.indexOf("//");
         if (authority >= 0) {
-            int path = base.indexOf('/', authority + 2);
-            int at = base.lastIndexOf('@', path < 0 ? base.length() - 1 : path);
-            if (at > authority) {
-                base = base.substring(0, authority + 2) + base.substring(at + 1);
+            // The user info ends at the last '@' of the URL: a password may hold '/', '?' or '@', a host none of them.
+            // An '@' in the query (?user=me@x) then takes the query with it: more is hidden, never less.
+            int at = url.lastIndexOf('@');
+            String rest = url.substring(at > authority ? at + 1 : authority + 2);
+            int queryStart = rest.indexOf('?');
+            base = url.substring(0, authority + 2) + (queryStart < 0 ? rest : rest.substring(0, queryStart));
+            query = queryStart < 0 ? null : rest.substring(queryStart + 1);
+        } else {
+            int queryStart = url.indexOf('?');
+            if (queryStart >= 0) {
+                base = url.substring(0, queryStart);
+                query = url.substring(queryStart + 1);
             }
         }
-        if (query < 0) {
+        if (query == null) {
             return base;
         }
         StringBuilder out = new StringBuilder(base).append('?');
-        String[] parameters = url.substring(query + 1).split("&");
+        String[] parameters = query.split("&");
         for (int i = 0; i < parameters.length; i++) {
             int equals = parameters[i].indexOf('=');
             out.append(i == 0 ? "" : "&").append(equals < 0 ? parameters[i] : parameters[i].substring(0, equals)).append("=…");

@@ -67,5 +67,9 @@ class DatabaseResolverTest {
         assertEquals("jdbc:postgresql://h:5432/db", DatabaseResolver.withoutCredentials("jdbc:postgresql://h:5432/db"));
         assertEquals("jdbc:postgresql://h", DatabaseResolver.withoutCredentials("jdbc:postgresql://u:p@h"));
         assertEquals("jdbc:postgresql:db?user=…", DatabaseResolver.withoutCredentials("jdbc:postgresql:db?user=me"));
+        // A password holding '?', '/' or '@': the user info still ends at the last '@'.
+        assertEquals("jdbc:postgresql://h/db", DatabaseResolver.withoutCredentials("jdbc:postgresql://u:p?w/x@y@h/db"));
+        // An '@' in the query hides the query too, rather than show any of it.
+        assertEquals("jdbc:postgresql://x", DatabaseResolver.withoutCredentials("jdbc:postgresql://h/db?user=me@x"));
     }
 }
