@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {
     /**
-     * In commit order, and only what can no longer change (migrations/V10): events of transactions older than every
+     * In transaction order, and only what can no longer change (migrations/V10): events of transactions older than every
      * transaction still running, by the inserting transaction's id, then the event's. An event therefore shows up once
      * every write transaction that began before it has ended, anywhere on the database server.
      */

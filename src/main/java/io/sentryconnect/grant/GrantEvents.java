@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * Every grant change the platform hears about, appended to the outbox in the writer's transaction (the change and its
- * event commit together), with the grant JSON of the API as its payload.
+ * event commit together), with the grant JSON of the API as its payload. A writer's first write is the grant's row
+ * lock (or the grant's own INSERT or UPDATE): the transaction draws its id there, which keeps one grant's events in
+ * the order of its changes in {@code GET /api/v1/events}, which pages by transaction id (migrations/V10).
  */
 @Singleton
 final class GrantEvents {
