@@ -78,12 +78,23 @@ final class GrantAuthenticator {
         if (options.refreshWhenDue() && policy.due(current, clock.instant())) {
             current = refreshBeforeExpiry(current);
         }
-        HttpResponse<byte[]> response = attempt(current, exchange, options.provisioned());
-        // Past attempt(), a 401 is one of Sentry's token failures: the others have been thrown.
-        for (int refreshes = 0; response.code() == 401 && refreshes < MAX_REFRESHES_PER_CALL; refreshes++) {
-            // A token failure that outlived the replication wait: ask the token endpoint, whose word is final.
-            current = refresher.refresh(current.grantId(), current.version());
+        HttpResponse<byte[]> response;
+        boolean refreshed = current.version() != tokens.version();
+        try {
             response = attempt(current, exchange, options.provisioned());
+            // Past attempt(), a 401 is one of Sentry's token failures: the others have been thrown.
+            for (int refreshes = 0; response.code() == 401 && refreshes < MAX_REFRESHES_PER_CALL; refreshes++) {
+                // A token failure that outlived the replication wait: ask the token endpoint, whose word is final.
+                current = refresher.refresh(current.grantId(), current.version());
+                refreshed = true;
+                response = attempt(current, exchange, options.provisioned());
+            }
+        } catch (TokenStillRefused unrecognised) {
+            // An unrecognised 401 after a refresh of this call: the caller is told that the token was refreshed.
+            if (refreshed && !unrecognised.refreshed()) {
+                throw new TokenStillRefused(current.grantId(), true);
+            }
+            throw unrecognised;
         }
         if (response.code() == 401) {
             LOG.warn("Grant {}: Sentry refused a freshly refreshed token ({}); grant unchanged", current.grantId(),

@@ -149,6 +149,24 @@ class ProxyFailuresTest extends ServiceTest {
      * token on a path the caller picks, and the grant exactly as it was. Its body is not logged: it could echo anything.
      */
     @Test
+    void anUnrecognised401AfterThisCallsRefreshSaysTheTokenWasRefreshed() {
+        Linked grant = link("1", "acme");
+        String path = "/api/0/organizations/acme/projects/";
+        int refreshes = standIn.requests("/oauth/token/").size();
+        // Faults added earlier win: the first call meets Token expired (a refresh), the retry an HTML 401.
+        standIn.addFault(Fault.statusWithDetail(path, 401, "Token expired", 1));
+        standIn.addFault(Fault.content(path, 401, "text/html", "<html><body>401</body></html>", 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        standIn.clearFaults();
+        assertEquals(502, response.statusCode(), response.body());
+        Map<String, Object> problem = driver.map(response.body());
+        assertEquals("sentry_unauthorized", problem.get("code"));
+        assertTrue(((String) problem.get("detail")).contains("even after a refresh"), response.body());
+        assertEquals(refreshes + 1, standIn.requests("/oauth/token/").size(), "one refresh, for the Token expired");
+        assertEquals("active", grantRow(grant).get("status"));
+    }
+
+    @Test
     void anUnrecognised401IsSentryUnauthorizedWithoutARefreshAndLeavesTheGrantAsItWas() {
         Linked grant = link("1", "acme");
         String path = "/api/0/organizations/acme/projects/";
