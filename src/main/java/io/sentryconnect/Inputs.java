@@ -2,8 +2,6 @@ package io.sentryconnect;
 
 import io.micronaut.core.annotation.Nullable;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -70,6 +68,20 @@ public final class Inputs {
     }
 
     /**
+     * Whether every character is printable ASCII other than a space ({@code !} to {@code ~}): what an opaque token of
+     * someone else's (an authorization code, a raw query string) may hold when passed on as it is.
+     */
+    public static boolean printableAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A JSON string, strictly (null, absent, stays null); a number, a boolean, an array (even of one string) or an
      * object is {@link InvalidRequest} naming the field, the value never echoed. The request records declare such
      * fields as {@code Object}, as for {@link #bool}: the JSON reader would otherwise unwrap {@code ["x"]} to
@@ -89,18 +101,8 @@ public final class Inputs {
         if (value == null) {
             return null;
         }
-        List<String> strings = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object element : list) {
-                if (!(element instanceof String string)) {
-                    strings = null;
-                    break;
-                }
-                strings.add(string);
-            }
-            if (strings != null) {
-                return Collections.unmodifiableList(strings);
-            }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
         }
         throw new InvalidRequest(field, field + " must be an array of strings.");
     }

@@ -2,6 +2,7 @@ package io.sentryconnect.link;
 
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.ClockFactory;
+import io.sentryconnect.Inputs;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantNotFound;
 import io.sentryconnect.grant.LinkedAuthorization;
@@ -93,16 +94,7 @@ class LinkCallback {
      * up to {@link #MAX_CODE} leaves room for a change of format but not for a payload.
      */
     static boolean plausibleCode(String code) {
-        if (code.isEmpty() || code.length() > MAX_CODE) {
-            return false;
-        }
-        for (int i = 0; i < code.length(); i++) {
-            char c = code.charAt(i);
-            if (c <= ' ' || c > '~') {
-                return false;
-            }
-        }
-        return true;
+        return !code.isEmpty() && code.length() <= MAX_CODE && Inputs.printableAscii(code);
     }
 
     /** Why a state could not be consumed: unknown, another browser's (not burnt), used, or expired. */

@@ -1,5 +1,6 @@
 package io.sentryconnect.sentry;
 
+import io.sentryconnect.Inputs;
 import io.sentryconnect.InvalidRequest;
 import io.sentryconnect.sentry.profile.SentryProfile;
 
@@ -53,19 +54,9 @@ final class SentryPath {
                 throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");
             }
         }
-        if (rawQuery != null && !printableAscii(rawQuery)) {
+        if (rawQuery != null && (rawQuery.indexOf('#') >= 0 || !Inputs.printableAscii(rawQuery))) {
             throw new InvalidRequest("query", "The query string holds characters that must be percent-encoded.");
         }
-    }
-
-    private static boolean printableAscii(String rawQuery) {
-        for (int i = 0; i < rawQuery.length(); i++) {
-            char c = rawQuery.charAt(i);
-            if (c < 0x21 || c > 0x7e || c == '#') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static URI build(String regionUrl, String path, String rawQuery) {

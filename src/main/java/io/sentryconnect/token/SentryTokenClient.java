@@ -41,8 +41,6 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public final class SentryTokenClient {
-    /** An access token's lifetime when Sentry's answer names none: src/sentry/models/apitoken.py, DEFAULT_EXPIRATION. */
-    static final java.time.Duration ASSUMED_LIFETIME = java.time.Duration.ofDays(30);
     private static final Logger LOG = LoggerFactory.getLogger(SentryTokenClient.class);
     private static final SentryProfile.RateLimitHeaders RATE_LIMIT = SentryProfile.SENTRY.rateLimit();
     private final TokenEndpointClient tokenEndpoint;
@@ -122,7 +120,7 @@ public final class SentryTokenClient {
      * Sentry's answer as tokens. Only a missing access token makes it unusable. A 200 is Sentry's rotation even when
      * the rest is odd, and then the refresh token in it is the only live one: refusing the answer would keep the old,
      * dead one and turn the next refresh into a revocation. So a missing expiry is read as Sentry's default lifetime
-     * ({@link #ASSUMED_LIFETIME}; not "due now", which would refresh before every call for as long as the answers lack
+     * ({@code SentryProfile.OAuth#defaultTokenLifetime}; not "due now", which would refresh before every call for as long as the answers lack
      * one; a token that expires sooner gets {@code Token expired}, and the 401 path refreshes), and a
      * {@code token_type} other than bearer is kept and sent as bearer all the same
      * (the only way Sentry's API takes a token; if it refuses, the 401 path refreshes, and the grant is never lost).
@@ -137,9 +135,10 @@ public final class SentryTokenClient {
         Instant now = clock.instant();
         Instant expiresAt = expiresAt(response, now);
         if (expiresAt == null) {
+            java.time.Duration lifetime = SentryProfile.SENTRY.oauth().defaultTokenLifetime();
             LOG.warn("Sentry's token response has no expiry: tokens kept, the access token assumed to last Sentry's default {}",
-                    ASSUMED_LIFETIME);
-            expiresAt = now.plus(ASSUMED_LIFETIME);
+                    lifetime);
+            expiresAt = now.plus(lifetime);
         }
         List<String> scopes = response.getScope() == null ? List.of()
                 : Arrays.stream(response.getScope().split(Pattern.quote(SentryProfile.SENTRY.oauth().scopeSeparator())))

@@ -111,8 +111,9 @@ public final class TokenRefresher {
         // an older version than any later refresh sees, so the check below ignores it, and saveRefreshed clears it.
         // A refresh of this very token that never came back may have been served by Sentry: its answer, and the only
         // copy of the rotated refresh token, were lost. Then a rejection now is no revocation by the user. Read before
-        // our own record, so that only an earlier attempt counts (or, rarely, another instance's refresh of the same
-        // version queued at the same moment: then a revocation may read refresh_lost instead of refresh_rejected).
+        // our own record, so that only an earlier attempt counts. Two instances refreshing the same version at the same
+        // moment cannot tell the other's queued attempt from a lost one: a revocation may then read refresh_lost for
+        // refresh_rejected, or the other way round (README, Known limitations).
         boolean earlierAnswerLost = transactions.execute(OWN_TRANSACTION, status -> {
             boolean lost = store.unfinishedRefresh(grantId).filter(v -> v == seenVersion).isPresent();
             store.recordRefreshAttempt(grantId, seenVersion);

@@ -26,8 +26,9 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
 
     /** Sentry, SaaS or self-hosted (self-hosted has no regions of its own: its base URL is its only one). */
     public static final SentryProfile SENTRY = new SentryProfile(
-            // src/sentry/web/frontend/oauth_authorize.py and oauth_token.py; scopes are separated by spaces.
-            new OAuth("/oauth/authorize/", "/oauth/token/", " "),
+            // src/sentry/web/frontend/oauth_authorize.py and oauth_token.py; scopes are separated by spaces; a token
+            // lives 30 days unless its expiry says otherwise (src/sentry/models/apitoken.py, DEFAULT_EXPIRATION).
+            new OAuth("/oauth/authorize/", "/oauth/token/", " ", java.time.Duration.ofDays(30)),
             "api/0/",
             // The names the Account Provisioning API takes, and the API hosts sentry.io names as links.regionUrl.
             List.of(new Region("us", URI.create("https://us.sentry.io")),
@@ -56,8 +57,11 @@ public record SentryProfile(OAuth oauth, String apiRoot, List<Region> regions, O
             // Sentry's partner Account Provisioning API: a JSON body, signed with the partner's key.
             new Provisioning("/remote/channel-provision/account/", "X-Request-Signature"));
 
-    /** The OAuth endpoints, as paths under the base URL, and how a scope list is written. */
-    public record OAuth(String authorizePath, String tokenPath, String scopeSeparator) {
+    /**
+     * The OAuth endpoints, as paths under the base URL, how a scope list is written, and an access token's lifetime
+     * where an answer names none.
+     */
+    public record OAuth(String authorizePath, String tokenPath, String scopeSeparator, java.time.Duration defaultTokenLifetime) {
     }
 
     /** A data region: the name Sentry gives it, and the API host of its silo. */
