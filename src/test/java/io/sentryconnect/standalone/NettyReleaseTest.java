@@ -12,8 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The standalone service (and its runner jar) runs on one Netty release. Netty's modules are released together and
- * call each other's internals; a build that mixes two releases starts, and then fails where two of them meet (the
- * native epoll transport of one release refuses the event loops of another, for one).
+ * call each other's internals, so a build that mixes two releases may start and then fail where two of them meet.
  */
 class NettyReleaseTest {
     @Test
