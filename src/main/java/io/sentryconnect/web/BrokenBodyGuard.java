@@ -1,0 +1,153 @@
+package io.sentryconnect.web;
+
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
+import io.micronaut.json.JsonMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.sentryconnect.Endpoints;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+
+/**
+ * Refuses a request to one of the plugin's API routes whose chunked body breaks off in a malformed chunk, before any
+ * of it is used. Netty's HTTP/1.1 decoder ends such a body with a last content that carries the decoding failure;
+ * Micronaut 4.10's server checks the decoding result of a request's head but not of its contents, so the proxy read
+ * the bytes that came before the bad chunk as the whole body and sent them to Sentry. Here the failed content is
+ * answered {@code 400 body_unreadable} and the connection closed (the decoder discards whatever follows a bad chunk,
+ * so the connection cannot carry another request); the request already routed then finds its body cut off and
+ * does nothing. A Netty handler, because no Micronaut API sees the contents' decoding result.
+ *
+ * <p>The handler sits on every HTTP/1.1 connection of the server, right after its codec, but acts only on a request
+ * whose path is one of the plugin's switched-on API groups: the host's own routes, and the browser routes (which
+ * answer HTML), get every message exactly as before. HTTP/2 has no chunked coding.
+ */
+@Singleton
+@Requires(classes = NettyServerCustomizer.class)
+@Requires(property = "sentry-connect.enabled", notEquals = "false")
+final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCustomizer.Registry> {
+    static final String HANDLER_NAME = "sentry-connect-broken-body-guard";
+    static final String DETAIL = "The request body broke off in a malformed chunk (chunked transfer coding); the request was not processed.";
+    private static final Logger LOG = LoggerFactory.getLogger(BrokenBodyGuard.class);
+
+    private final Endpoints endpoints;
+    private final byte[] problem;
+
+    BrokenBodyGuard(Endpoints endpoints, JsonMapper json) {
+        this.endpoints = endpoints;
+        try {
+            this.problem = json.writeValueAsBytes(ApiProblemHandler.body(
+                    ApiProblem.ofStatus(HttpStatus.BAD_REQUEST, "body_unreadable", DETAIL)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public NettyServerCustomizer.Registry onCreated(BeanCreatedEvent<NettyServerCustomizer.Registry> event) {
+        event.getBean().register(new NettyServerCustomizer() {
+            @Override
+            public NettyServerCustomizer specializeForChannel(Channel channel, ChannelRole role) {
+                return role == ChannelRole.CONNECTION ? new OnConnection(channel) : this;
+            }
+        });
+        return event.getBean();
+    }
+
+    /** Whether the guard acts on a request for {@code uri}: one of the plugin's API routes. */
+    boolean guards(String uri) {
+        String path = path(uri);
+        return path != null && endpoints.owns(path)
+                && !endpoints.groupOf(path).filter(BrowserErrorPages.GROUP::equals).isPresent();
+    }
+
+    private static @Nullable String path(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        if (path.startsWith("/")) {
+            return path;
+        }
+        try {
+            return URI.create(path).getRawPath(); // the absolute form, GET http://host/path HTTP/1.1
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The handler of one connection. */
+    ChannelInboundHandlerAdapter handler() {
+        return new Guard();
+    }
+
+    private final class OnConnection implements NettyServerCustomizer {
+        private final Channel channel;
+
+        OnConnection(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void onStreamPipelineBuilt() {
+            if (channel.pipeline().get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null
+                    && channel.pipeline().get(HANDLER_NAME) == null) {
+                channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, HANDLER_NAME, handler());
+            }
+        }
+    }
+
+    /** Per connection: the current request's URI, looked at only when one of its contents failed to decode. */
+    private final class Guard extends ChannelInboundHandlerAdapter {
+        private @Nullable String uri;
+        private boolean refused;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (message instanceof HttpRequest request) {
+                uri = request.uri();
+                refused = false;
+            }
+            if (refused) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
+            if (message instanceof HttpContent content && content.decoderResult().isFailure() && uri != null && guards(uri)) {
+                refused = true;
+                ReferenceCountUtil.release(message);
+                LOG.info("Refused a request to {}: its chunked body broke off in a malformed chunk", path(uri));
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
+                        Unpooled.wrappedBuffer(problem));
+                response.headers()
+                        .set(HttpHeaderNames.CONTENT_TYPE, ApiProblemHandler.PROBLEM_JSON)
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, problem.length)
+                        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                        .set("X-Content-Type-Options", "nosniff")
+                        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.fireChannelRead(message);
+        }
+    }
+}
