@@ -1,5 +1,7 @@
 package io.sentryconnect.standalone;
 
+import io.sentryconnect.support.RunnerJar;
+import io.sentryconnect.support.ScratchSchema;
 import io.sentryconnect.support.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -12,19 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,12 +38,12 @@ class RunnerJarIT {
 
     @Test
     void theRunnerJarCarriesTheAotClassesAndThePluginJarDoesNot() throws IOException {
-        try (JarFile runner = new JarFile(jar("-runner.jar").toFile())) {
+        try (JarFile runner = new JarFile(RunnerJar.jar("-runner.jar").toFile())) {
             assertNotNull(runner.getEntry(AOT_LOADER));
             assertNotNull(runner.getEntry("META-INF/services/io.micronaut.core.optim.StaticOptimizations$Loader"));
             assertNotNull(runner.getEntry("application.yml"));
         }
-        try (JarFile plugin = new JarFile(jar(".jar").toFile())) {
+        try (JarFile plugin = new JarFile(RunnerJar.jar(".jar").toFile())) {
             List<String> standalone = plugin.stream().map(e -> e.getName())
                     .filter(n -> n.startsWith("io/sentryconnect/standalone/") || n.startsWith("application") || n.contains("StaticOptimizations"))
                     .toList();
@@ -61,7 +56,7 @@ class RunnerJarIT {
         // Off in application.yml, so the build's AOT analysis saw it off: it must still be a run-time decision.
         Map<String, String> properties = new TreeMap<>(Map.of("sentry-connect.dev.token-endpoint", "true"));
         TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
-        startHealthy(List.of("-jar", jar("-runner.jar").toString()), properties, "runner-jar-it.log", (http, base) -> {
+        startHealthy(List.of("-jar", RunnerJar.jar("-runner.jar").toString()), properties, "runner-jar-it.log", (http, base) -> {
             HttpResponse<String> devToken = http.send(HttpRequest.newBuilder(URI.create(base + "/dev/token"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -76,27 +71,12 @@ class RunnerJarIT {
      */
     @Test
     void theServiceStartsFromTheRuntimeClasspathOnAnEmptySchemaAndMigrates() throws Exception {
-        String schema = "runtime_cp_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = TestDatabase.connection(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        try {
-            Map<String, String> properties = new TreeMap<>();
-            TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
-            String url = TestDatabase.database().url();
-            properties.put("datasources.default.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        try (ScratchSchema schema = ScratchSchema.create("runtime_cp")) {
             String classpath = Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
                     + Files.readString(Path.of("target", "runtime-classpath.txt")).strip();
-            startHealthy(List.of("-cp", classpath, "io.sentryconnect.standalone.Application"), properties,
+            startHealthy(List.of("-cp", classpath, "io.sentryconnect.standalone.Application"), schema.properties(),
                     "runtime-classpath-it.log", (http, base) -> { });
-            try (Connection c = TestDatabase.connection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + ".sentry_connect_grant")) {
-                assertTrue(rs.next(), "the migrations created the grant table");
-            }
-        } finally {
-            try (Connection c = TestDatabase.connection(); Statement st = c.createStatement()) {
-                st.execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+            assertEquals(1, schema.query("SELECT count(*) FROM sentry_connect_grant").size(), "the migrations created the grant table");
         }
     }
 
@@ -114,16 +94,9 @@ class RunnerJarIT {
         Map<String, String> all = new TreeMap<>(properties);
         all.put("micronaut.server.port", String.valueOf(port));
         all.put("sentry-connect.public-url", "http://localhost:" + port);
-        all.put("SENTRY_CLIENT_ID", "runner-it");
-        all.put("SENTRY_CLIENT_SECRET", "runner-it-secret");
-        all.put("sentry-connect.encryption.primary-key-id", "1");
-        all.put("sentry-connect.encryption.keys.1", Base64.getEncoder().encodeToString(new byte[32]));
-        all.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "runner-it-only-jwt-secret-0123456789abcdef");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        all.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.addAll(launch);
+        all.putAll(RunnerJar.requiredSettings());
         Path log = Path.of("target", logName);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(RunnerJar.command(all, launch)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpResponse<String> health = awaitHealthy(process, http, "http://localhost:" + port + "/health", log);
@@ -155,12 +128,5 @@ class RunnerJarIT {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         throw new AssertionError("the service did not become healthy; see " + log.toAbsolutePath());
-    }
-
-    private static Path jar(String suffix) throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(p -> p.getFileName().toString().matches("sentry-connect-[0-9][^-]*(-SNAPSHOT)?" + java.util.regex.Pattern.quote(suffix)))
-                    .findFirst().orElseThrow(() -> new AssertionError("no target/sentry-connect-*" + suffix));
-        }
     }
 }

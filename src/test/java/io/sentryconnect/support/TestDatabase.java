@@ -36,7 +36,16 @@ public final class TestDatabase {
 
     /** Rows of a query on the test schema, as column → value maps. */
     public static java.util.List<Map<String, Object>> query(String sql, Object... args) {
-        try (java.sql.Connection c = connection(); java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        try (java.sql.Connection c = connection()) {
+            return rows(c, sql, args);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rows of a query on {@code connection}'s schema (this one, or a {@link ScratchSchema}). */
+    static java.util.List<Map<String, Object>> rows(java.sql.Connection connection, String sql, Object... args) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -52,8 +61,6 @@ public final class TestDatabase {
                 }
             }
             return rows;
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
