@@ -23,8 +23,6 @@ final class ApiEndpoints {
     /** The region sentry.io itself serves region endpoints from: the original, US, one. */
     private static final String MONOLITH_REGION = "us";
 
-    /** Sentry's last URL pattern, {@code CatchallEndpoint}: what an unknown path resolves to. */
-    private static final String CATCHALL = "sentry-api-catchall";
     private static final Set<String> ISSUE_STATUSES = Set.of("resolved", "unresolved", "ignored", "resolvedInNextRelease");
 
     private final Directory directory;
@@ -66,15 +64,17 @@ final class ApiEndpoints {
             authFailure = refusal;
         }
         // src/sentry/middleware/auth.py: a token that fails authentication leaves the caller anonymous, so it is
-        // limited by address; src/sentry/ratelimits/utils.py: OAuth tokens by their user, integration tokens by
-        // their organization.
+        // limited by address; src/sentry/ratelimits/utils.py, get_rate_limit_key: an ApiToken of a user (every
+        // OAuth token) by request_auth.user_id, an integration token (its user is_sentry_app) by its installation's
+        // organization.
+        ApiRoutes.View view = match.map(m -> m.route().view()).orElse(ApiRoutes.CATCHALL);
         String key;
         if (token == null) {
-            key = RateLimiter.key("ip", request.remoteAddress(), view(match), request.method());
+            key = RateLimiter.key("ip", request.remoteAddress(), view, request.method());
         } else if (token.orgScoped()) {
-            key = RateLimiter.key("user", token.userId(), view(match), request.method());
+            key = RateLimiter.key("user", token.userId(), view, request.method());
         } else {
-            key = RateLimiter.key("org", token.orgId(), view(match), request.method());
+            key = RateLimiter.key("org", token.orgId(), view, request.method());
         }
         Settings settings = state.settings();
         RateLimiter.Window window = rateLimiter.hit(key, settings.rateLimit(), settings.rateLimitWindowSeconds(),
@@ -91,7 +91,7 @@ final class ApiEndpoints {
             }
             return response.withHeaders(window.headers());
         } finally {
-            rateLimiter.finish(key);
+            rateLimiter.finish(key, window);
         }
     }
 
@@ -119,10 +119,6 @@ final class ApiEndpoints {
     private static Origin tokenOrigin(StandInRequest request, Optional<ApiRoutes.Match> match) {
         boolean organizationsList = match.map(m -> ApiRoutes.ORGANIZATIONS.equals(m.route().name())).orElse(false);
         return request.origin().isMain() && organizationsList ? Origin.region(MONOLITH_REGION) : request.origin();
-    }
-
-    private static String view(Optional<ApiRoutes.Match> match) {
-        return match.map(m -> m.route().name()).orElse(CATCHALL);
     }
 
     private StandInResponse route(StandInRequest request, Optional<ApiRoutes.Match> found,

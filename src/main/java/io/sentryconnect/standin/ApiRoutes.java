@@ -10,16 +10,33 @@ import java.util.regex.Pattern;
 /**
  * The {@code /api/0/} URL patterns the stand-in knows, as data, taken from Sentry's {@code src/sentry/api/urls.py}:
  * each with Sentry's URL name, its regular expression (the part after {@code /api/0/}; the group {@code org} is
- * Sentry's {@code organization_id_or_slug} keyword argument) and where it is served. The org-scoped token rule and
- * the rate-limit buckets read these; nothing else needs to know which URLs name an organization.
+ * Sentry's {@code organization_id_or_slug} keyword argument), where it is served and the endpoint class it resolves
+ * to. The org-scoped token rule and the rate-limit buckets read these; nothing else needs to know which URLs name an
+ * organization.
  */
 final class ApiRoutes {
 
     /** Which origins serve a route: the main origin (control silo), the regions, or both. */
     enum Silo { MAIN, REGION, ANY }
 
+    /**
+     * The endpoint class a URL resolves to, as far as the rate limit cares: its name, the rate-limit group of its
+     * {@code rate_limits} ({@code RateLimitConfig.group}, {@code "default"} when it declares none) and whether it
+     * declares limits of its own ({@code RateLimitConfig.has_custom_limit}), which puts its name into the bucket's key.
+     */
+    record View(String name, String group, boolean ownLimits) {
+        /** An endpoint without {@code rate_limits}: {@code DEFAULT_RATE_LIMIT_CONFIG} of src/sentry/ratelimits/config.py. */
+        static View shared(String name) {
+            return new View(name, "default", false);
+        }
+
+        static View withOwnLimits(String name, String group) {
+            return new View(name, group, true);
+        }
+    }
+
     /** One URL pattern; {@code served} is false for patterns that exist in Sentry but that the stand-in answers 404. */
-    record Route(String name, Pattern pattern, Silo silo, boolean served) {
+    record Route(String name, Pattern pattern, Silo silo, boolean served, View view) {
         boolean namesOrganization() {
             return pattern.pattern().contains("(?<org>");
         }
@@ -50,36 +67,65 @@ final class ApiRoutes {
 
     private static final String ORG = "(?<org>[^/]+)";
 
+    /**
+     * Sentry's last URL pattern ({@code src/sentry/api/endpoints/catchall.py}), what an unknown path resolves to; it
+     * declares no {@code rate_limits}.
+     */
+    static final View CATCHALL = View.shared("CatchallEndpoint");
+
+    // src/sentry/issues/endpoints/group_details.py: GroupDetailsEndpoint.rate_limits overrides GET, PUT and DELETE,
+    // and both of its URLs below resolve to it, so they draw from one bucket.
+    private static final View GROUP_DETAILS = View.withOwnLimits("GroupDetailsEndpoint", "default");
+
+    // The view of each route and whether its class declares rate_limits, read from the file named beside it.
     static final List<Route> ROUTES = List.of(
-            route("sentry-api-index", "", Silo.ANY, true),
-            route(ORGANIZATIONS, "organizations/", Silo.ANY, true),
-            route("sentry-api-0-organization-details", "organizations/" + ORG + "/", Silo.REGION, true),
-            route("sentry-api-0-organization-projects", "organizations/" + ORG + "/projects/", Silo.REGION, true),
+            // src/sentry/api/endpoints/index.py
+            route("sentry-api-index", "", Silo.ANY, true, View.shared("IndexEndpoint")),
+            // src/sentry/core/endpoints/organization_index.py
+            route(ORGANIZATIONS, "organizations/", Silo.ANY, true, View.shared("OrganizationIndexEndpoint")),
+            // src/sentry/core/endpoints/organization_details.py
+            route("sentry-api-0-organization-details", "organizations/" + ORG + "/", Silo.REGION, true,
+                    View.shared("OrganizationDetailsEndpoint")),
+            // src/sentry/core/endpoints/organization_projects.py
+            route("sentry-api-0-organization-projects", "organizations/" + ORG + "/projects/", Silo.REGION, true,
+                    View.shared("OrganizationProjectsEndpoint")),
             // src/sentry/api/urls.py: organizations/{org}/(?:issues|groups)/ is OrganizationGroupIndexEndpoint
+            // (src/sentry/issues/endpoints/organization_group_index.py: enforce_rate_limit, no rate_limits)
             route("sentry-api-0-organization-group-index",
-                    "organizations/" + ORG + "/(?:issues|groups)/", Silo.REGION, true),
+                    "organizations/" + ORG + "/(?:issues|groups)/", Silo.REGION, true,
+                    View.shared("OrganizationGroupIndexEndpoint")),
             // create_group_urls("sentry-api-0-organization-group") under organizations/{org}/(?:issues|groups)/
             route("sentry-api-0-organization-group-group-details",
-                    "organizations/" + ORG + "/(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true),
+                    "organizations/" + ORG + "/(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true, GROUP_DETAILS),
+            // src/sentry/issues/endpoints/project_group_index.py: rate_limits overrides GET
             route("sentry-api-0-project-group-index",
-                    "projects/" + ORG + "/(?<project>[^/]+)/(?:issues|groups)/", Silo.REGION, true),
+                    "projects/" + ORG + "/(?<project>[^/]+)/(?:issues|groups)/", Silo.REGION, true,
+                    View.withOwnLimits("ProjectGroupIndexEndpoint", "default")),
             // create_group_urls("sentry-api-0") under the bare (?:issues|groups)/
-            route("sentry-api-0-group-details", "(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true),
+            route("sentry-api-0-group-details", "(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true, GROUP_DETAILS),
             // The release file uploads (multipart/form-data): src/sentry/api/urls.py, version as (?P<version>[^/]+).
+            // src/sentry/releases/endpoints/organization_release_files.py: rate_limits overrides GET and POST.
             route("sentry-api-0-organization-release-files",
-                    "organizations/" + ORG + "/releases/(?<version>[^/]+)/files/", Silo.REGION, true),
+                    "organizations/" + ORG + "/releases/(?<version>[^/]+)/files/", Silo.REGION, true,
+                    View.withOwnLimits("OrganizationReleaseFilesEndpoint", "default")),
+            // src/sentry/releases/endpoints/project_release_files.py: RateLimitConfig(group="CLI", GET overridden)
             route("sentry-api-0-project-release-files",
-                    "projects/" + ORG + "/(?<project>[^/]+)/releases/(?<version>[^/]+)/files/", Silo.REGION, true),
-            route("sentry-api-0-user-regions", "users/(?<user>[^/]+)/regions/", Silo.MAIN, true),
+                    "projects/" + ORG + "/(?<project>[^/]+)/releases/(?<version>[^/]+)/files/", Silo.REGION, true,
+                    View.withOwnLimits("ProjectReleaseFilesEndpoint", "CLI")),
+            // src/sentry/users/api/endpoints/user_regions.py
+            route("sentry-api-0-user-regions", "users/(?<user>[^/]+)/regions/", Silo.MAIN, true,
+                    View.shared("UserRegionsEndpoint")),
             // Known to Sentry, not served here: org-scoped tokens are refused on them all the same.
-            route("sentry-api-0-user-details", "users/(?<user>[^/]+)/", Silo.MAIN, false),
-            route("sentry-api-0-projects", "projects/", Silo.REGION, false));
+            // src/sentry/users/api/endpoints/user_details.py, src/sentry/core/endpoints/project_index.py
+            route("sentry-api-0-user-details", "users/(?<user>[^/]+)/", Silo.MAIN, false,
+                    View.shared("UserDetailsEndpoint")),
+            route("sentry-api-0-projects", "projects/", Silo.REGION, false, View.shared("ProjectIndexEndpoint")));
 
     private ApiRoutes() {
     }
 
-    private static Route route(String name, String regex, Silo silo, boolean served) {
-        return new Route(name, Pattern.compile("^" + regex + "$"), silo, served);
+    private static Route route(String name, String regex, Silo silo, boolean served, View view) {
+        return new Route(name, Pattern.compile("^" + regex + "$"), silo, served, view);
     }
 
     /**

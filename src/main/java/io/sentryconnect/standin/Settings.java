@@ -8,7 +8,8 @@ import java.util.Locale;
  * @param accessTokenLifetimeSeconds lifetime of new access tokens; Sentry's is 30 days, reported as 2591999 s
  * @param refreshRotation            {@code true}: a refresh rotates both tokens (Sentry's behaviour);
  *                                   {@code false}: the refresh token is reused and only the access token changes
- * @param rateLimit                  API requests allowed per caller, endpoint and method in one fixed window;
+ * @param rateLimit                  API requests allowed per bucket (caller, rate-limit group and method, and
+ *                                   the endpoint where it declares limits of its own) in one fixed window;
  *                                   0 = unlimited
  * @param rateLimitWindowSeconds     length of that window; Sentry's default is 1 second
  *                                   ({@code src/sentry/ratelimits/config.py}, {@code DEFAULT_RATELIMIT})

@@ -12,11 +12,13 @@ import java.util.Map;
 import static io.sentryconnect.standin.StandInHarness.READ_SCOPES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sentry's rate limits ({@code src/sentry/middleware/ratelimit.py}, {@code src/sentry/ratelimits/utils.py},
- * {@code src/sentry/ratelimits/config.py}): a fixed 1-second window per caller, endpoint and method.
+ * {@code src/sentry/ratelimits/config.py}): a fixed 1-second window per caller, rate-limit group and method, and per
+ * endpoint for endpoints that declare limits of their own.
  */
 class RateLimitTest {
 
@@ -48,6 +50,8 @@ class RateLimitTest {
             assertEquals(200, ok.statusCode());
             assertEquals("3", header(ok, "X-Sentry-Rate-Limit-Limit"));
             assertEquals(Integer.toString(3 - i), header(ok, "X-Sentry-Rate-Limit-Remaining"));
+            assertEquals("999", header(ok, "X-Sentry-Rate-Limit-ConcurrentLimit"), "SENTRY_CONCURRENT_RATE_LIMIT_DEFAULT");
+            assertEquals("998", header(ok, "X-Sentry-Rate-Limit-ConcurrentRemaining"), "this request is the one in flight");
         }
         HttpResponse<String> limited = h.apiGet(projects, token);
         assertEquals(429, limited.statusCode());
@@ -57,6 +61,9 @@ class RateLimitTest {
         assertEquals("0", header(limited, "X-Sentry-Rate-Limit-Remaining"));
         assertEquals(Long.toString(h.clock.instant().getEpochSecond() + 1), header(limited, "X-Sentry-Rate-Limit-Reset"),
                 "the end of the current second");
+        assertEquals("999", header(limited, "X-Sentry-Rate-Limit-ConcurrentLimit"));
+        assertNull(header(limited, "X-Sentry-Rate-Limit-ConcurrentRemaining"),
+                "a request over the window starts no concurrent request, so there is nothing remaining to report");
     }
 
     @Test
@@ -88,14 +95,56 @@ class RateLimitTest {
     }
 
     @Test
-    void bucketsAreSeparatePerEndpointAndPerMethod() {
+    void endpointsWithoutLimitsOfTheirOwnShareOneBucketPerCallerAndMethod() {
+        limit(2);
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        assertEquals(200, h.apiGet(h.us("/api/0/organizations/acme/projects/"), token).statusCode());
+        assertEquals(200, h.apiGet(h.us("/api/0/organizations/acme/"), token).statusCode(), "another endpoint, same bucket");
+        HttpResponse<String> third = h.apiGet(h.main("/api/0/organizations/"), token);
+        assertEquals(429, third.statusCode(), "a third endpoint of the default group: the bucket is full");
+        assertEquals("0", header(third, "X-Sentry-Rate-Limit-Remaining"));
+        assertEquals(429, h.apiGet(h.us("/api/0/organizations/acme/issues/"), token).statusCode(),
+                "the organization's issue list declares no limits either");
+        String issueId = h.standIn.fixtures().issuesOf("5001").get(0).id();
+        assertEquals(200, h.apiGet(h.us("/api/0/organizations/acme/issues/" + issueId + "/"), token).statusCode(),
+                "GroupDetailsEndpoint declares its own limits, so it has a bucket of its own");
+    }
+
+    @Test
+    void bothUrlsOfOneEndpointDrawFromOneBucket() {
+        limit(1);
+        String issueId = h.standIn.fixtures().issuesOf("5001").get(0).id();
+        // Anonymous callers, so that both URLs are counted for one caller: an org-scoped token on the bare URL is
+        // refused by authentication and so counted by address, not by its user.
+        assertEquals(401, h.get(h.us("/api/0/organizations/acme/issues/" + issueId + "/")).statusCode());
+        assertEquals(429, h.get(h.us("/api/0/issues/" + issueId + "/")).statusCode(),
+                "the bare issue URL is the same GroupDetailsEndpoint, whose bucket is full");
+        assertEquals(200, h.get(h.us("/api/0/")).statusCode(), "the default group is another bucket");
+    }
+
+    @Test
+    void settingALimitStartsItsCountFromThen() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        URI orgs = h.main("/api/0/organizations/");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, h.apiGet(orgs, token).statusCode(), "unlimited");
+        }
+        limit(2);
+        assertEquals(200, h.apiGet(orgs, token).statusCode(), "the calls before the limit was set are not counted");
+        assertEquals(200, h.apiGet(orgs, token).statusCode());
+        assertEquals(429, h.apiGet(orgs, token).statusCode());
+    }
+
+    @Test
+    void anEndpointWithLimitsOfItsOwnHasABucketPerMethod() {
         limit(1);
         String token = h.accessToken("1", "acme", READ_SCOPES + " event:write");
         String issueId = h.standIn.fixtures().issuesOf("5001").get(0).id();
         URI issue = h.us("/api/0/organizations/acme/issues/" + issueId + "/");
         assertEquals(200, h.apiGet(issue, token).statusCode());
         assertEquals(429, h.apiGet(issue, token).statusCode());
-        assertEquals(200, h.apiGet(h.us("/api/0/organizations/acme/projects/"), token).statusCode(), "another endpoint");
+        assertEquals(200, h.apiGet(h.us("/api/0/organizations/acme/projects/"), token).statusCode(),
+                "an endpoint of the default group");
         String otherIssue = h.standIn.fixtures().issuesOf("5001").get(1).id();
         assertEquals(429, h.apiGet(h.us("/api/0/organizations/acme/issues/" + otherIssue + "/"), token).statusCode(),
                 "another issue is the same endpoint, so the same bucket");
