@@ -162,6 +162,43 @@ class ConnectToSentryTest implements TestPropertyProvider {
         assertTrue(linking.list(listed.body()).stream().noneMatch(g -> grantId.equals(g.get("id"))), listed.body());
     }
 
+    @Test
+    void thePluginsRoutesAnswerTheirOwnErrorsInsideThePlatform() throws Exception {
+        // The platform's security rules allow none of these (it has no rule for unrouted requests): the plugin's own
+        // rule lets them reach the router, which answers in the plugin's format, as the standalone service does.
+        String jwt = PlatformLogin.login(baseUrl, "alice");
+        secretsSeen.add(jwt);
+        assertProblem(405, "method_not_allowed", send("PUT", linking.url("/links"), jwt, "application/json", "{}", null));
+        assertProblem(415, "unsupported_media_type", send("POST", linking.url("/links"), jwt, "text/xml", "<link/>", null));
+        assertProblem(406, "not_acceptable", send("GET", linking.url("/grants"), jwt, null, null, "text/html"));
+        assertProblem(404, "not_found", send("GET", linking.url("/grants/" + UUID.randomUUID() + "/nothing"), jwt, null, null, null));
+        assertProblem(405, "method_not_allowed", send("PUT", linking.url("/links"), null, "application/json", "{}", null));
+    }
+
+    private void assertProblem(int status, String code, HttpResponse<String> answer) {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                answer.headers().map().toString());
+        assertEquals(code, linking.map(answer.body()).get("code"), answer.body());
+    }
+
+    private static HttpResponse<String> send(String method, String url, String jwt, String contentType, String body,
+                                             String accept) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (jwt != null) {
+            request.header("Authorization", "Bearer " + jwt);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> connect(String jwt, String linkUrl, String sentryUser, String org) {
         HttpResponse<String> back = linking.connect(jwt, linkUrl, sentryUser, org);
         secretsSeen.addAll(linking.codesAndStatesSeen());
