@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import io.sentryconnect.link.LinkProperties;
 import io.sentryconnect.sentry.SentryApi;
+import io.sentryconnect.support.ScratchSchema;
 import io.sentryconnect.support.TestDatabase;
 import jakarta.inject.Singleton;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,28 @@ class PluginSettingsTest {
         Map<String, Object> foreignRegion = complete();
         foreignRegion.put("sentry-connect.sentry.region-urls", "https://evil.example");
         assertTrue(firstLineOfFailure(foreignRegion).contains("sentry-connect.sentry.region-urls"));
+    }
+
+    @Test
+    void aStartThatStopsOnAMissingSettingLeavesTheHostsSchemaAsItFoundIt() {
+        try (ScratchSchema stopped = ScratchSchema.create("settings_stop"); ScratchSchema started = ScratchSchema.create("settings_go")) {
+            Map<String, Object> missing = complete();
+            missing.putAll(stopped.properties());
+            missing.remove("sentry-connect.sentry.client-id");
+            assertTrue(firstLineOfFailure(missing).contains("sentry-connect.sentry.client-id"));
+            assertEquals(List.of(), tables(stopped), "no table of the plugin's before the start stops");
+
+            Map<String, Object> complete = complete();
+            complete.putAll(started.properties());
+            try (ApplicationContext ignored = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(complete).start()) {
+                assertTrue(tables(started).contains("sentry_connect_grant"), "the same start with the setting migrates: " + tables(started));
+            }
+        }
+    }
+
+    private static List<Object> tables(ScratchSchema schema) {
+        return schema.query("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", schema.name())
+                .stream().map(row -> row.get("table_name")).toList();
     }
 
     @Test

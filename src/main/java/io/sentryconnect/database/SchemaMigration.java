@@ -8,6 +8,7 @@ import io.micronaut.core.annotation.Order;
 import io.micronaut.core.naming.NameResolver;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.jdbc.DataSourceResolver;
+import io.sentryconnect.token.RequiredSettings;
 import jakarta.inject.Singleton;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -48,10 +49,12 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
 
     private final String datasource;
     private final DataSourceResolver resolver;
+    private final @Nullable RequiredSettings settings;
 
-    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver) {
+    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver, @Nullable RequiredSettings settings) {
         this.datasource = properties.datasource();
         this.resolver = Objects.requireNonNullElse(resolver, DataSourceResolver.DEFAULT);
+        this.settings = settings;
     }
 
     @Override
@@ -59,6 +62,12 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
         DataSource dataSource = event.getBean();
         Optional<String> name = event.getBeanDefinition() instanceof NameResolver named ? named.resolveName() : Optional.empty();
         if (name.orElse(event.getBeanIdentifier().getName()).equals(datasource)) {
+            Optional<String> stop = settings == null ? Optional.empty() : settings.problem().map(Throwable::getMessage);
+            if (stop.isPresent()) {
+                // The start-up check stops the start with this message, key first; the host's schema stays untouched.
+                LOG.info("Not migrating the sentry-connect schema: the start is going to stop ({})", stop.get());
+                return dataSource;
+            }
             // The transaction-aware wrapper would hand out connections only inside a transaction.
             migrate(resolver.resolve(dataSource));
         }
