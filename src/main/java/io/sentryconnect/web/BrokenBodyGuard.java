@@ -5,22 +5,26 @@ import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
-import io.micronaut.http.netty.channel.ChannelPipelineCustomizer;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.json.JsonMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.sentryconnect.Endpoints;
 import jakarta.inject.Singleton;
@@ -97,8 +101,20 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
     }
 
     /** The handler of one connection. */
-    ChannelInboundHandlerAdapter handler() {
+    ChannelDuplexHandler handler() {
         return new Guard();
+    }
+
+    /**
+     * Puts the guard right after the connection's HTTP/1.1 codec. Found by its type: with h2c switched on, the codec
+     * of a connection that stays on HTTP/1.1 is added by Netty's upgrade handler under a name of Netty's choosing.
+     */
+    void install(Channel channel) {
+        ChannelPipeline pipeline = channel.pipeline();
+        ChannelHandlerContext codec = pipeline.context(HttpServerCodec.class);
+        if (codec != null && pipeline.get(HANDLER_NAME) == null) {
+            pipeline.addAfter(codec.name(), HANDLER_NAME, handler());
+        }
     }
 
     private final class OnConnection implements NettyServerCustomizer {
@@ -110,23 +126,44 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
 
         @Override
         public void onStreamPipelineBuilt() {
-            if (channel.pipeline().get(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC) != null
-                    && channel.pipeline().get(HANDLER_NAME) == null) {
-                channel.pipeline().addAfter(ChannelPipelineCustomizer.HANDLER_HTTP_SERVER_CODEC, HANDLER_NAME, handler());
-            }
+            install(channel);
         }
     }
 
-    /** Per connection: the current request's URI, looked at only when one of its contents failed to decode. */
-    private final class Guard extends ChannelInboundHandlerAdapter {
+    /**
+     * Per connection: the current request's URI, looked at only when one of its contents failed to decode, and how
+     * far the server's answers have come, so that the refusal is written only where it is the current request's
+     * answer. All on the connection's event loop.
+     */
+    private final class Guard extends ChannelDuplexHandler {
         private @Nullable String uri;
         private boolean refused;
+        /** Requests read; final answers the server has begun and finished writing (a 100 Continue is no answer). */
+        private long requests;
+        private long answers;
+        private long finished;
+        private boolean informational;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+            if (message instanceof HttpResponse response) {
+                informational = response.status().code() < 200;
+                if (!informational) {
+                    answers++;
+                }
+            }
+            if (message instanceof LastHttpContent && !informational) {
+                finished++;
+            }
+            ctx.write(message, promise);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof HttpRequest request) {
                 uri = request.uri();
                 refused = false;
+                requests++;
             }
             if (refused) {
                 ReferenceCountUtil.release(message);
@@ -135,6 +172,14 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
             if (message instanceof HttpContent content && content.decoderResult().isFailure() && uri != null && guards(uri)) {
                 refused = true;
                 ReferenceCountUtil.release(message);
+                if (answers != requests - 1 || finished != answers) {
+                    // The server has answered this request already (e.g. 401 before reading the body), or has not
+                    // finished an earlier one on this connection: a response written now would be a second answer,
+                    // be taken for the earlier request's, or break into it. The connection is done either way.
+                    LOG.info("Closed the connection of a request to {}: its chunked body broke off in a malformed chunk", path(uri));
+                    ctx.close();
+                    return;
+                }
                 LOG.info("Refused a request to {}: its chunked body broke off in a malformed chunk", path(uri));
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
                         Unpooled.wrappedBuffer(problem));

@@ -6,11 +6,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.sentryconnect.TestEndpoints;
@@ -88,6 +91,57 @@ class BrokenBodyGuardTest {
         assertNull(channel.readOutbound());
         last.release();
         broken.release();
+    }
+
+    @Test
+    void aRequestAlreadyAnsweredGetsNoSecondAnswerOnlyTheClose() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard.handler());
+        channel.writeInbound(put("/api/v1/grants/7f0c/sentry/organizations/acme/issues/1/"));
+        channel.readInbound();
+        // The server answers before reading the body (a 401, say).
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED));
+        ((FullHttpResponse) channel.readOutbound()).release();
+        LastHttpContent broken = broken();
+        channel.writeInbound(broken);
+        assertNull(channel.readOutbound(), "no second response for the same request");
+        assertEquals(0, broken.refCnt());
+        assertFalse(channel.isOpen());
+    }
+
+    @Test
+    void anEarlierRequestStillUnansweredIsNotAnsweredByTheRefusal() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard.handler());
+        HttpRequest earlier = put("/orders/1");
+        LastHttpContent earlierBody = new DefaultLastHttpContent(Unpooled.copiedBuffer("{}", StandardCharsets.US_ASCII));
+        LastHttpContent broken = broken();
+        channel.writeInbound(earlier, earlierBody, put("/api/v1/grants/7f0c/sentry/organizations/acme/issues/1/"), broken);
+        assertNull(channel.readOutbound(), "a pipelining client would take a 400 written now for /orders/1's answer");
+        assertFalse(channel.isOpen());
+        channel.releaseInbound();
+    }
+
+    @Test
+    void aContinueIsNoAnswer() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard.handler());
+        channel.writeInbound(put("/api/v1/grants/7f0c/sentry/organizations/acme/issues/1/"));
+        channel.readInbound();
+        channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ((FullHttpResponse) channel.readOutbound()).release();
+        channel.writeInbound(broken());
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(400, response.status().code());
+        response.release();
+    }
+
+    @Test
+    void theGuardFindsACodecNettyNamed() {
+        // With h2c on, Netty's CleartextHttp2ServerUpgradeHandler adds the HTTP/1.1 codec under a generated name.
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.pipeline().addLast(new HttpServerCodec());
+        channel.pipeline().addLast("next", new io.netty.channel.ChannelInboundHandlerAdapter());
+        guard.install(channel);
+        assertEquals(java.util.List.of("HttpServerCodec#0", BrokenBodyGuard.HANDLER_NAME, "next"),
+                channel.pipeline().names().subList(0, 3));
     }
 
     private static HttpRequest put(String uri) {
