@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.util.ReferenceCountUtil;
 import io.sentryconnect.Endpoints;
 import jakarta.inject.Singleton;
@@ -82,9 +84,17 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
 
     /** Whether the guard acts on a request for {@code uri}: one of the plugin's API routes. */
     boolean guards(String uri) {
-        String path = path(uri);
-        return path != null && endpoints.owns(path)
-                && !endpoints.groupOf(path).filter(BrowserErrorPages.GROUP::equals).isPresent();
+        String raw = path(uri);
+        if (raw == null) {
+            return false;
+        }
+        // The router matches the decoded path (/api/v1/%67rants/… is /api/v1/grants/…): either form being ours counts.
+        String decoded = new QueryStringDecoder(raw).path();
+        return ours(raw) || ours(decoded);
+    }
+
+    private boolean ours(String path) {
+        return endpoints.owns(path) && !endpoints.groupOf(path).filter(BrowserErrorPages.GROUP::equals).isPresent();
     }
 
     private static @Nullable String path(String uri) {
@@ -171,7 +181,14 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
             }
             if (message instanceof HttpContent content && content.decoderResult().isFailure() && uri != null && guards(uri)) {
                 refused = true;
+                boolean clientLeft = content.decoderResult().cause() instanceof PrematureChannelClosureException;
                 ReferenceCountUtil.release(message);
+                if (clientLeft) {
+                    // The client closed the connection before its body ended (an aborted upload): nobody to answer.
+                    LOG.debug("A request to {} ended with its connection before its body did", path(uri));
+                    ctx.close();
+                    return;
+                }
                 if (answers != requests - 1 || finished != answers) {
                     // The server has answered this request already (e.g. 401 before reading the body), or has not
                     // finished an earlier one on this connection: a response written now would be a second answer,

@@ -148,6 +148,31 @@ class BrokenBodyGuardTest {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, uri);
     }
 
+    @Test
+    void aPercentEncodedPathToTheProxyIsGuardedAsTheRouterReadsIt() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard.handler());
+        channel.writeInbound(put("/api/v1/%67rants/7f0c/sentry/organizations/acme/issues/1/"), broken());
+        assertInstanceOf(HttpRequest.class, channel.readInbound());
+        assertNull(channel.readInbound(), "the broken end is not handed on");
+        FullHttpResponse response = channel.readOutbound();
+        assertEquals(400, response.status().code());
+        response.release();
+    }
+
+    @Test
+    void aClientThatLeavesMidBodyIsNotAnsweredAndNotHandedOn() {
+        EmbeddedChannel channel = new EmbeddedChannel(guard.handler());
+        LastHttpContent cut = new DefaultLastHttpContent(Unpooled.buffer(8));
+        cut.setDecoderResult(DecoderResult.failure(new io.netty.handler.codec.PrematureChannelClosureException("closed")));
+        channel.writeInbound(put("/api/v1/grants/7f0c/sentry/organizations/acme/issues/1/"), cut);
+        assertInstanceOf(HttpRequest.class, channel.readInbound());
+        assertNull(channel.readInbound(), "a cut-off body never reaches the server's handler, so nothing of it is sent");
+        assertNull(channel.readOutbound(), "no answer to a client that left");
+        assertEquals(0, cut.refCnt());
+        channel.runPendingTasks();
+        assertFalse(channel.isOpen());
+    }
+
     /**
      * What Netty's decoder emits for a chunk whose size line is not hexadecimal (with an empty buffer there; a buffer
      * of its own here, so that its release can be seen).
