@@ -165,14 +165,21 @@ class ConnectToSentryTest implements TestPropertyProvider {
     @Test
     void thePluginsRoutesAnswerTheirOwnErrorsInsideThePlatform() throws Exception {
         // The platform's security rules allow none of these (it has no rule for unrouted requests): the plugin's own
-        // rule lets them reach the router, which answers in the plugin's format, as the standalone service does.
+        // rule lets a request for one of its routes, wrong only in method, content type or Accept, reach the router,
+        // which answers in the plugin's format, as the standalone service does.
         String jwt = PlatformLogin.login(baseUrl, "alice");
         secretsSeen.add(jwt);
         assertProblem(405, "method_not_allowed", send("PUT", linking.url("/links"), jwt, "application/json", "{}", null));
         assertProblem(415, "unsupported_media_type", send("POST", linking.url("/links"), jwt, "text/xml", "<link/>", null));
         assertProblem(406, "not_acceptable", send("GET", linking.url("/grants"), jwt, null, null, "text/html"));
-        assertProblem(404, "not_found", send("GET", linking.url("/grants/" + UUID.randomUUID() + "/nothing"), jwt, null, null, null));
         assertProblem(405, "method_not_allowed", send("PUT", linking.url("/links"), null, "application/json", "{}", null));
+        String grant = linking.url("/grants/" + UUID.randomUUID());
+        assertProblem(405, "method_not_allowed", send("PATCH", grant + "/sentry/organizations/acme/", jwt, null, null, null));
+        // No route of the plugin's there, or a path a resolver could read as another place: the platform's own answer
+        // to unknown paths (micronaut-security's reject-not-found), in the plugin's format on its paths.
+        assertProblem(403, "forbidden", send("GET", grant + "/nothing", jwt, null, null, null));
+        assertProblem(403, "forbidden", send("PATCH", grant + "/sentry/organizations/acme/../../../../../hello", jwt, null, null, null));
+        assertProblem(403, "forbidden", send("PATCH", grant + "/sentry/organizations/%2e%2e/", jwt, null, null, null));
     }
 
     private void assertProblem(int status, String code, HttpResponse<String> answer) {
