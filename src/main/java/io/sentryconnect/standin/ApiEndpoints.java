@@ -76,9 +76,10 @@ final class ApiEndpoints {
         } else {
             key = RateLimiter.key("org", token.orgId(), view, request.method());
         }
-        Settings settings = state.settings();
+        StandInState.VersionedSettings versioned = state.versionedSettings();
+        Settings settings = versioned.settings();
         RateLimiter.Window window = rateLimiter.hit(key, settings.rateLimit(), settings.rateLimitWindowSeconds(),
-                state.now());
+                versioned.version(), state.now());
         try {
             StandInResponse response;
             if (window.limited()) {

@@ -42,8 +42,9 @@ final class RateLimiter {
 
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
-    /** The limit the counts in {@link #buckets} were taken under; guarded by {@code buckets}. */
+    /** The limit the counts in {@link #buckets} were taken under, and its settings version; guarded by {@code buckets}. */
     private Limit countedUnder;
+    private long countedVersion = -1;
 
     /**
      * The bucket of one caller on one endpoint and method, as {@code get_rate_limit_key} builds it: the endpoint's
@@ -56,17 +57,24 @@ final class RateLimiter {
                 : callerCategory + ":" + view.group() + ":" + method + ":" + callerId;
     }
 
-    /** Counts one request for {@code key} and reports its window. Call {@link #finish} when it is answered. */
-    Window hit(String key, int limit, int windowSeconds, Instant now) {
+    /**
+     * Counts one request for {@code key} and reports its window. Call {@link #finish} when it is answered.
+     *
+     * @param settingsVersion the version of the settings {@code limit} and {@code windowSeconds} were read from
+     */
+    Window hit(String key, int limit, int windowSeconds, long settingsVersion, Instant now) {
         long window = windowOf(now, windowSeconds);
         int count;
         synchronized (buckets) {
             // A test that sets a limit counts from then on, and window numbers of another length do not compare.
+            // Only newer settings start the count afresh: a request that read the settings before they changed,
+            // counted after one that read them after, must not clear the new counts again.
             Limit under = new Limit(limit, windowSeconds);
-            if (!under.equals(countedUnder)) {
+            if (settingsVersion > countedVersion && !under.equals(countedUnder)) {
                 buckets.clear();
                 countedUnder = under;
             }
+            countedVersion = Math.max(countedVersion, settingsVersion);
             buckets.values().removeIf(b -> b.window() < window);
             Bucket current = buckets.get(key);
             count = current == null || current.window() != window ? 1 : current.count() + 1;

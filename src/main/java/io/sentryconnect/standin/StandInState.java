@@ -72,7 +72,11 @@ final class StandInState {
     private final Consents consents;
     private final IssueChanges issues;
     private final ReleaseFiles releaseFiles = new ReleaseFiles();
-    private volatile Settings settings = Settings.DEFAULTS;
+    /** The settings with the number of their version (each change counts one), read and replaced as one value. */
+    record VersionedSettings(Settings settings, long version) {
+    }
+
+    private volatile VersionedSettings settings = new VersionedSettings(Settings.DEFAULTS, 0);
 
     StandInState(Fixtures fixtures, Clock clock) {
         this.fixtures = fixtures;
@@ -89,7 +93,7 @@ final class StandInState {
         consents.clear();
         issues.reset();
         releaseFiles.reset();
-        settings = Settings.DEFAULTS;
+        settings(Settings.DEFAULTS);
     }
 
     Instant now() {
@@ -112,11 +116,16 @@ final class StandInState {
     }
 
     Settings settings() {
+        return settings.settings();
+    }
+
+    /** The settings and their version, for a reader that must tell an older read from a newer one. */
+    VersionedSettings versionedSettings() {
         return settings;
     }
 
-    void settings(Settings newSettings) {
-        this.settings = newSettings;
+    synchronized void settings(Settings newSettings) {
+        settings = new VersionedSettings(newSettings, settings.version() + 1);
     }
 
     // --- authorization codes and tokens -------------------------------------------------------------------------
@@ -157,7 +166,7 @@ final class StandInState {
         }
         byAccess.remove(old.accessToken());
         byRefresh.remove(old.refreshToken());
-        String nextRefresh = settings.refreshRotation() ? Secrets.token() : old.refreshToken();
+        String nextRefresh = settings().refreshRotation() ? Secrets.token() : old.refreshToken();
         return new TokenOutcome.Issued(store(newToken(old.clientId(), old.userId(), old.orgId(), old.scopes(), nextRefresh)));
     }
 
@@ -167,7 +176,7 @@ final class StandInState {
      * scope hierarchy added ({@link Scopes#withHierarchy}).
      */
     private ApiToken newToken(String clientId, String userId, String orgId, List<String> scopes, String refreshToken) {
-        Instant expiresAt = now().plusSeconds(settings.accessTokenLifetimeSeconds());
+        Instant expiresAt = now().plusSeconds(settings().accessTokenLifetimeSeconds());
         return new ApiToken(Secrets.token(), refreshToken, clientId, userId, orgId, Scopes.withHierarchy(scopes),
                 expiresAt, true, System.nanoTime());
     }
@@ -208,7 +217,7 @@ final class StandInState {
         if (token == null) {
             return new TokenLookup(TokenStatus.UNKNOWN, null);
         }
-        long lagNanos = settings.regionReplicaLagMs() * 1_000_000L;
+        long lagNanos = settings().regionReplicaLagMs() * 1_000_000L;
         if (!origin.isMain() && lagNanos > 0 && System.nanoTime() - token.issuedAtNanos() < lagNanos) {
             return new TokenLookup(TokenStatus.UNKNOWN, null);
         }

@@ -41,6 +41,17 @@ class RateLimitTest {
     }
 
     @Test
+    void aRequestThatReadTheSettingsBeforeTheyChangedDoesNotStartTheCountAgain() {
+        RateLimiter limiter = new RateLimiter();
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T12:00:00.250Z");
+        assertFalse(limiter.hit("user:default:GET:1", 2, 1, 2, now).limited(), "the first under the new limit of 2");
+        // In flight since before the change: it read version 1 (no limit) and is counted after the first one.
+        assertFalse(limiter.hit("user:default:GET:1", 0, 1, 1, now).limited());
+        assertTrue(limiter.hit("user:default:GET:1", 2, 1, 2, now).limited(),
+                "the third request in the window is over the new limit: the older read did not clear the count");
+    }
+
+    @Test
     void pastTheLimitTheApiAnswers429WithSentrysDetailBodyExhaustedHeadersAndNoRetryAfter() {
         limit(3);
         String token = h.accessToken("1", "acme", READ_SCOPES);
