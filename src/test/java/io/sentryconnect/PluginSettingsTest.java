@@ -93,6 +93,11 @@ class PluginSettingsTest {
             missing.remove("sentry-connect.sentry.client-id");
             assertTrue(firstLineOfFailure(missing).contains("sentry-connect.sentry.client-id"));
             assertEquals(List.of(), tables(stopped), "no table of the plugin's before the start stops");
+            Map<String, Object> webhookWithoutSecret = complete();
+            webhookWithoutSecret.putAll(stopped.properties());
+            webhookWithoutSecret.put("sentry-connect.webhook.url", "https://platform.example/hooks/sentry");
+            assertTrue(firstLineOfFailure(webhookWithoutSecret).startsWith("sentry-connect.webhook.secret is required"));
+            assertEquals(List.of(), tables(stopped), "every start check is asked before migrating");
 
             Map<String, Object> complete = complete();
             complete.putAll(started.properties());

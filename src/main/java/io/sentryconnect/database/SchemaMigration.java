@@ -8,7 +8,7 @@ import io.micronaut.core.annotation.Order;
 import io.micronaut.core.naming.NameResolver;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.jdbc.DataSourceResolver;
-import io.sentryconnect.token.RequiredSettings;
+import io.sentryconnect.StartCheck;
 import jakarta.inject.Singleton;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -49,12 +49,12 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
 
     private final String datasource;
     private final DataSourceResolver resolver;
-    private final @Nullable RequiredSettings settings;
+    private final List<StartCheck> checks;
 
-    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver, @Nullable RequiredSettings settings) {
+    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver, List<StartCheck> checks) {
         this.datasource = properties.datasource();
         this.resolver = Objects.requireNonNullElse(resolver, DataSourceResolver.DEFAULT);
-        this.settings = settings;
+        this.checks = checks;
     }
 
     @Override
@@ -62,7 +62,7 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
         DataSource dataSource = event.getBean();
         Optional<String> name = event.getBeanDefinition() instanceof NameResolver named ? named.resolveName() : Optional.empty();
         if (name.orElse(event.getBeanIdentifier().getName()).equals(datasource)) {
-            Optional<String> stop = settings == null ? Optional.empty() : settings.problem().map(Throwable::getMessage);
+            Optional<String> stop = failedCheck();
             if (stop.isPresent()) {
                 // The start-up check stops the start with this message, key first; the host's schema stays untouched.
                 LOG.info("Not migrating the sentry-connect schema: the start is going to stop ({})", stop.get());
@@ -72,6 +72,18 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
             migrate(resolver.resolve(dataSource));
         }
         return dataSource;
+    }
+
+    /** The message of the first start check that fails, if one does. */
+    private Optional<String> failedCheck() {
+        for (StartCheck check : checks) {
+            try {
+                check.verify();
+            } catch (RuntimeException e) {
+                return Optional.of(String.valueOf(e.getMessage()));
+            }
+        }
+        return Optional.empty();
     }
 
     private void migrate(DataSource dataSource) {

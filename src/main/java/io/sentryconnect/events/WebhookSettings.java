@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.StartCheck;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
@@ -14,7 +15,7 @@ import jakarta.inject.Singleton;
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(property = "sentry-connect.webhook.url")
 @Requires(property = "sentry-connect.webhook.delivery.enabled", notEquals = "false")
-final class WebhookSettings implements ApplicationEventListener<StartupEvent> {
+final class WebhookSettings implements ApplicationEventListener<StartupEvent>, StartCheck {
     private final WebhookProperties properties;
 
     WebhookSettings(WebhookProperties properties) {
@@ -23,6 +24,11 @@ final class WebhookSettings implements ApplicationEventListener<StartupEvent> {
 
     @Override
     public void onApplicationEvent(StartupEvent event) {
+        verify();
+    }
+
+    @Override
+    public void verify() {
         WebhookSigner.of(properties);
     }
 }

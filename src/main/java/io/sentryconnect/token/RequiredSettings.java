@@ -5,6 +5,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.sentryconnect.StartCheck;
 import io.sentryconnect.SentryConnectProperties;
 import jakarta.inject.Singleton;
 
@@ -18,7 +19,7 @@ import java.net.URI;
  */
 @Singleton
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
-public final class RequiredSettings implements ApplicationEventListener<StartupEvent> {
+public final class RequiredSettings implements ApplicationEventListener<StartupEvent>, StartCheck {
     private static final String NETTY_CLIENT = "io.micronaut.http.client.netty.DefaultHttpClient";
     private final BeanContext context;
 
@@ -31,21 +32,8 @@ public final class RequiredSettings implements ApplicationEventListener<StartupE
         verify();
     }
 
-    /**
-     * What the start-up check will say, if anything: asked before the plugin's migrations run (they run when the
-     * host's datasource is created, before the start-up event), so that a start that is going to stop on a missing
-     * setting leaves the host's schema as it found it.
-     */
-    public java.util.Optional<RuntimeException> problem() {
-        try {
-            verify();
-            return java.util.Optional.empty();
-        } catch (RuntimeException e) {
-            return java.util.Optional.of(e);
-        }
-    }
-
-    private void verify() {
+    @Override
+    public void verify() {
         requireHttpClient(context.getClassLoader());
         check(context.getBean(SentryConnectProperties.class), context.getBean(SentryProperties.class),
                 context.getBean(EncryptionProperties.class));
