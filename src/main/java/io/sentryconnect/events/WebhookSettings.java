@@ -2,8 +2,6 @@ package io.sentryconnect.events;
 
 import io.sentryconnect.StartCheck;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.StartupEvent;
 import jakarta.inject.Singleton;
 
 /**
@@ -15,16 +13,11 @@ import jakarta.inject.Singleton;
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(property = "sentry-connect.webhook.url")
 @Requires(property = "sentry-connect.webhook.delivery.enabled", notEquals = "false")
-final class WebhookSettings implements ApplicationEventListener<StartupEvent>, StartCheck {
+final class WebhookSettings implements StartCheck {
     private final WebhookProperties properties;
 
     WebhookSettings(WebhookProperties properties) {
         this.properties = properties;
-    }
-
-    @Override
-    public void onApplicationEvent(StartupEvent event) {
-        verify();
     }
 
     @Override

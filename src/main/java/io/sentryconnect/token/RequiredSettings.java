@@ -2,8 +2,6 @@ package io.sentryconnect.token;
 
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.sentryconnect.StartCheck;
 import io.sentryconnect.SentryConnectProperties;
@@ -13,23 +11,17 @@ import java.net.URI;
 
 /**
  * Stops the start when a setting without a possible default is missing, with one message that names the key and what
- * to put there, before any request could fail on it later with a less helpful error. It runs on the start-up event
- * rather than in a bean's constructor, because a failing constructor reaches the operator wrapped in "Error
- * instantiating bean" lines; an exception from a start-up listener reaches them as it is, key first.
+ * to put there, before any request could fail on it later with a less helpful error (on the start-up event, and
+ * before the plugin's migrations: {@link StartCheck}).
  */
 @Singleton
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
-public final class RequiredSettings implements ApplicationEventListener<StartupEvent>, StartCheck {
+final class RequiredSettings implements StartCheck {
     private static final String NETTY_CLIENT = "io.micronaut.http.client.netty.DefaultHttpClient";
     private final BeanContext context;
 
     RequiredSettings(BeanContext context) {
         this.context = context;
-    }
-
-    @Override
-    public void onApplicationEvent(StartupEvent event) {
-        verify();
     }
 
     @Override
