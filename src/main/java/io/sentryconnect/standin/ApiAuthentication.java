@@ -78,13 +78,31 @@ final class ApiAuthentication {
         }
     }
 
+    /**
+     * The bearer credentials as {@code StandardAuthentication.authenticate} in {@code src/sentry/api/authentication.py}
+     * reads them: the header split at whitespace, taken when its first word is {@code bearer} in any case; then
+     * exactly one more word. Null when the header is not a bearer header at all (the caller is anonymous then).
+     */
     @Nullable
-    static String bearerToken(StandInRequest request) {
+    static BearerHeader bearer(StandInRequest request) {
         String header = request.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer", 0, 6)
-                || (header.length() > 6 && header.charAt(6) != ' ')) {
+        if (header == null) {
             return null;
         }
-        return header.substring(6).trim();
+        String[] words = header.strip().split("[ \\t\\n\\r\\x0B\\f]+");
+        if (words.length == 0 || !words[0].equalsIgnoreCase("bearer")) {
+            return null;
+        }
+        if (words.length == 1) {
+            return new BearerHeader(null, "Invalid token header. No credentials provided.");
+        }
+        if (words.length > 2) {
+            return new BearerHeader(null, "Invalid token header. Token string should not contain spaces.");
+        }
+        return new BearerHeader(words[1], null);
+    }
+
+    /** A bearer header: its token, or the message Sentry refuses a malformed one with. */
+    record BearerHeader(@Nullable String token, @Nullable String problem) {
     }
 }

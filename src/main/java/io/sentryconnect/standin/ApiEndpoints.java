@@ -54,11 +54,15 @@ final class ApiEndpoints {
             return withoutTrailingSlash(request);
         }
         Optional<ApiRoutes.Match> match = ApiRoutes.resolve(request.path());
-        String bearer = ApiAuthentication.bearerToken(request);
-        StandInState.TokenLookup lookup = bearer == null ? null : state.authenticate(bearer, tokenOrigin(request, match));
+        ApiAuthentication.BearerHeader bearer = ApiAuthentication.bearer(request);
+        StandInState.TokenLookup lookup = bearer == null || bearer.token() == null ? null
+                : state.authenticate(bearer.token(), tokenOrigin(request, match));
         StandInState.ApiToken token = null;
         ApiAnswers.Refusal authFailure = null;
         try {
+            if (bearer != null && bearer.problem() != null) {
+                throw new ApiAnswers.Refusal(answers.unauthorized(bearer.problem()));
+            }
             token = authentication.authenticated(lookup, match);
         } catch (ApiAnswers.Refusal refusal) {
             authFailure = refusal;

@@ -103,15 +103,15 @@ final class AuthorizeEndpoint {
 
     private StandInResponse answerConsentPage(StandInRequest request) {
         Map<String, List<String>> form = request.form();
-        Optional<Consents.PendingAuthorization> found = state.consents().pendingConsent(FormCodec.first(form, "request"));
+        Optional<Consents.PendingAuthorization> found = state.consents().pendingConsent(FormCodec.value(form, "request"));
         if (found.isEmpty()) {
             return errorPage(REINITIATE);
         }
         Consents.PendingAuthorization pending = found.get();
         Fixtures.OAuthClient client = directory.client(pending.clientId()).orElseThrow();
-        String op = FormCodec.first(form, "op");
+        String op = FormCodec.value(form, "op");
         if ("login".equals(op)) {
-            Optional<Fixtures.User> user = directory.user(FormCodec.first(form, "user_id"));
+            Optional<Fixtures.User> user = directory.user(FormCodec.value(form, "user_id"));
             if (user.isEmpty()) {
                 return errorPage(REINITIATE);
             }
@@ -126,14 +126,14 @@ final class AuthorizeEndpoint {
         if (!"approve".equals(op) && !"deny".equals(op)) {
             return errorPage(REINITIATE);
         }
-        if (pending.userId() == null || !pending.userId().equals(FormCodec.first(form, "user_id"))
+        if (pending.userId() == null || !pending.userId().equals(FormCodec.value(form, "user_id"))
                 || state.consents().finishConsent(pending.id()).isEmpty()) {
             return errorPage(REINITIATE);
         }
         if ("deny".equals(op)) {
             return redirectError(pending.redirectUri(), "access_denied", pending.state());
         }
-        String picked = FormCodec.first(form, "org") != null ? FormCodec.first(form, "org") : FormCodec.first(form, "selected_organization_id");
+        String picked = FormCodec.value(form, "org") != null ? FormCodec.value(form, "org") : FormCodec.value(form, "selected_organization_id");
         if (blank(picked)) {
             return redirectError(pending.redirectUri(), "invalid_request", pending.state());
         }

@@ -222,21 +222,16 @@ final class ChannelProvisioning {
         }
     }
 
-    /** {@code url} names this endpoint; only its path is compared (a proxy may stand between partner and Sentry). */
-    private static void url(Map<String, Object> body, Map<String, List<String>> errors) {
+    /**
+     * {@code url} must be this endpoint's own URL, exactly: Sentry's partner documentation (Account Provisioning API)
+     * requires {@code https://sentry.io/remote/channel-provision/account/} and signs the body that carries it, so a
+     * request meant for another host or path is refused here too.
+     */
+    private void url(Map<String, Object> body, Map<String, List<String>> errors) {
         String url = requiredString(body, "url", errors);
-        if (url == null) {
-            return;
+        if (url != null && !url.equals(Urls.plain(urls.base()) + PATH)) {
+            errors.put("url", List.of("The URL does not match this endpoint."));
         }
-        try {
-            URI uri = URI.create(url);
-            if (uri.isAbsolute() && uri.getHost() != null && PATH.equals(uri.getPath())) {
-                return;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        errors.put("url", List.of("The URL does not match this endpoint."));
     }
 
     private static List<Directory.ProjectRequest> projects(Map<String, Object> body, Map<String, List<String>> errors) {

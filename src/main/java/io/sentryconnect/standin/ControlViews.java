@@ -27,6 +27,7 @@ final class ControlViews {
         m.put("rate_limit_window_s", settings.rateLimitWindowSeconds());
         m.put("rate_limit_body", settings.rateLimitBody().jsonName());
         m.put("region_replica_lag_ms", settings.regionReplicaLagMs());
+        m.put("refresh_race_ms", settings.refreshRaceMs());
         return m;
     }
 

@@ -153,7 +153,9 @@ final class Controls {
                         ? Settings.RateLimitBody.fromJsonName(String.valueOf(body.get("rate_limit_body")))
                         : current.rateLimitBody(),
                 body.containsKey("region_replica_lag_ms") ? ControlInput.number(body, "region_replica_lag_ms").longValue()
-                        : current.regionReplicaLagMs());
+                        : current.regionReplicaLagMs(),
+                body.containsKey("refresh_race_ms") ? ControlInput.number(body, "refresh_race_ms").longValue()
+                        : current.refreshRaceMs());
         state.settings(next);
         return next;
     }

@@ -39,9 +39,12 @@ final class FormCodec {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** The first value of a form or query parameter, or null. */
-    static String first(Map<String, List<String>> values, String name) {
+    /**
+     * A form or query parameter as Sentry's views read one ({@code request.POST.get}, {@code request.GET.get}):
+     * Django's {@code QueryDict} gives the <em>last</em> value of a repeated name. Null when absent.
+     */
+    static String value(Map<String, List<String>> values, String name) {
         List<String> list = values.get(name);
-        return list == null || list.isEmpty() ? null : list.get(0);
+        return list == null || list.isEmpty() ? null : list.get(list.size() - 1);
     }
 }

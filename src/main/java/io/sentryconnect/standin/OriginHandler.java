@@ -235,7 +235,7 @@ final class OriginHandler implements HttpHandler {
     private void log(StandInRequest request, int status, String fault) {
         String grantType = null;
         if (request.path().startsWith("/oauth/token")) {
-            grantType = FormCodec.first(request.form(), "grant_type");
+            grantType = FormCodec.value(request.form(), "grant_type");
         }
         requestLog.add(new RequestLogEntry(origin.name(), request.method(), request.path(),
                 RequestLog.redactedQuery(request.query()), grantType, status, state.now(), fault));

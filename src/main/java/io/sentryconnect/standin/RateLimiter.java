@@ -139,13 +139,12 @@ final class RateLimiter {
 
     /**
      * The 429 itself. The current middleware (src/sentry/middleware/ratelimit.py, RatelimitMiddleware.process_view)
-     * answers {@code HttpResponse(orjson.dumps({"detail": …}), status=429)}: Django's default content type,
-     * {@code text/html; charset=utf-8}, on a JSON body. Older versions answered the bare string through Django REST
-     * framework's {@code Response}, as {@code application/json}.
+     * answers {@code HttpResponse(orjson.dumps({"detail": …}), status=429)}, and older versions
+     * {@code HttpResponse(json.dumps("…"), status=429)}: both a plain Django {@code HttpResponse}, so both carry its
+     * default content type, {@code text/html; charset=utf-8}, on a JSON body.
      */
     static StandInResponse tooFrequent(Settings.RateLimitBody shape, int limit, int windowSeconds, byte[] body) {
-        StandInResponse response = StandInResponse.json(429, body);
-        return shape == Settings.RateLimitBody.DETAIL ? response.withHeader("Content-Type", "text/html; charset=utf-8") : response;
+        return StandInResponse.json(429, body).withHeader("Content-Type", "text/html; charset=utf-8");
     }
 
     private static long windowOf(Instant now, int windowSeconds) {

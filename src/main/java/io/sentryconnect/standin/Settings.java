@@ -17,11 +17,16 @@ import java.util.Locale;
  *                                   bare JSON string of older versions
  * @param regionReplicaLagMs         how long a new or refreshed token stays unknown at the region origins, as
  *                                   Sentry's asynchronously replicated {@code ApiTokenReplica} does; 0 = at once
+ * @param refreshRaceMs              how long a refresh waits between reading the token row and writing the refreshed
+ *                                   one; Sentry holds no lock between the two, so concurrent refreshes of one refresh
+ *                                   token all succeed and the last write wins. 0 = no added wait (the window is then
+ *                                   as narrow as the stand-in's own work); tests widen it to play that race
  */
 public record Settings(long accessTokenLifetimeSeconds, boolean refreshRotation, int rateLimit,
-                       int rateLimitWindowSeconds, RateLimitBody rateLimitBody, long regionReplicaLagMs) {
+                       int rateLimitWindowSeconds, RateLimitBody rateLimitBody, long regionReplicaLagMs,
+                       long refreshRaceMs) {
 
-    public static final Settings DEFAULTS = new Settings(2_591_999, true, 0, 1, RateLimitBody.DETAIL, 0);
+    public static final Settings DEFAULTS = new Settings(2_591_999, true, 0, 1, RateLimitBody.DETAIL, 0, 0);
 
     /** The body of a rate-limited answer. */
     public enum RateLimitBody {
@@ -61,19 +66,31 @@ public record Settings(long accessTokenLifetimeSeconds, boolean refreshRotation,
         if (regionReplicaLagMs < 0) {
             throw new IllegalArgumentException("region_replica_lag_ms must not be negative");
         }
+        if (refreshRaceMs < 0) {
+            throw new IllegalArgumentException("refresh_race_ms must not be negative");
+        }
     }
 
-    /** The defaults for everything but these three: Sentry's 1-second window, the detail body, no replica lag. */
+    /**
+     * The defaults for everything but these three: Sentry's 1-second window, the detail body, no replica lag, no
+     * added refresh race window.
+     */
     public Settings(long accessTokenLifetimeSeconds, boolean refreshRotation, int rateLimit) {
-        this(accessTokenLifetimeSeconds, refreshRotation, rateLimit, 1, RateLimitBody.DETAIL, 0);
+        this(accessTokenLifetimeSeconds, refreshRotation, rateLimit, 1, RateLimitBody.DETAIL, 0, 0);
     }
 
     public Settings withRateLimit(int limit, int windowSeconds, RateLimitBody body) {
-        return new Settings(accessTokenLifetimeSeconds, refreshRotation, limit, windowSeconds, body, regionReplicaLagMs);
+        return new Settings(accessTokenLifetimeSeconds, refreshRotation, limit, windowSeconds, body, regionReplicaLagMs,
+                refreshRaceMs);
     }
 
     public Settings withRegionReplicaLagMs(long lagMs) {
         return new Settings(accessTokenLifetimeSeconds, refreshRotation, rateLimit, rateLimitWindowSeconds,
-                rateLimitBody, lagMs);
+                rateLimitBody, lagMs, refreshRaceMs);
+    }
+
+    public Settings withRefreshRaceMs(long raceMs) {
+        return new Settings(accessTokenLifetimeSeconds, refreshRotation, rateLimit, rateLimitWindowSeconds,
+                rateLimitBody, regionReplicaLagMs, raceMs);
     }
 }

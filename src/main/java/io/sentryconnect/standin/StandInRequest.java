@@ -11,10 +11,10 @@ import java.util.Map;
 record StandInRequest(Origin origin, String method, String path, String rawQuery,
                       Map<String, List<String>> query, Headers headers, byte[] body, String remoteAddress) {
 
+    /** A query parameter as {@code request.GET.get} reads it: the last value of a repeated name. */
     @Nullable
     String param(String name) {
-        List<String> values = query.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return FormCodec.value(query, name);
     }
 
     /** Every value of a repeated parameter ({@code ?project=1&project=2}), as Django's {@code getlist}. */

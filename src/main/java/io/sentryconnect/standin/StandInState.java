@@ -8,12 +8,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the stand-in remembers, in memory: authorization codes, tokens and settings, and (in their own types)
- * queued consent decisions and consent pages in progress ({@link Consents}) issue changes ({@link IssueChanges}) and uploaded release files ({@link ReleaseFiles}). Compound changes (redeeming a code, rotating a refresh token,
- * revoking) run under this object's monitor, so two concurrent attempts never both win; reads of the token map
- * need no lock.
+ * queued consent decisions and consent pages in progress ({@link Consents}) issue changes ({@link IssueChanges}) and
+ * uploaded release files ({@link ReleaseFiles}). Redeeming a code and revoking run under this object's monitor, so two
+ * concurrent attempts never both win, as Sentry's lock on the grant makes it for codes. A refresh does not: Sentry
+ * reads the token row and then writes it without a lock ({@link #refresh}). Reads of the token map need no lock.
  */
 final class StandInState {
 
@@ -36,12 +38,13 @@ final class StandInState {
      *                      every token of the org-level OAuth app has and integration tokens do not
      * @param issuedAtNanos {@link System#nanoTime()} when the row was written, for the region replica lag: real
      *                      elapsed time, not the stand-in's clock, which tests may hold still
+     * @param row           the row's primary key: a refresh writes new tokens into the same row
      */
     record ApiToken(String accessToken, @Nullable String refreshToken, String clientId, String userId, String orgId,
-                    List<String> scopes, @Nullable Instant expiresAt, boolean orgScoped, long issuedAtNanos) {
+                    List<String> scopes, @Nullable Instant expiresAt, boolean orgScoped, long issuedAtNanos, long row) {
         ApiToken withExpiresAt(Instant instant) {
             return new ApiToken(accessToken, refreshToken, clientId, userId, orgId, scopes, instant, orgScoped,
-                    issuedAtNanos);
+                    issuedAtNanos, row);
         }
 
         @Override
@@ -69,6 +72,9 @@ final class StandInState {
     private final Map<String, AuthorizationCode> codes = new ConcurrentHashMap<>();
     private final Map<String, ApiToken> byAccess = new ConcurrentHashMap<>();
     private final Map<String, ApiToken> byRefresh = new ConcurrentHashMap<>();
+    /** What each token row holds now, by its primary key. */
+    private final Map<Long, ApiToken> rows = new ConcurrentHashMap<>();
+    private final AtomicLong nextRow = new AtomicLong();
     private final Consents consents;
     private final IssueChanges issues;
     private final ReleaseFiles releaseFiles = new ReleaseFiles();
@@ -90,6 +96,7 @@ final class StandInState {
         codes.clear();
         byAccess.clear();
         byRefresh.clear();
+        rows.clear();
         consents.clear();
         issues.reset();
         releaseFiles.reset();
@@ -155,19 +162,53 @@ final class StandInState {
             return new TokenOutcome.Refused("invalid_grant");
         }
         return new TokenOutcome.Issued(store(newToken(grant.clientId(), grant.userId(), grant.orgId(), grant.scopes(),
-                Secrets.token())));
+                Secrets.token(), nextRow.incrementAndGet())));
     }
 
-    /** Rotates (or, with rotation off, renews) under the monitor, so one refresh token is redeemed once. */
-    synchronized TokenOutcome refresh(String refreshToken, String clientId) {
-        ApiToken old = byRefresh.get(refreshToken);
-        if (old == null || !old.clientId().equals(clientId)) {
+    /**
+     * Rotates (or, with rotation off, renews) the row that holds {@code refreshToken}, as Sentry does it: the view
+     * reads the row ({@code get_refresh_token} in {@code src/sentry/web/frontend/oauth_token.py}), then
+     * {@code ApiToken.refresh} ({@code src/sentry/models/apitoken.py}) writes new values into it by primary key
+     * with no lock in between. So concurrent refreshes of one refresh token can all answer 200, each with tokens of
+     * its own, and only the last write stays: the others' tokens are dead at once ({@code Invalid token}, then
+     * {@code invalid_grant}). A refresh whose row was deleted in between (a revocation) writes nothing (Django's
+     * {@code update} matches no row) and still answers 200, with tokens that never worked.
+     * {@code refresh_race_ms} widens the window between the read and the write.
+     */
+    TokenOutcome refresh(String refreshToken, String clientId) {
+        ApiToken read = byRefresh.get(refreshToken);
+        if (read == null || !read.clientId().equals(clientId)) {
             return new TokenOutcome.Refused("invalid_grant");
         }
-        byAccess.remove(old.accessToken());
-        byRefresh.remove(old.refreshToken());
-        String nextRefresh = settings().refreshRotation() ? Secrets.token() : old.refreshToken();
-        return new TokenOutcome.Issued(store(newToken(old.clientId(), old.userId(), old.orgId(), old.scopes(), nextRefresh)));
+        long raceMs = settings().refreshRaceMs();
+        if (raceMs > 0) {
+            try {
+                Thread.sleep(raceMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        String nextRefresh = settings().refreshRotation() ? Secrets.token() : read.refreshToken();
+        ApiToken next = newToken(read.clientId(), read.userId(), read.orgId(), read.scopes(), nextRefresh, read.row());
+        return new TokenOutcome.Issued(overwrite(next));
+    }
+
+    /** {@code self.update(...)}: whatever the row holds now is replaced; a deleted row stays deleted. */
+    private synchronized ApiToken overwrite(ApiToken next) {
+        ApiToken current = rows.get(next.row());
+        if (current == null) {
+            return next;
+        }
+        forget(current);
+        return store(next);
+    }
+
+    private void forget(ApiToken token) {
+        byAccess.remove(token.accessToken(), token);
+        if (token.refreshToken() != null) {
+            byRefresh.remove(token.refreshToken(), token);
+        }
+        rows.remove(token.row(), token);
     }
 
     /**
@@ -175,10 +216,11 @@ final class StandInState {
      * ({@code src/sentry/web/frontend/oauth_token.py} creates it with {@code scoping_organization_id}), with the
      * scope hierarchy added ({@link Scopes#withHierarchy}).
      */
-    private ApiToken newToken(String clientId, String userId, String orgId, List<String> scopes, String refreshToken) {
+    private ApiToken newToken(String clientId, String userId, String orgId, List<String> scopes, String refreshToken,
+                              long row) {
         Instant expiresAt = now().plusSeconds(settings().accessTokenLifetimeSeconds());
         return new ApiToken(Secrets.token(), refreshToken, clientId, userId, orgId, Scopes.withHierarchy(scopes),
-                expiresAt, true, System.nanoTime());
+                expiresAt, true, System.nanoTime(), row);
     }
 
     private synchronized ApiToken store(ApiToken token) {
@@ -186,6 +228,7 @@ final class StandInState {
         if (token.refreshToken() != null) {
             byRefresh.put(token.refreshToken(), token);
         }
+        rows.put(token.row(), token);
         return token;
     }
 
@@ -199,7 +242,7 @@ final class StandInState {
      */
     ApiToken issueIntegrationToken(String clientId, String proxyUserId, String orgId, List<String> scopes) {
         return store(new ApiToken(Secrets.token(), null, clientId, proxyUserId, orgId, Scopes.withHierarchy(scopes),
-                null, false, System.nanoTime()));
+                null, false, System.nanoTime(), nextRow.incrementAndGet()));
     }
 
     /** The token as the main origin (the control silo) sees it. */
@@ -232,12 +275,7 @@ final class StandInState {
         List<ApiToken> doomed = byAccess.values().stream()
                 .filter(t -> t.userId().equals(userId) && t.orgId().equals(orgId))
                 .toList();
-        doomed.forEach(t -> {
-            byAccess.remove(t.accessToken());
-            if (t.refreshToken() != null) {
-                byRefresh.remove(t.refreshToken());
-            }
-        });
+        doomed.forEach(this::forget);
         return doomed.size();
     }
 

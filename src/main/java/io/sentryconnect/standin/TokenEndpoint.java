@@ -37,7 +37,7 @@ final class TokenEndpoint {
             return StandInResponse.empty(405).withHeader("Allow", "POST");
         }
         Map<String, List<String>> form = request.form();
-        String grantType = FormCodec.first(form, "grant_type");
+        String grantType = FormCodec.value(form, "grant_type");
         if (blank(grantType)) {
             return tokenError(400, "invalid_request");
         }
@@ -47,16 +47,18 @@ final class TokenEndpoint {
         String clientId;
         String clientSecret;
         String authorization = request.header("Authorization");
-        String bodyId = FormCodec.first(form, "client_id");
-        String bodySecret = FormCodec.first(form, "client_secret");
+        String bodyId = FormCodec.value(form, "client_id");
+        String bodySecret = FormCodec.value(form, "client_secret");
         boolean bodyCredentials = !blank(bodyId) || !blank(bodySecret);
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)
-                && !authorization.substring(6).isBlank()) {
+        // Sentry splits the header at its first space and takes it as Basic when the scheme says so and anything,
+        // even blanks, follows; the Base64 part is what is left after trimming.
+        int space = authorization == null ? -1 : authorization.indexOf(' ');
+        if (space > 0 && authorization.substring(0, space).equalsIgnoreCase("basic") && space < authorization.length() - 1) {
             if (bodyCredentials) {
                 // RFC 6749 §2.3: a client must not use more than one authentication method.
                 return tokenError(400, "invalid_request");
             }
-            String[] basic = decodeBasic(authorization.substring(6).trim());
+            String[] basic = decodeBasic(authorization.substring(space + 1).strip());
             if (basic == null) {
                 return tokenError(401, "invalid_client");
             }
@@ -75,10 +77,10 @@ final class TokenEndpoint {
         }
         StandInState.TokenOutcome outcome;
         if (grantType.equals("authorization_code")) {
-            outcome = state.redeem(FormCodec.first(form, "code"), clientId, FormCodec.first(form, "redirect_uri"), FormCodec.first(form, "code_verifier"));
+            outcome = state.redeem(FormCodec.value(form, "code"), clientId, FormCodec.value(form, "redirect_uri"), FormCodec.value(form, "code_verifier"));
         } else {
-            String refreshToken = FormCodec.first(form, "refresh_token");
-            if (blank(refreshToken) || !blank(FormCodec.first(form, "scope"))) {
+            String refreshToken = FormCodec.value(form, "refresh_token");
+            if (blank(refreshToken) || !blank(FormCodec.value(form, "scope"))) {
                 return tokenError(400, "invalid_request");
             }
             outcome = state.refresh(refreshToken, clientId);
@@ -121,22 +123,36 @@ final class TokenEndpoint {
         return response.withHeader("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private");
     }
 
+    /** Sentry's {@code MAX_BASIC_AUTH_B64_LEN}: a longer Base64 part is refused before decoding. */
+    private static final int MAX_BASIC_B64_LENGTH = 4096;
+    private static final java.util.regex.Pattern STRICT_BASE64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+
     /**
      * {@code base64(id ":" secret)}, read as Sentry reads it: src/sentry/web/frontend/oauth_token.py,
-     * {@code _extract_basic_auth_credentials}, {@code b64decode(validate=True)} then {@code split(":", 1)}, with no
-     * URL-decoding (RFC 6749 §2.3.1 asks clients to form-encode both; Sentry's hex ids and secrets need none, and a
-     * client that encoded a character would be refused there). Null when malformed.
+     * {@code _extract_basic_auth_credentials}: at most 4,096 characters, {@code b64decode(validate=True)} (only the
+     * Base64 alphabet, padding required), strict UTF-8, then {@code split(":", 1)}, with no URL-decoding (RFC 6749
+     * §2.3.1 asks clients to form-encode both; Sentry's hex ids and secrets need none, and a client that encoded a
+     * character would be refused there). Null when malformed. Java's own decoder accepts missing padding and
+     * replaces bad UTF-8, so both are checked here first.
      */
     @Nullable
     private static String[] decodeBasic(String encoded) {
+        if (encoded.length() > MAX_BASIC_B64_LENGTH || encoded.length() % 4 != 0
+                || !STRICT_BASE64.matcher(encoded).matches()) {
+            return null;
+        }
         try {
-            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            String decoded = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(Base64.getDecoder().decode(encoded)))
+                    .toString();
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 return null;
             }
             return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             return null;
         }
     }

@@ -130,6 +130,33 @@ class AuthorizeEndpointTest {
         }
     }
 
+    /**
+     * {@code is_valid_redirect_uri} compares the normalised strings: only the path is normalised, so a host in
+     * another case, user information or an explicit default port is another URI (the loopback rule lower-cases the
+     * host name, but covers loopback hosts only).
+     */
+    @Test
+    void aNonLoopbackRedirectUriMustBeTheRegisteredStringAfterPathNormalisation(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        try (StandInHarness custom = withRegistered(dir, "\"https://platform.example/connect/callback\"")) {
+            Map<String, String> params = authorizeParams(READ_SCOPES);
+            for (String accepted : List.of("https://platform.example/connect/callback",
+                    "HTTPS://platform.example/connect/callback", "https://platform.example/connect/x/../callback",
+                    "https://platform.example/connect//callback")) {
+                custom.standIn.denyNext();
+                params.put("redirect_uri", accepted);
+                assertEquals(302, custom.authorize(params).statusCode(), accepted);
+            }
+            for (String refused : List.of("https://PLATFORM.example/connect/callback",
+                    "https://user@platform.example/connect/callback", "https://platform.example:443/connect/callback",
+                    "https://platform.example/connect/callback/", "https://platform.example/connect/callback#top",
+                    "https://platform.example//connect/callback")) {
+                params.put("redirect_uri", refused);
+                assertErrorPageWithoutRedirect(custom.authorize(params), "redirect_uri");
+            }
+        }
+    }
+
     /** A stand-in whose client has these redirect URIs (a JSON list body) registered instead. */
     private static StandInHarness withRegistered(Path dir, String uris) throws IOException {
         String original = new String(AuthorizeEndpointTest.class.getClassLoader()

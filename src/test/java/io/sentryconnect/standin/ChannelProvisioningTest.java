@@ -201,6 +201,7 @@ class ChannelProvisioningTest {
         cases.put("hasAgreedTerms ", b -> b.remove("hasAgreedTerms"));
         cases.put("timestamp", b -> b.put("timestamp", "yesterday"));
         cases.put("url", b -> b.put("url", "https://elsewhere.example/api/0/"));
+        cases.put("url ", b -> b.put("url", "https://elsewhere.example" + ChannelProvisioning.PATH));
         cases.put("region", b -> b.put("region", "eu"));
         cases.put("region ", b -> b.remove("region"));
         cases.put("projects", b -> b.put("projects", List.of(Map.of("platform", "java"))));

@@ -265,18 +265,19 @@ class ControlsTest {
     @Test
     void settingsArePartiallyUpdatedAndReturned() {
         Map<String, Object> defaults = Map.of("access_token_lifetime_s", 2591999, "refresh_rotation", true,
-                "rate_limit", 0, "rate_limit_window_s", 1, "rate_limit_body", "detail", "region_replica_lag_ms", 0);
+                "rate_limit", 0, "rate_limit_window_s", 1, "rate_limit_body", "detail", "region_replica_lag_ms", 0,
+                "refresh_race_ms", 0);
         assertEquals(defaults, h.object(h.get(h.main("/_standin/settings"))));
         HttpResponse<String> response = control("PUT", "settings", "{\"refresh_rotation\":false}");
         Map<String, Object> noRotation = new java.util.HashMap<>(defaults);
         noRotation.put("refresh_rotation", false);
         assertEquals(noRotation, h.object(response));
         control("PUT", "settings", "{\"access_token_lifetime_s\":120,\"rate_limit\":10,\"rate_limit_window_s\":60,"
-                + "\"rate_limit_body\":\"string\",\"region_replica_lag_ms\":250}");
-        Settings expected = new Settings(120, false, 10, 60, Settings.RateLimitBody.STRING, 250);
+                + "\"rate_limit_body\":\"string\",\"region_replica_lag_ms\":250,\"refresh_race_ms\":40}");
+        Settings expected = new Settings(120, false, 10, 60, Settings.RateLimitBody.STRING, 250, 40);
         assertEquals(expected, h.standIn.settings());
         for (String bad : List.of("{\"rate_limit\":-1}", "{\"rate_limit_window_s\":0}", "{\"rate_limit_body\":\"html\"}",
-                "{\"region_replica_lag_ms\":-5}", "{\"refresh_rotation\":\"no\"}")) {
+                "{\"region_replica_lag_ms\":-5}", "{\"refresh_race_ms\":-1}", "{\"refresh_rotation\":\"no\"}")) {
             assertEquals(400, control("PUT", "settings", bad).statusCode(), bad);
         }
         assertEquals(expected, h.standIn.settings(), "a refused update changes nothing");

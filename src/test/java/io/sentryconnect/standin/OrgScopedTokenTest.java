@@ -131,4 +131,23 @@ class OrgScopedTokenTest {
                 h.get(h.main("/api/0/organizations/")));
         assertEquals(200, h.get(h.main("/api/0/")).statusCode(), "the index still answers anonymous callers");
     }
+
+    /**
+     * {@code StandardAuthentication.authenticate}: a bearer header without a token, or with more than one word
+     * after the scheme, is refused with its own message before any token is looked up; another scheme leaves the
+     * caller anonymous.
+     */
+    @Test
+    void malformedBearerHeadersGetSentrysOwnMessages() {
+        String acme = h.accessToken("1", "acme", READ_SCOPES);
+        java.net.URI projects = h.us("/api/0/organizations/acme/projects/");
+        assertUnauthorized("{\"detail\":\"Invalid token header. No credentials provided.\"}",
+                h.get(projects, "Authorization", "Bearer"));
+        assertUnauthorized("{\"detail\":\"Invalid token header. Token string should not contain spaces.\"}",
+                h.get(projects, "Authorization", "Bearer " + acme + " extra"));
+        assertUnauthorized("{\"detail\":\"Authentication credentials were not provided.\"}",
+                h.get(projects, "Authorization", "Token " + acme));
+        assertEquals(200, h.get(projects, "Authorization", "bearer   " + acme).statusCode(),
+                "the scheme in any case, any run of blanks");
+    }
 }

@@ -116,6 +116,38 @@ class TokenEndpointTest {
                 "Authorization", basic(CLIENT_ID, CLIENT_SECRET)).statusCode(), "the secret as it is passes");
     }
 
+    /**
+     * Sentry decodes with {@code b64decode(validate=True)} and strict UTF-8: a value without its padding, with a
+     * character outside the alphabet, over 4,096 characters or not UTF-8 is refused, where a lenient decoder would let
+     * it through.
+     */
+    @Test
+    void basicCredentialsAreDecodedStrictlyAsSentryDoes() {
+        String pair = java.util.Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.function.Function<String, HttpResponse<String>> withBasic = value -> {
+            Map<String, String> form = tokenForm(h.codeFor("1", "acme", READ_SCOPES));
+            form.remove("client_id");
+            form.remove("client_secret");
+            return token(form, "Authorization", value);
+        };
+        assertEquals(200, withBasic.apply("basic   " + pair + "  ").statusCode(), "scheme in any case, blanks trimmed");
+        String unpadded = pair.replaceAll("=+$", "");
+        if (!unpadded.equals(pair)) {
+            assertTokenError(withBasic.apply("Basic " + unpadded), 401, "invalid_client");
+        }
+        String noPadding = java.util.Base64.getEncoder().withoutPadding().encodeToString(
+                (CLIENT_ID + ":" + CLIENT_SECRET + "x").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTokenError(withBasic.apply("Basic " + (noPadding.length() % 4 == 0 ? noPadding + "A" : noPadding)),
+                401, "invalid_client");
+        assertTokenError(withBasic.apply("Basic " + pair.substring(0, 4) + "-" + pair.substring(5)), 401,
+                "invalid_client");
+        assertTokenError(withBasic.apply("Basic " + java.util.Base64.getEncoder().encodeToString(
+                new byte[] {(byte) 0xff, (byte) 0xfe, ':', 'x'})), 401, "invalid_client");
+        assertTokenError(withBasic.apply("Basic " + "QUFB".repeat(1025)), 401, "invalid_client");
+        assertTokenError(withBasic.apply("Basic  "), 401, "invalid_client");
+    }
+
     @Test
     void unknownOrMissingClientIsInvalidClient() {
         Map<String, String> form = tokenForm("whatever");
