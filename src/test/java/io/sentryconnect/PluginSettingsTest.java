@@ -116,9 +116,14 @@ class PluginSettingsTest {
     void aHostRouteWithThePluginsMethodAndPathStopsTheStartUntilThePluginsGroupMoves() {
         Map<String, Object> clash = complete();
         clash.put("route-clash-test", true);
-        String line = firstLineOfFailure(clash);
-        assertTrue(line.contains("GET /api/v1/me is both the host's (com.example.clash.HostMeController) and sentry-connect's")
-                && line.contains("sentry-connect.endpoints.me.path"), line);
+        try (ScratchSchema stopped = ScratchSchema.create("route_clash")) {
+            Map<String, Object> inScratch = new java.util.HashMap<>(clash);
+            inScratch.putAll(stopped.properties());
+            String line = firstLineOfFailure(inScratch);
+            assertTrue(line.contains("GET /api/v1/me is both the host's (com.example.clash.HostMeController) and sentry-connect's")
+                    && line.contains("sentry-connect.endpoints.me.path"), line);
+            assertEquals(List.of(), tables(stopped), "a clash stops the start before the plugin migrates the host's schema");
+        }
         clash.put("sentry-connect.endpoints.me.path", "/integrations/sentry/me");
         try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(clash).start()) {
             assertEquals("/integrations/sentry/me", context.getBean(Endpoints.class).path("me"));

@@ -1,12 +1,16 @@
 package io.sentryconnect.database;
 
+import io.micronaut.context.BeanLocator;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.annotation.Order;
 import io.micronaut.core.naming.NameResolver;
 import io.micronaut.core.order.Ordered;
+import io.micronaut.inject.qualifiers.Qualifiers;
 import io.micronaut.jdbc.DataSourceResolver;
 import io.sentryconnect.StartCheck;
 import jakarta.inject.Singleton;
@@ -29,16 +33,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Applies the plugin's migrations to the datasource named by {@code sentry-connect.datasource} when that datasource is
- * created, so before any repository can use it. They have a location and a history table of their own, so a host's
- * Flyway on the same schema (on or off) neither sees ours nor is seen by them.
+ * Applies the plugin's migrations to the datasource named by {@code sentry-connect.datasource} on the start-up event,
+ * after every other start-up listener (the settings' {@link StartCheck}s, the route clash check): a start that is going
+ * to stop leaves the host's schema as it found it. The datasource is remembered when it is created; one created only
+ * after the start is migrated then, before anything can use it, the checks asked first. The migrations have a location
+ * and a history table of their own, so a host's Flyway on the same schema (on or off) neither sees ours nor is seen by
+ * them; it migrates when the datasource is created, so before ours.
  */
 @Singleton
+@Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(property = "sentry-connect.migrations.enabled", notEquals = "false")
-// Last among the datasource listeners: a host's micronaut-flyway then migrates first, since a host Flyway without
-// baseline-on-migrate refuses a schema that already holds our tables, while ours accepts the host's.
+// Last among the datasource and start-up listeners: a host's micronaut-flyway then migrates first (a host Flyway without
+// baseline-on-migrate refuses a schema that already holds our tables, while ours accepts the host's), and the start-up
+// checks, which throw to stop the start, run before ours.
 @Order(Ordered.LOWEST_PRECEDENCE)
-final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
+final class SchemaMigration implements BeanCreatedEventListener<DataSource>, ApplicationEventListener<StartupEvent> {
     static final String LOCATION = "classpath:io/sentryconnect/db/migration";
     static final String HISTORY_TABLE = "sentry_connect_schema_history";
     /** Where micronaut-flyway recorded our V1–V4 before the plugin had a history table of its own. */
@@ -50,11 +59,18 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
     private final String datasource;
     private final DataSourceResolver resolver;
     private final List<StartCheck> checks;
+    private final BeanLocator beans;
+    /** The plugin's datasource, created before the start-up event and not yet migrated. */
+    @Nullable
+    private volatile DataSource created;
+    private volatile boolean started;
 
-    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver, List<StartCheck> checks) {
+    SchemaMigration(DatabaseProperties properties, @Nullable DataSourceResolver resolver, List<StartCheck> checks,
+                    BeanLocator beans) {
         this.datasource = properties.datasource();
         this.resolver = Objects.requireNonNullElse(resolver, DataSourceResolver.DEFAULT);
         this.checks = checks;
+        this.beans = beans;
     }
 
     @Override
@@ -62,16 +78,37 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
         DataSource dataSource = event.getBean();
         Optional<String> name = event.getBeanDefinition() instanceof NameResolver named ? named.resolveName() : Optional.empty();
         if (name.orElse(event.getBeanIdentifier().getName()).equals(datasource)) {
-            Optional<String> stop = failedCheck();
-            if (stop.isPresent()) {
-                // The start-up check stops the start with this message, key first; the host's schema stays untouched.
-                LOG.info("Not migrating the sentry-connect schema: the start is going to stop ({})", stop.get());
-                return dataSource;
+            if (started) {
+                migrateUnlessStopping(dataSource);
+            } else {
+                created = dataSource;
             }
-            // The transaction-aware wrapper would hand out connections only inside a transaction.
-            migrate(resolver.resolve(dataSource));
         }
         return dataSource;
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
+        started = true;
+        DataSource dataSource = created;
+        created = null;
+        if (dataSource != null) {
+            migrateUnlessStopping(dataSource);
+        } else {
+            // Not created yet: creating it now migrates it (onCreated, above), before any bean can use it.
+            beans.findBean(DataSource.class, Qualifiers.byName(datasource));
+        }
+    }
+
+    private void migrateUnlessStopping(DataSource dataSource) {
+        Optional<String> stop = failedCheck();
+        if (stop.isPresent()) {
+            // A start-up check stops the start with this message, key first; the host's schema stays untouched.
+            LOG.info("Not migrating the sentry-connect schema: the start is going to stop ({})", stop.get());
+            return;
+        }
+        // The transaction-aware wrapper would hand out connections only inside a transaction.
+        migrate(resolver.resolve(dataSource));
     }
 
     /** The message of the first start check that fails, if one does. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.sentryconnect.Rfc3339;
 import io.sentryconnect.token.GrantStatus;
 
 import java.time.Instant;
@@ -11,14 +12,19 @@ import java.util.List;
 
 /**
  * The grant JSON of docs/api.md; {@code reconnect_required} is true for revoked grants. Never any token. Every field is
- * always present (null or {@code []} when empty), as docs/api.md shows it, so that clients need not guess.
+ * always present (null or {@code []} when empty), as docs/api.md shows it, so that clients need not guess; times are
+ * RFC 3339 strings whatever the host's own serde settings ({@link Rfc3339}).
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record GrantJson(String id, String tenantId, String userId, String kind, String status,
                         @Nullable String statusReason, OrganizationJson organization, @Nullable SentryUserJson sentryUser,
-                        List<String> scopes, @Nullable Instant expiresAt, Instant createdAt, Instant updatedAt,
-                        @Nullable Instant lastRefreshedAt, boolean reconnectRequired, @Nullable Instant lastFailureAt,
+                        List<String> scopes, @Nullable @Serdeable.Serializable(using = Rfc3339.class) Instant expiresAt,
+                        @Serdeable.Serializable(using = Rfc3339.class) Instant createdAt,
+                        @Serdeable.Serializable(using = Rfc3339.class) Instant updatedAt,
+                        @Nullable @Serdeable.Serializable(using = Rfc3339.class) Instant lastRefreshedAt,
+                        boolean reconnectRequired,
+                        @Nullable @Serdeable.Serializable(using = Rfc3339.class) Instant lastFailureAt,
                         @Nullable String lastFailureReason) {
 
     @Serdeable(naming = SnakeCaseStrategy.class)

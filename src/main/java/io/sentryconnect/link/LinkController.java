@@ -52,7 +52,7 @@ class LinkController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record LinkJson(String linkUrl, Instant expiresAt) {
+    record LinkJson(String linkUrl, @Serdeable.Serializable(using = io.sentryconnect.Rfc3339.class) Instant expiresAt) {
     }
 
     @Post(Endpoints.LINKS_PATH)

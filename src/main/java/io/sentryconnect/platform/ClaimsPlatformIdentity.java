@@ -15,6 +15,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link PlatformIdentity}: the tenant, user and roles claims of the authentication's attributes (a
@@ -29,7 +33,13 @@ import java.util.Set;
 @Singleton
 @Secondary
 public class ClaimsPlatformIdentity implements PlatformIdentity {
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimsPlatformIdentity.class);
     private final Settings settings;
+    /**
+     * The reasons already logged at INFO: a host whose tokens all fail one rule (a 7-day {@code exp} against a 24-hour
+     * {@code max-token-age}, say) learns why from its log at once, without a line per request.
+     */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -56,19 +66,22 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
             user = authentication.getName();
         }
         if (!nonBlank(tenant) || !nonBlank(user)) {
-            return Optional.empty();
+            return refused("the token has no usable " + settings.tenantClaim() + " or " + settings.userClaim()
+                    + " claim (sentry-connect.platform.tenant-claim, user-claim; non-blank, at most " + Inputs.MAX_ID
+                    + " characters, no control characters)");
         }
         if (settings.requireExpiry() && claims.get("exp") == null) {
-            return Optional.empty();
+            return refused("the token has no exp claim (sentry-connect.platform.require-expiry)");
         }
-        if (!withinAge(claims)) {
-            return Optional.empty();
+        String age = ageProblem(claims);
+        if (age != null) {
+            return refused(age);
         }
         if (settings.issuer() != null && !settings.issuer().equals(claims.get("iss"))) {
-            return Optional.empty();
+            return refused("the token's iss is not sentry-connect.platform.issuer");
         }
         if (settings.audience() != null && !audienceContains(claims.get("aud"), settings.audience())) {
-            return Optional.empty();
+            return refused("the token's aud does not include sentry-connect.platform.audience");
         }
         return Optional.of(PlatformCaller.of((String) tenant, (String) user, roles(claims.get(settings.rolesClaim())),
                 settings.tenantAdminRole()));
@@ -85,19 +98,41 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
         return value instanceof String s && !s.isBlank() && Inputs.clean(s, Inputs.MAX_ID);
     }
 
-    private boolean withinAge(Map<String, Object> claims) {
+    /** Which age rule the token breaks, or null. */
+    @Nullable
+    private String ageProblem(Map<String, Object> claims) {
         Duration maxAge = settings.maxTokenAge();
         if (maxAge == null || maxAge.isZero()) {
-            return true;
+            return null;
         }
         Instant now = clock.instant();
         Duration skew = settings.clockSkew();
         Instant issued = instant(claims.get("iat"));
-        if (issued != null && (issued.isAfter(now.plus(skew)) || issued.isBefore(now.minus(maxAge).minus(skew)))) {
-            return false;
+        if (issued != null && issued.isAfter(now.plus(skew))) {
+            return "the token's iat is in the future (beyond sentry-connect.platform.clock-skew)";
+        }
+        if (issued != null && issued.isBefore(now.minus(maxAge).minus(skew))) {
+            return "the token was issued longer ago than sentry-connect.platform.max-token-age (" + maxAge + ")";
         }
         Instant expires = instant(claims.get("exp"));
-        return expires == null || !expires.isAfter(now.plus(maxAge).plus(skew));
+        if (expires != null && expires.isAfter(now.plus(maxAge).plus(skew))) {
+            return "the token expires later than sentry-connect.platform.max-token-age (" + maxAge + ") from now";
+        }
+        return null;
+    }
+
+    /**
+     * Refuses the caller, saying why in the log: at INFO the first time for each reason, at DEBUG after that. The
+     * reason names the rule and its setting, never a claim's value. The caller's answer stays the generic 401
+     * ({@link IdentityRejected}), which tells a stranger nothing about the configuration.
+     */
+    private Optional<PlatformCaller> refused(String reason) {
+        if (reported.add(reason)) {
+            LOG.info("A platform token was refused on the plugin's routes: {} (logged once; DEBUG shows every one)", reason);
+        } else {
+            LOG.debug("A platform token was refused on the plugin's routes: {}", reason);
+        }
+        return Optional.empty();
     }
 
     static Instant instant(Object claim) {

@@ -6,6 +6,7 @@ import io.sentryconnect.SentryConnectException;
 public final class IdentityRejected extends SentryConnectException {
     public IdentityRejected() {
         super("unauthenticated", "The caller's identity names no tenant and user this service accepts (a platform JWT "
-                + "needs the tenant, user and expiry claims, and the configured issuer and audience).");
+                + "needs the tenant, user and expiry claims, an age and expiry within the configured maximum token age, "
+                + "and the configured issuer and audience; the service's log names the rule a token broke).");
     }
 }

@@ -1,12 +1,12 @@
 package io.sentryconnect.web;
 
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.event.ApplicationEventListener;
-import io.micronaut.context.event.StartupEvent;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import io.sentryconnect.Endpoints;
+import io.sentryconnect.StartCheck;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -18,25 +18,26 @@ import java.util.stream.Collectors;
  * Stops the start when one of the plugin's routes has the same method and path as one of the host's. Micronaut would
  * start and then answer such a request {@code 400 More than 1 route matched}: the host's own route would be broken by
  * adding a dependency, with nothing said at the start. The message names the group's key, which moves the plugin's
- * routes out of the way.
+ * routes out of the way. A {@link StartCheck}, so the plugin's migrations ask it first and a clash leaves the host's
+ * schema untouched; the router is looked up only when asked (on the start-up event), once every route is known.
  */
 @Singleton
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(beans = Router.class)
-final class RouteClashes implements ApplicationEventListener<StartupEvent> {
+final class RouteClashes implements StartCheck {
     /** A path variable, whatever its name: {@code /grants/{id}} and {@code /grants/{grantId}} are one route. */
     private static final Pattern VARIABLE = Pattern.compile("\\{[^}?&/]*}");
-    private final Router router;
+    private final BeanProvider<Router> router;
     private final Endpoints endpoints;
 
-    RouteClashes(Router router, Endpoints endpoints) {
+    RouteClashes(BeanProvider<Router> router, Endpoints endpoints) {
         this.router = router;
         this.endpoints = endpoints;
     }
 
     @Override
-    public void onApplicationEvent(StartupEvent event) {
-        Map<String, List<UriRouteInfo<?, ?>>> routes = router.uriRoutes()
+    public void verify() {
+        Map<String, List<UriRouteInfo<?, ?>>> routes = router.get().uriRoutes()
                 .collect(Collectors.groupingBy(RouteClashes::shape));
         for (Map.Entry<String, List<UriRouteInfo<?, ?>>> same : routes.entrySet()) {
             List<String> owners = same.getValue().stream().map(RouteClashes::owner).distinct().toList();

@@ -111,6 +111,26 @@ class PlatformIdentityTest extends IntegrationTest {
         assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(token)), token);
     }
 
+    /**
+     * A host issuing 7-day tokens meets the 24-hour maximum age on the plugin's routes only: the answer stays the
+     * generic 401, and the service's log says which rule (and setting) the token broke, without the token.
+     */
+    @Test
+    void aRefusedTokensReasonIsLoggedNamingTheRuleAndItsSetting() throws Exception {
+        String token = sign(c -> c.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(7)))));
+        HttpResponse<String> response = http.get(serviceUrl() + "/api/v1/me", Http.bearer(token));
+        assertUnauthorized(response, token);
+        assertTrue(response.body().contains("maximum token age"), response.body());
+        assertTrue(LogCapture.lines().stream().anyMatch(l -> l.contains("A platform token was refused")
+                        && l.contains("expires later than sentry-connect.platform.max-token-age (PT24H)")),
+                "the log names the rule");
+        String noTenant = sign(c -> c.claim("tenant", null));
+        assertUnauthorized(http.get(serviceUrl() + "/api/v1/me", Http.bearer(noTenant)), noTenant);
+        assertTrue(LogCapture.lines().stream().anyMatch(l -> l.contains("no usable tenant or sub claim")),
+                "each rule has its own line");
+        assertEquals(List.of(), LogCapture.linesContaining(token.substring(token.lastIndexOf('.') + 1)));
+    }
+
     @Test
     void aTokenIssuedWithinTheSkewInTheFutureIsAccepted() throws Exception {
         String token = sign(c -> c.issueTime(Date.from(Instant.now().plusSeconds(20))));

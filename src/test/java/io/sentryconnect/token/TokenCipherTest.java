@@ -36,6 +36,10 @@ class TokenCipherTest {
         ConfigurationException shortKey = assertThrows(ConfigurationException.class,
                 () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", "AAAA"))));
         assertEquals("sentry-connect.encryption.keys.2 must be 32 bytes (base64 of 32 random bytes)", shortKey.getMessage());
+        ConfigurationException empty = assertThrows(ConfigurationException.class,
+                () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", " "))));
+        assertEquals("sentry-connect.encryption.keys.2 is empty (an environment variable it names may be unset): set "
+                + "it to the base64 of 32 random bytes", empty.getMessage());
         assertThrows(ConfigurationException.class, () -> new TokenCipher(new EncryptionProperties(3, Map.of("1", KEY_1))));
     }
 }
