@@ -141,6 +141,8 @@ final class ApiEndpoints {
                 case "sentry-api-0-organization-details" -> organization(request, token, match.organization());
                 case "sentry-api-0-organization-projects" -> projects(request, token, match.organization());
                 case "sentry-api-0-organization-group-index" -> organizationIssues(request, token, match.organization());
+                case "sentry-api-0-team-project-index" ->
+                        teamProjects(request, token, match.organization(), match.group("team"));
                 case "sentry-api-0-project-group-index" ->
                         projectIssues(request, token, match.organization(), match.group("project"));
                 case "sentry-api-0-organization-group-group-details" ->
@@ -230,11 +232,53 @@ final class ApiEndpoints {
         return org;
     }
 
+    /**
+     * src/sentry/core/endpoints/organization_projects.py: {@code OrganizationProjectsPermission} asks GET for
+     * {@code org:read}, {@code org:write} or {@code org:admin} only (the {@code project:*} scopes are POST's), and
+     * {@code OrganizationProjectsEndpoint.get} lists every project of the organization to a user's token, team or
+     * not, ordered by slug (after bookmarks, which the stand-in has none of).
+     */
     private StandInResponse projects(StandInRequest request, @Nullable StandInState.ApiToken token, String slug)
             throws ApiAnswers.Refusal {
-        Fixtures.Organization org = readableOrganization(request, token, slug,
-                "org:read", "org:write", "org:admin", "project:read", "project:write", "project:admin");
-        return pages.paginated(request, directory.projectsOf(org.slug()), views::projectJson);
+        Fixtures.Organization org = readableOrganization(request, token, slug, "org:read", "org:write", "org:admin");
+        String userId = token.userId();
+        List<Fixtures.Project> projects = directory.projectsOf(org.slug()).stream()
+                .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
+        return pages.paginated(request, projects, p -> views.projectJson(p, userId));
+    }
+
+    /**
+     * src/sentry/core/endpoints/team_projects.py, {@code TeamProjectsEndpoint.get}: the projects of the team, by
+     * slug. {@code TeamProjectPermission} asks GET for {@code project:read}, {@code project:write} or
+     * {@code project:admin}, first of the organization ({@code OrganizationPermission}), then of the team
+     * ({@code src/sentry/api/bases/team.py}, {@code TeamPermission.has_object_permission}: {@code has_team_scope},
+     * which needs {@code has_team_access}: membership of the team, or global access). An unknown team is a 404
+     * ({@code TeamEndpoint.convert_args}).
+     */
+    private StandInResponse teamProjects(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug,
+                                         String teamSlug) throws ApiAnswers.Refusal {
+        allowMethods(request, "GET");
+        StandInState.ApiToken t = authentication.requireToken(token);
+        authentication.requireScope(t, "project:read", "project:write", "project:admin");
+        Fixtures.Organization org = organizationHere(request, orgSlug);
+        Fixtures.Team team = directory.team(org.slug(), teamSlug)
+                .orElseThrow(() -> new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND)));
+        authentication.requireOwnOrganization(t, org);
+        if (!directory.hasTeamAccess(t.userId(), team)) {
+            throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
+        }
+        return pages.paginated(request, directory.projectsOfTeam(team), p -> views.projectJson(p, t.userId()));
+    }
+
+    /**
+     * src/sentry/api/bases/project.py, {@code ProjectPermission.has_object_permission} (and {@code GroupPermission}
+     * on an issue's project, src/sentry/api/bases/group.py): the scope is not enough, the user must also reach the
+     * project ({@code has_project_access}).
+     */
+    private void requireProjectAccess(StandInState.ApiToken token, Fixtures.Project project) throws ApiAnswers.Refusal {
+        if (!directory.hasProjectAccess(token.userId(), project)) {
+            throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
+        }
     }
 
     private StandInResponse projectIssues(StandInRequest request, @Nullable StandInState.ApiToken token,
@@ -246,40 +290,90 @@ final class ApiEndpoints {
         Fixtures.Project project = directory.project(org.slug(), projectSlug)
                 .orElseThrow(() -> new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND)));
         authentication.requireOwnOrganization(t, org);
+        requireProjectAccess(t, project);
         String query = request.param("query");
         return pages.paginated(request, IssueSearch.filter(state.issues().issuesOf(project.id()), query == null ? "is:unresolved" : query),
                 views::issueJson);
     }
 
     /**
-     * src/sentry/issues/endpoints/organization_group_index.py, {@code OrganizationGroupIndexEndpoint.get}: the issues of
-     * the organization's projects ({@code project}: numeric ids narrow them; an id not of the organization is 403, as
-     * {@code get_projects} refuses it), searched with {@code query} ({@code is:unresolved} unless given:
-     * build_query_params_from_request), or exactly the issues named by {@code group} (integers, else 400).
+     * src/sentry/issues/endpoints/organization_group_index.py, {@code OrganizationGroupIndexEndpoint.get}: the issues
+     * of the projects {@code get_projects} chooses (src/sentry/api/bases/organization.py), searched with
+     * {@code query} ({@code is:unresolved} unless given: build_query_params_from_request), or exactly the issues
+     * named by {@code group} (integers, else 400) among those projects. With no project chosen the answer is
+     * {@code []}, before {@code group} is read and without a {@code Link} header.
      */
     private StandInResponse organizationIssues(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
             throws ApiAnswers.Refusal {
         Fixtures.Organization org = readableOrganization(request, token, orgSlug, "event:read", "event:write", "event:admin");
-        List<Fixtures.Project> projects = directory.projectsOf(org.slug());
-        List<String> wanted = request.params("project");
-        if (!wanted.isEmpty() && !wanted.equals(List.of("-1"))) {
-            Set<String> ids = projects.stream().map(Fixtures.Project::id).collect(java.util.stream.Collectors.toSet());
-            if (!ids.containsAll(wanted)) {
-                throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
-            }
-            projects = projects.stream().filter(p -> wanted.contains(p.id())).toList();
+        List<Fixtures.Project> projects = chosenProjects(request, token.userId(), org);
+        if (projects.isEmpty()) {
+            return answers.ok(List.of());
         }
         List<Fixtures.Issue> issues = new ArrayList<>();
         projects.forEach(project -> issues.addAll(state.issues().issuesOf(project.id())));
-        List<String> groups = request.params("group");
-        if (!groups.isEmpty()) {
-            if (!groups.stream().allMatch(g -> g.matches("-?[0-9]+"))) {
-                throw new ApiAnswers.Refusal(answers.detail(400, "Group ids must be integers"));
+        List<String> groupParams = request.params("group");
+        if (!groupParams.isEmpty()) {
+            Set<String> groups = new java.util.HashSet<>();
+            for (String g : groupParams) {
+                String id = pythonInt(g);
+                if (id == null) {
+                    throw new ApiAnswers.Refusal(answers.detail(400, "Group ids must be integers"));
+                }
+                groups.add(id);
             }
             return answers.ok(issues.stream().filter(i -> groups.contains(i.id())).map(views::issueJson).toList());
         }
         String query = request.param("query");
         return pages.paginated(request, IssueSearch.filter(issues, query == null ? "is:unresolved" : query), views::issueJson);
+    }
+
+    /**
+     * src/sentry/api/bases/organization.py, {@code OrganizationEndpoint.get_projects} and
+     * {@code _filter_projects_by_permissions}: the {@code project} parameters must all be integers
+     * ({@code get_requested_project_ids_unchecked}: 400 otherwise). None given: the projects of the user's teams
+     * ({@code has_project_membership}; an owner's role does not widen it). {@code -1} among them
+     * ({@code ALL_ACCESS_PROJECT_ID}): every project the user can access ({@code has_project_access}: with the
+     * organization's open membership or a global role, all of them). Otherwise exactly those ids, each of which the
+     * user must be able to access and which must all be the organization's (403 otherwise:
+     * {@code _validate_fetched_projects}).
+     */
+    private List<Fixtures.Project> chosenProjects(StandInRequest request, String userId, Fixtures.Organization org)
+            throws ApiAnswers.Refusal {
+        Set<String> ids = new java.util.HashSet<>();
+        for (String value : request.params("project")) {
+            String id = pythonInt(value);
+            if (id == null) {
+                throw new ApiAnswers.Refusal(answers.detail(400, "Invalid project parameter. Values must be numbers."));
+            }
+            ids.add(id);
+        }
+        List<Fixtures.Project> all = directory.projectsOf(org.slug());
+        if (ids.contains("-1")) {
+            return all.stream().filter(p -> directory.hasProjectAccess(userId, p)).toList();
+        }
+        if (ids.isEmpty()) {
+            return all.stream().filter(p -> directory.hasProjectMembership(userId, p)).toList();
+        }
+        List<Fixtures.Project> chosen = all.stream()
+                .filter(p -> ids.contains(p.id()) && directory.hasProjectAccess(userId, p)).toList();
+        if (chosen.size() != ids.size()) {
+            throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
+        }
+        return chosen;
+    }
+
+    /**
+     * Python's {@code int(str)}, as Sentry parses ids: surrounding white space, a sign and underscores between
+     * digits are allowed. The canonical decimal, or null where Python raises {@code ValueError}.
+     */
+    @Nullable
+    static String pythonInt(String value) {
+        String v = value.strip();
+        if (!v.matches("[+-]?[0-9]+(_[0-9]+)*")) {
+            return null;
+        }
+        return new java.math.BigInteger(v.replace("_", "").replaceFirst("^\\+", "")).toString();
     }
 
     /**
@@ -302,6 +396,7 @@ final class ApiEndpoints {
             throw new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND));
         }
         authentication.requireOwnOrganization(t, org);
+        requireProjectAccess(t, directory.projectById(issue.projectId()).orElseThrow());
         if (!write) {
             return answers.ok(views.issueJson(issue));
         }

@@ -112,6 +112,10 @@ final class ApiRoutes {
             route("sentry-api-0-project-release-files",
                     "projects/" + ORG + "/(?<project>[^/]+)/releases/(?<version>[^/]+)/files/", Silo.REGION, true,
                     View.withOwnLimits("ProjectReleaseFilesEndpoint", "CLI")),
+            // src/sentry/core/endpoints/team_projects.py (TeamProjectsEndpoint, no rate_limits); urls.py names the
+            // team teams/{org}/{team}/ (team_id_or_slug beside organization_id_or_slug)
+            route("sentry-api-0-team-project-index", "teams/" + ORG + "/(?<team>[^/]+)/projects/", Silo.REGION, true,
+                    View.shared("TeamProjectsEndpoint")),
             // src/sentry/users/api/endpoints/user_regions.py
             route("sentry-api-0-user-regions", "users/(?<user>[^/]+)/regions/", Silo.MAIN, true,
                     View.shared("UserRegionsEndpoint")),
@@ -119,7 +123,11 @@ final class ApiRoutes {
             // src/sentry/users/api/endpoints/user_details.py, src/sentry/core/endpoints/project_index.py
             route("sentry-api-0-user-details", "users/(?<user>[^/]+)/", Silo.MAIN, false,
                     View.shared("UserDetailsEndpoint")),
-            route("sentry-api-0-projects", "projects/", Silo.REGION, false, View.shared("ProjectIndexEndpoint")));
+            route("sentry-api-0-projects", "projects/", Silo.REGION, false, View.shared("ProjectIndexEndpoint")),
+            // src/sentry/core/endpoints/team_details.py: it names an organization, so org-scoped tokens of that
+            // organization pass authentication; the stand-in then answers 404
+            route("sentry-api-0-team-details", "teams/" + ORG + "/(?<team>[^/]+)/", Silo.REGION, false,
+                    View.shared("TeamDetailsEndpoint")));
 
     private ApiRoutes() {
     }

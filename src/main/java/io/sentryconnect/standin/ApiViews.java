@@ -46,7 +46,16 @@ final class ApiViews {
         return m;
     }
 
-    Map<String, Object> projectJson(Fixtures.Project project) {
+    /**
+     * src/sentry/api/serializers/models/project.py, {@code get_access_by_project}: {@code isMember} when one of the
+     * user's teams holds the project, {@code hasAccess} when a member, or the organization allows join/leave, or
+     * the user's role is global.
+     */
+    Map<String, Object> projectJson(Fixtures.Project project, String userId) {
+        java.util.Optional<Fixtures.Membership> membership = directory.membership(userId, project.orgSlug());
+        boolean isMember = membership.map(ms -> ms.teams().stream().anyMatch(project.teams()::contains)).orElse(false);
+        boolean hasAccess = isMember || membership.map(Fixtures.Membership::globalRole).orElse(false)
+                || directory.organization(project.orgSlug()).map(Fixtures.Organization::allowsJoinLeave).orElse(false);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", project.id());
         m.put("slug", project.slug());
@@ -54,8 +63,8 @@ final class ApiViews {
         m.put("platform", project.platform());
         m.put("dateCreated", DATE_CREATED);
         m.put("isBookmarked", false);
-        m.put("isMember", true);
-        m.put("hasAccess", true);
+        m.put("isMember", isMember);
+        m.put("hasAccess", hasAccess);
         m.put("features", List.of());
         m.put("status", "active");
         return m;

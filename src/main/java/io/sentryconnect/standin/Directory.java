@@ -23,6 +23,7 @@ final class Directory {
     private static final long FIRST_ORG_ID = 7001;
     private static final long FIRST_PROJECT_ID = 8001;
     private static final long FIRST_USER_ID = 101;
+    private static final long FIRST_TEAM_ID = 9001;
 
     /**
      * One organization created for a partner's customer. {@code proxyUserId} is the integration's own user (Sentry
@@ -49,12 +50,14 @@ final class Directory {
     private final List<Fixtures.User> proxyUsers = new CopyOnWriteArrayList<>();
     private final List<Fixtures.Organization> organizations = new CopyOnWriteArrayList<>();
     private final List<Fixtures.Membership> memberships = new CopyOnWriteArrayList<>();
+    private final List<Fixtures.Team> teams = new CopyOnWriteArrayList<>();
     private final List<Fixtures.Project> projects = new CopyOnWriteArrayList<>();
     private final Map<String, String> dsns = new ConcurrentHashMap<>();
     private final Map<String, ProvisionedOrganization> provisioned = new ConcurrentHashMap<>();
     private long nextOrgId = FIRST_ORG_ID;
     private long nextProjectId = FIRST_PROJECT_ID;
     private long nextUserId = FIRST_USER_ID;
+    private long nextTeamId = FIRST_TEAM_ID;
 
     Directory(Fixtures fixtures) {
         this.fixtures = fixtures;
@@ -102,6 +105,76 @@ final class Directory {
 
     boolean isMember(String userId, String orgId) {
         return organizationsOf(userId).stream().anyMatch(o -> o.id().equals(orgId));
+    }
+
+    /** The user's membership of the organization, if any. */
+    Optional<Fixtures.Membership> membership(String userId, String orgSlug) {
+        return memberships().stream().filter(m -> m.userId().equals(userId) && m.orgSlug().equals(orgSlug)).findFirst();
+    }
+
+    Optional<Fixtures.Team> team(String orgSlug, String teamSlug) {
+        return Stream.concat(fixtures.teams().stream(), teams.stream())
+                .filter(t -> t.orgSlug().equals(orgSlug) && t.slug().equals(teamSlug)).findFirst();
+    }
+
+    /** The projects of a team, by slug, as {@code TeamProjectsEndpoint.get} orders them. */
+    List<Fixtures.Project> projectsOfTeam(Fixtures.Team team) {
+        return projectsOf(team.orgSlug()).stream().filter(p -> p.teams().contains(team.slug()))
+                .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
+    }
+
+    /**
+     * Whether the user is the organization's integration proxy user. src/sentry/auth/access.py, from_request: a
+     * Sentry app's user gets {@code OrganizationGlobalMembership} (_from_sentry_app / _from_rpc_sentry_app): every
+     * team and project of the organization counts as its own.
+     */
+    boolean isIntegrationUser(String userId, String orgSlug) {
+        return organization(orgSlug).flatMap(o -> provisionedByOrgId(o.id()))
+                .map(p -> p.proxyUserId().equals(userId)).orElse(false);
+    }
+
+    /**
+     * src/sentry/auth/access.py, {@code Access.has_project_membership}: the project is one of a team the user is a
+     * member of ({@code project_ids_with_team_membership}); no role or open membership widens it.
+     */
+    boolean hasProjectMembership(String userId, Fixtures.Project project) {
+        if (isIntegrationUser(userId, project.orgSlug())) {
+            return true;
+        }
+        return membership(userId, project.orgSlug())
+                .map(m -> m.teams().stream().anyMatch(project.teams()::contains)).orElse(false);
+    }
+
+    /**
+     * src/sentry/auth/access.py, {@code RpcBackedAccess.has_project_access} / {@code OrganizationMemberAccess}: a
+     * member with global access (the organization's {@code allow_joinleave}, or a role that {@code is_global})
+     * reaches every project of the organization; anyone else only those of their teams.
+     */
+    boolean hasProjectAccess(String userId, Fixtures.Project project) {
+        if (isIntegrationUser(userId, project.orgSlug())) {
+            return true;
+        }
+        Optional<Fixtures.Membership> member = membership(userId, project.orgSlug());
+        if (member.isEmpty()) {
+            return false;
+        }
+        boolean global = member.get().globalRole()
+                || organization(project.orgSlug()).map(Fixtures.Organization::allowsJoinLeave).orElse(false);
+        return global || hasProjectMembership(userId, project);
+    }
+
+    /** {@code has_team_access}: global access in the team's organization, or membership of the team. */
+    boolean hasTeamAccess(String userId, Fixtures.Team team) {
+        if (isIntegrationUser(userId, team.orgSlug())) {
+            return true;
+        }
+        Optional<Fixtures.Membership> member = membership(userId, team.orgSlug());
+        if (member.isEmpty()) {
+            return false;
+        }
+        return member.get().globalRole()
+                || organization(team.orgSlug()).map(Fixtures.Organization::allowsJoinLeave).orElse(false)
+                || member.get().teams().contains(team.slug());
     }
 
     List<Fixtures.Project> projectsOf(String orgSlug) {
@@ -163,6 +236,9 @@ final class Directory {
                     "integration+" + org.slug() + "@proxy.sentry.invalid");
             proxyUsers.add(proxy);
             memberships.add(new Fixtures.Membership(proxy.id(), org.slug(), "member"));
+            // The stand-in's choice (the provisioning implementation is not public): one team named after the
+            // organization holds its projects and its people.
+            teams.add(new Fixtures.Team(Long.toString(nextTeamId++), org.slug(), org.slug(), organizationName));
             account = new ProvisionedOrganization(channel, partnerOrganizationId, org.id(), proxy.id(), isTest, null);
             provisioned.put(key(channel, partnerOrganizationId), account);
         } else {
@@ -178,7 +254,8 @@ final class Directory {
             String proxyId = account.proxyUserId();
             boolean hasPeople = memberships.stream()
                     .anyMatch(m -> m.orgSlug().equals(org.slug()) && !m.userId().equals(proxyId));
-            memberships.add(new Fixtures.Membership(manager.id(), org.slug(), hasPeople ? "manager" : "owner"));
+            memberships.add(new Fixtures.Membership(manager.id(), org.slug(), hasPeople ? "manager" : "owner",
+                    List.of(org.slug())));
         }
         List<String> slugs = new ArrayList<>(projectsOf(org.slug()).stream().map(Fixtures.Project::slug).toList());
         for (ProjectRequest wanted : requested) {
@@ -187,7 +264,7 @@ final class Directory {
                 continue;
             }
             Fixtures.Project project = new Fixtures.Project(Long.toString(nextProjectId++), org.slug(), slug,
-                    wanted.name(), wanted.platform(), 0);
+                    wanted.name(), wanted.platform(), 0, List.of(org.slug()));
             projects.add(project);
             slugs.add(slug);
             dsns.put(project.id(), "http://" + Secrets.token().substring(0, 32) + "@" + regionHost + "/" + project.id());
@@ -208,12 +285,14 @@ final class Directory {
         proxyUsers.clear();
         organizations.clear();
         memberships.clear();
+        teams.clear();
         projects.clear();
         dsns.clear();
         provisioned.clear();
         nextOrgId = FIRST_ORG_ID;
         nextProjectId = FIRST_PROJECT_ID;
         nextUserId = FIRST_USER_ID;
+        nextTeamId = FIRST_TEAM_ID;
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------

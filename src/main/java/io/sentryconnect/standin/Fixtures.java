@@ -30,6 +30,7 @@ public record Fixtures(
         List<User> users,
         List<Organization> organizations,
         List<Membership> memberships,
+        @Nullable List<Team> teams,
         List<Project> projects,
         List<OAuthClient> oauthClients,
         @Nullable List<String> issueTitles,
@@ -47,16 +48,59 @@ public record Fixtures(
     public record User(String id, String name, String email) {
     }
 
+    /**
+     * An organization. {@code openMembership} is Sentry's {@code allow_joinleave} flag ("Allow members to join and
+     * leave teams without requiring approval", {@code src/sentry/models/organization.py}), which gives every member
+     * access to every project; Sentry sets it on new organizations (its flags default to 1), so it is on unless the
+     * fixtures say {@code false}.
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record Organization(String id, String slug, String name, String region) {
+    public record Organization(String id, String slug, String name, String region, @Nullable Boolean openMembership) {
+        public Organization(String id, String slug, String name, String region) {
+            this(id, slug, name, region, null);
+        }
+
+        public boolean allowsJoinLeave() {
+            return openMembership == null || openMembership;
+        }
     }
 
+    /** A person's membership of an organization: the role, and the slugs of the teams of it they are a member of. */
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record Membership(String userId, String orgSlug, String role) {
+    public record Membership(String userId, String orgSlug, String role, @Nullable List<String> teams) {
+        public Membership(String userId, String orgSlug, String role) {
+            this(userId, orgSlug, role, List.of());
+        }
+
+        public Membership {
+            teams = teams == null ? List.of() : List.copyOf(teams);
+        }
+
+        /**
+         * Whether the role is a global one: {@code is_global} in {@code SENTRY_ROLES} of
+         * {@code src/sentry/conf/server.py} is true for {@code manager} and {@code owner} only.
+         */
+        public boolean globalRole() {
+            return role.equals("manager") || role.equals("owner");
+        }
     }
 
+    /** A team of an organization (Sentry's {@code Team}); projects name the teams they belong to. */
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record Project(String id, String orgSlug, String slug, String name, String platform, int issueCount) {
+    public record Team(String id, String orgSlug, String slug, String name) {
+    }
+
+    /** A project, with the slugs of the teams it belongs to (Sentry's {@code ProjectTeam}). */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record Project(String id, String orgSlug, String slug, String name, String platform, int issueCount,
+                          @Nullable List<String> teams) {
+        public Project(String id, String orgSlug, String slug, String name, String platform, int issueCount) {
+            this(id, orgSlug, slug, name, platform, issueCount, List.of());
+        }
+
+        public Project {
+            teams = teams == null ? List.of() : List.copyOf(teams);
+        }
     }
 
     /** A registered OAuth application; org-level, as partner integrations are. */
@@ -107,6 +151,7 @@ public record Fixtures(
         users = List.copyOf(users);
         organizations = List.copyOf(organizations);
         memberships = List.copyOf(memberships);
+        teams = teams == null ? List.of() : List.copyOf(teams);
         projects = List.copyOf(projects);
         oauthClients = List.copyOf(oauthClients);
         issueTitles = issueTitles == null ? List.of() : List.copyOf(issueTitles);
@@ -125,7 +170,7 @@ public record Fixtures(
             extra.stream().filter(u -> !uris.contains(u)).forEach(uris::add);
             return new OAuthClient(c.clientId(), c.clientSecret(), c.name(), uris, c.allowedScopes());
         }).toList();
-        return new Fixtures(users, organizations, memberships, projects, clients, issueTitles, issues, partners, releases);
+        return new Fixtures(users, organizations, memberships, teams, projects, clients, issueTitles, issues, partners, releases);
     }
 
     /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
@@ -177,7 +222,7 @@ public record Fixtures(
                         false));
             }
         }
-        return new Fixtures(users, organizations, memberships, projects, oauthClients, issueTitles, all, partners, releases);
+        return new Fixtures(users, organizations, memberships, teams, projects, oauthClients, issueTitles, all, partners, releases);
     }
 
     private void validate() {
@@ -191,9 +236,26 @@ public record Fixtures(
                 throw new IllegalStateException("membership refers to unknown user or organization: " + m);
             }
         }
+        for (Team t : teams) {
+            if (organization(t.orgSlug()).isEmpty()) {
+                throw new IllegalStateException("team " + t.slug() + " refers to unknown organization " + t.orgSlug());
+            }
+        }
+        for (Membership m : memberships) {
+            for (String team : m.teams()) {
+                if (team(m.orgSlug(), team).isEmpty()) {
+                    throw new IllegalStateException("membership refers to unknown team " + team + ": " + m);
+                }
+            }
+        }
         for (Project p : projects) {
             if (organization(p.orgSlug()).isEmpty()) {
                 throw new IllegalStateException("project " + p.slug() + " refers to unknown organization " + p.orgSlug());
+            }
+            for (String team : p.teams()) {
+                if (team(p.orgSlug(), team).isEmpty()) {
+                    throw new IllegalStateException("project " + p.slug() + " refers to unknown team " + team);
+                }
             }
         }
         if (oauthClients.isEmpty()) {
@@ -222,6 +284,10 @@ public record Fixtures(
 
     public boolean isMember(String userId, String orgId) {
         return organizationsOf(userId).stream().anyMatch(o -> o.id().equals(orgId));
+    }
+
+    public Optional<Team> team(String orgSlug, String teamSlug) {
+        return teams.stream().filter(t -> t.orgSlug().equals(orgSlug) && t.slug().equals(teamSlug)).findFirst();
     }
 
     public List<Project> projectsOf(String orgSlug) {

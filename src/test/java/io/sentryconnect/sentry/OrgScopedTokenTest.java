@@ -129,6 +129,22 @@ class OrgScopedTokenTest extends ServiceTest {
     }
 
     @Test
+    void theGrantsOwnTeamPathsReachSentryAndAreAnswered() {
+        // teams/{org}/{team}/… name the organization (SentryProfile's routes, Sentry's organization_id_or_slug):
+        // the guard passes them and Sentry answers them to a token of that organization.
+        Linked grant = link("1", "acme");
+        standIn.clearRequests();
+        HttpResponse<String> team = proxy(grant, "teams/acme/platform/projects/");
+        assertEquals(200, team.statusCode(), team.body());
+        assertTrue(team.body().contains("\"slug\":\"backend\"") && !team.body().contains("\"slug\":\"billing\""), team.body());
+        assertEquals(List.of("/api/0/teams/acme/platform/projects/"),
+                standIn.requests("/api/0/").stream().map(RequestLogEntry::path).toList());
+        Map<String, Object> before = row(grant);
+        assertEquals(404, proxy(grant, "teams/acme/no-such-team/projects/").statusCode());
+        assertUntouched(before, grant);
+    }
+
+    @Test
     void theOrganizationsListAndOrgScopedIssuePathsPassTheGuard() {
         Linked grant = link("1", "acme");
         HttpResponse<String> list = proxy(grant, "organizations/");

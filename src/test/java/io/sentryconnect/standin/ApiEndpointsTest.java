@@ -276,11 +276,14 @@ class ApiEndpointsTest {
 
     @Test
     void projectsAreListedForTheOrganization() {
-        String token = h.accessToken("1", "acme", "project:read");
+        // OrganizationProjectsPermission: GET needs an org scope; project:read alone is refused.
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/organizations/acme/projects/"), h.accessToken("1", "acme", "project:read")));
+        String token = h.accessToken("1", "acme", "org:read");
         HttpResponse<String> response = h.apiGet(h.us("/api/0/organizations/acme/projects/"), token);
         assertEquals(200, response.statusCode());
         List<Object> projects = h.array(response);
-        assertEquals(List.of("backend", "frontend"), projects.stream().map(p -> ((Map<?, ?>) p).get("slug")).toList());
+        assertEquals(List.of("backend", "billing", "frontend"), projects.stream().map(p -> ((Map<?, ?>) p).get("slug")).toList(),
+                "every project of the organization, by slug, whoever's team holds it");
         assertTrue(response.headers().firstValue("Link").isPresent());
     }
 

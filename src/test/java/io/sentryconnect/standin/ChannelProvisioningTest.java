@@ -113,6 +113,21 @@ class ChannelProvisioningTest {
     }
 
     @Test
+    void theIntegrationsUserHoldsEveryProjectAsAMemberAndTheProjectsSitInTheOrganizationsTeam() {
+        // src/sentry/auth/access.py: a Sentry app's proxy user gets OrganizationGlobalMembership, so the issue list
+        // without project covers every project (a paginated answer, not the [] of a user in no team).
+        Map<String, Object> result = h.object(provision(body("tenant-11", "de", List.of(project("Web Shop", "javascript"),
+                project("Billing API", "python")))));
+        String token = (String) result.get("integration_api_token");
+        HttpResponse<String> issues = h.apiGet(h.de("/api/0/organizations/customer-co-gmbh/issues/"), token);
+        assertEquals(200, issues.statusCode(), issues.body());
+        assertTrue(issues.headers().firstValue("Link").isPresent(), "its projects were chosen");
+        HttpResponse<String> team = h.apiGet(h.de("/api/0/teams/customer-co-gmbh/customer-co-gmbh/projects/"), token);
+        assertEquals(200, team.statusCode(), team.body());
+        assertEquals(List.of("billing-api", "web-shop"), h.array(team).stream().map(p -> ((Map<?, ?>) p).get("slug")).toList());
+    }
+
+    @Test
     void integrationTokensAreNotOrgScopedSoTheIndexAndUserEndpointsAnswerThem() {
         Map<String, Object> result = h.object(provision(body("tenant-9", "de", List.of())));
         String token = (String) result.get("integration_api_token");
