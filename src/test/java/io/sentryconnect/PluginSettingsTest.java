@@ -83,6 +83,12 @@ class PluginSettingsTest {
         Map<String, Object> foreignRegion = complete();
         foreignRegion.put("sentry-connect.sentry.region-urls", "https://evil.example");
         assertTrue(firstLineOfFailure(foreignRegion).contains("sentry-connect.sentry.region-urls"));
+        for (String notHostPort : new String[]{"proxy.internal", "proxy.internal:http", ":3128", "proxy.internal:70000"}) {
+            Map<String, Object> badProxy = complete();
+            badProxy.put("sentry-connect.http.proxy-address", notHostPort);
+            assertTrue(firstLineOfFailure(badProxy).startsWith("sentry-connect.http.proxy-address must be host:port"),
+                    notHostPort + ": " + firstLineOfFailure(badProxy));
+        }
     }
 
     @Test

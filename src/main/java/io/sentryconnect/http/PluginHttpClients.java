@@ -1,12 +1,15 @@
 package io.sentryconnect.http;
 
 import io.micronaut.context.BeanContext;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.LoadBalancer;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.time.Duration;
 
 /**
@@ -22,13 +25,15 @@ public final class PluginHttpClients {
     private final HttpClient webhook;
 
     PluginHttpClients(BeanContext context, HttpProperties properties) {
-        this.token = create(context, properties, properties.tokenReadTimeout(), 0);
-        this.api = create(context, properties, properties.apiReadTimeout(), properties.apiMaxConnections());
-        this.discovery = create(context, properties, properties.discoveryReadTimeout(), 0);
-        this.webhook = create(context, properties, properties.webhookReadTimeout(), 0);
+        InetSocketAddress proxy = proxyAddress(properties);
+        this.token = create(context, properties, properties.tokenReadTimeout(), 0, proxy);
+        this.api = create(context, properties, properties.apiReadTimeout(), properties.apiMaxConnections(), proxy);
+        this.discovery = create(context, properties, properties.discoveryReadTimeout(), 0, proxy);
+        this.webhook = create(context, properties, properties.webhookReadTimeout(), 0, null);
     }
 
-    private static HttpClient create(BeanContext context, HttpProperties properties, Duration readTimeout, int pooled) {
+    private static HttpClient create(BeanContext context, HttpProperties properties, Duration readTimeout, int pooled,
+                                     InetSocketAddress proxy) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(properties.connectTimeout());
         configuration.setReadTimeout(readTimeout);
@@ -38,7 +43,33 @@ public final class PluginHttpClients {
             configuration.getConnectionPoolConfiguration().setEnabled(true);
             configuration.getConnectionPoolConfiguration().setMaxConcurrentHttp1Connections(pooled);
         }
+        if (proxy != null) {
+            configuration.setProxyType(properties.proxyType());
+            configuration.setProxyAddress(proxy);
+            if (properties.proxyUsername() != null) {
+                configuration.setProxyUsername(properties.proxyUsername());
+                configuration.setProxyPassword(properties.proxyPassword() == null ? null : properties.proxyPassword().reveal());
+            }
+        }
         return context.createBean(HttpClient.class, LoadBalancer.empty(), configuration);
+    }
+
+    /** {@code host:port}, resolved once, when the clients are made (Netty's proxy handler needs an address). */
+    static InetSocketAddress proxyAddress(HttpProperties properties) {
+        String address = properties.proxyAddress();
+        if (address == null || address.isBlank() || properties.proxyType() == Proxy.Type.DIRECT) {
+            return null;
+        }
+        int colon = address.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1).strip());
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(address.substring(0, colon).strip(), port);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("sentry-connect.http.proxy-address must be host:port, not '" + address + "'");
+        }
     }
 
     /** Sentry's {@code /oauth/token/}. */
