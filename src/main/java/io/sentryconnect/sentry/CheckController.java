@@ -2,6 +2,7 @@ package io.sentryconnect.sentry;
 
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
+import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -38,7 +39,8 @@ class CheckController {
         this.grants = grants;
     }
 
-    @Post
+    /** It reads no body: a body of any type is ignored, as on a GET route, rather than the router's {@code 415}. */
+    @Post(consumes = MediaType.ALL)
     GrantJson check(PlatformCaller caller, @PathVariable String id) {
         UUID grantId = Grant.parseId(id);
         try {

@@ -58,7 +58,8 @@ class ProxyController {
         return forwardNonBlocking(caller, id, request, HttpMethod.GET);
     }
 
-    @Delete("/{+path}")
+    /** Sends no body to Sentry: a body of any type is ignored, as on GET, rather than the router's {@code 415}. */
+    @Delete(value = "/{+path}", consumes = "*/*")
     CompletableFuture<MutableHttpResponse<byte[]>> delete(PlatformCaller caller, @PathVariable String id, @PathVariable("path") String ignoredDecodedPath, HttpRequest<?> request) {
         return forwardNonBlocking(caller, id, request, HttpMethod.DELETE);
     }
@@ -132,10 +133,14 @@ class ProxyController {
 
     private static MutableHttpResponse<byte[]> answer(SentryResponse response) {
         // Sentry's answer, errors included, is the caller's to read: never reformatted as ours.
-        MutableHttpResponse<byte[]> result = AsIs.mark(
-                HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())).body(response.body()));
+        MutableHttpResponse<byte[]> result = AsIs.mark(HttpResponse.<byte[]>status(HttpStatus.valueOf(response.status())));
+        String contentType = response.header(HttpHeaders.CONTENT_TYPE).orElse(null);
+        if (response.body().length > 0 || contentType != null) {
+            // A bodiless answer without a type (a 3xx, a 204) stays so: a body, even empty, would get the route's JSON type.
+            result.body(response.body());
+        }
         response.headers().forEach((name, values) -> values.forEach(v -> result.getHeaders().add(name, v)));
-        if (!isJson(response.header(HttpHeaders.CONTENT_TYPE).orElse(null))) {
+        if (!isJson(contentType)) {
             // Sentry's HTML, SVG or anything else must not render as a page of our origin (nosniff comes with every
             // answer of ours, web/PluginErrorFormat): no scripts, no same-origin, and a download rather than a page.
             result.getHeaders().set("Content-Security-Policy", "sandbox; default-src 'none'");

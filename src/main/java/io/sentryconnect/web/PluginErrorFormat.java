@@ -45,7 +45,9 @@ public final class PluginErrorFormat implements Ordered {
         // The route look-up only for an error: a success (nearly every answer) needs none of it.
         if (response.code() >= 400 && !AsIs.marked(response) && browserRoute(request)) {
             BrowserErrorPages.replace(response);
-        } else if (response.code() >= 400 && !managementEndpoint(request)) {
+        } else if (response.code() >= 400 && managementEndpoint(request)) {
+            managementError(response);
+        } else if (response.code() >= 400) {
             replaceFrameworkError(response);
         }
         RequestLogContext.echoRequestId(request, response);
@@ -88,9 +90,23 @@ public final class PluginErrorFormat implements Ordered {
     }
 
     /**
-     * The standalone service's management endpoints ({@code /health}'s 503 DOWN) answer in their own documented shape,
-     * which monitoring reads; matched by package, as micronaut-management is not on a host's classpath.
+     * An error of the standalone service's management endpoints: {@code /health}'s {@code 503} DOWN keeps its own
+     * documented shape, which monitoring reads; any other is ours. A {@code 400} there is a selector the endpoint does
+     * not know ({@code /health/bogus}, which Micronaut answers with a conversion error naming its enum): to a caller
+     * that is a path that does not exist, so it answers as an unknown path does, {@code 404 not_found}. Only in the
+     * standalone service: in a host these paths are the host's, which this filter never touches.
      */
+    private static void managementError(MutableHttpResponse<?> response) {
+        if (response.code() == 503) {
+            return;
+        }
+        if (response.code() == 400) {
+            response.status(HttpStatus.NOT_FOUND);
+        }
+        replaceFrameworkError(response);
+    }
+
+    /** Matched by package, as micronaut-management is not on a host's classpath. */
     private static boolean managementEndpoint(HttpRequest<?> request) {
         return RouteAttributes.getRouteInfo(request).map(route -> route.getDeclaringType().getName())
                 .filter(type -> type.startsWith("io.micronaut.management.")).isPresent();

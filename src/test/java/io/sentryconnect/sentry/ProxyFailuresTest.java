@@ -121,6 +121,18 @@ class ProxyFailuresTest extends ServiceTest {
     }
 
     @Test
+    void sentrysBodilessRedirectPassesThroughWithoutATypeSentryDidNotSend() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.redirect("/api/0/organizations/acme/projects/", 302, "https://sentry.example/elsewhere/", 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(302, response.statusCode(), response.body());
+        assertEquals("https://sentry.example/elsewhere/", response.headers().firstValue("Location").orElse(null));
+        assertEquals("", response.body());
+        assertEquals(java.util.Optional.empty(), response.headers().firstValue("Content-Type"), response.headers().map().toString());
+        assertIntact(grant);
+    }
+
+    @Test
     void aMalformedResponsePassesThroughAndLeavesTheGrantIntact() {
         Linked grant = link("1", "acme");
         standIn.addFault(new Fault("/api/0/organizations/acme/projects/", 0, 0, false, true, 1));

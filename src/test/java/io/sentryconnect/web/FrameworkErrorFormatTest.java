@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -117,5 +118,29 @@ class FrameworkErrorFormatTest extends ServiceTest {
                 413, "payload_too_large");
         problem(http.send(Http.request(serviceUrl() + "/api/v1/links", bearer).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(ECHO)).build()), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void anUnknownHealthSelectorIsAnUnknownPathNotAConversionErrorNamingAClass() {
+        // Micronaut's health endpoint answers /health/<anything> 400 naming its HealthCheckType enum.
+        problem(http.get(serviceUrl() + "/health/" + ECHO), 404, "not_found");
+        HttpResponse<String> live = http.get(serviceUrl() + "/health/liveness");
+        assertEquals(200, live.statusCode(), live.body());
+        assertTrue(live.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), live.headers().map().toString());
+    }
+
+    @Test
+    void aBodyOnAnOperationThatReadsNoneIsIgnoredWhateverItsTypeAsOnGet() {
+        // The router's default consumes (JSON) answered POST …/check and DELETE …/{id} 415, GET /me 200.
+        String grant = serviceUrl() + "/api/v1/grants/" + UUID.randomUUID();
+        for (HttpRequest request : List.of(
+                Http.request(grant + "/check", bearer).header("Content-Type", "application/xml")
+                        .POST(HttpRequest.BodyPublishers.ofString("<a/>")).build(),
+                Http.request(grant, bearer).header("Content-Type", "application/xml")
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString("<a/>")).build(),
+                Http.request(grant + "/sentry/organizations/acme/", bearer).header("Content-Type", "application/xml")
+                        .method("DELETE", HttpRequest.BodyPublishers.ofString("<a/>")).build())) {
+            problem(http.send(request), 404, "grant_not_found");
+        }
     }
 }
