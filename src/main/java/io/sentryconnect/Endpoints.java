@@ -1,6 +1,7 @@
 package io.sentryconnect;
 
 import io.micronaut.context.annotation.EachProperty;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.inject.Singleton;
@@ -11,7 +12,9 @@ import java.util.Map;
 /**
  * Where the plugin's endpoint groups are mounted: {@code sentry-connect.endpoints.<group>.path} moves a group,
  * {@code sentry-connect.endpoints.<group>.enabled: false} removes it. The controllers read the same keys with the
- * same defaults (the constants below), and everything that builds a URL to one of them asks this bean.
+ * same defaults (the constants below), and everything that builds a URL to one of them asks this bean. Group paths
+ * are below the server's {@code micronaut.server.context-path}, as the routes are; a request's path, as the server
+ * received it, starts with the context path, which {@link #owns} and {@link #groupOf} look past.
  */
 @Singleton
 public final class Endpoints {
@@ -46,10 +49,23 @@ public final class Endpoints {
     /** The groups switched on: only their paths are the plugin's (a switched-off group's path is the host's again). */
     private final Map<String, String> mounted;
     private final boolean standalone;
+    /** {@code micronaut.server.context-path}: empty, or {@code /billing} (a leading slash, no trailing one). */
+    private final String contextPath;
 
-    Endpoints(SentryConnectProperties plugin, List<Group> groups) {
+    Endpoints(SentryConnectProperties plugin, List<Group> groups,
+              @Value("${micronaut.server.context-path:}") String contextPath) {
         this.base = plugin.base();
         this.standalone = plugin.standalone();
+        String context = contextPath == null ? "" : contextPath.strip();
+        if (!context.isEmpty() && !context.startsWith("/")) {
+            context = "/" + context;
+        }
+        this.contextPath = stripTrailingSlash(context).equals("/") ? "" : stripTrailingSlash(context);
+        if (!this.contextPath.isEmpty() && !stripTrailingSlash(java.net.URI.create(base).getPath()).endsWith(this.contextPath)) {
+            org.slf4j.LoggerFactory.getLogger(Endpoints.class).warn("sentry-connect.public-url ({}) does not end with "
+                    + "micronaut.server.context-path ({}): the links and the OAuth callback it makes miss the host's "
+                    + "routes, unless a reverse proxy strips that prefix", base, this.contextPath);
+        }
         Map<String, String> resolved = new java.util.HashMap<>(Map.of("links", LINKS, "connect", CONNECT, "grants", GRANTS,
                 "events", EVENTS, "provisioning", PROVISIONING, "partner", PARTNER, "me", ME));
         for (Group group : groups) {
@@ -88,25 +104,52 @@ public final class Endpoints {
     }
 
     /**
-     * Whether a request path belongs to one of the plugin's groups that are switched on (the scope of its error format
-     * and log context); in the standalone service every path does.
+     * The path a host client requests a group's path at: the context path and the group's path, e.g. for a
+     * {@code Location} header ({@code hostPath("grants") + "/" + id}).
+     */
+    public String hostPath(String group) {
+        return contextPath + path(group);
+    }
+
+    /**
+     * A request's path (as the server received it, with the context path) as the routes see it: without the context
+     * path. A path outside the context path is returned as it is; no route of the server answers it.
+     */
+    public String routePath(String requestPath) {
+        if (!contextPath.isEmpty() && (requestPath.equals(contextPath) || requestPath.startsWith(contextPath + "/"))) {
+            String rest = requestPath.substring(contextPath.length());
+            return rest.isEmpty() ? "/" : rest;
+        }
+        return requestPath;
+    }
+
+    /**
+     * Whether a request's path (with the context path, as the server received it) belongs to one of the plugin's
+     * groups that are switched on (the scope of its error format and log context); in the standalone service every
+     * path does.
      */
     public boolean owns(String requestPath) {
         if (standalone) {
             return true;
         }
-        for (String path : mounted.values()) {
-            if (requestPath.equals(path) || requestPath.startsWith(path + "/")) {
+        String path = routePath(requestPath);
+        for (String mountedPath : mounted.values()) {
+            if (path.equals(mountedPath) || path.startsWith(mountedPath + "/")) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The switched-on group mounted at or above {@code requestPath}, whatever the service runs as. */
+    /** The switched-on group mounted at or above a request's path (with the context path), whatever the service runs as. */
     public java.util.Optional<String> groupOf(String requestPath) {
+        return groupOfRoute(routePath(requestPath));
+    }
+
+    /** The switched-on group mounted at or above a route's path (below the context path, as route templates are). */
+    public java.util.Optional<String> groupOfRoute(String routePath) {
         return mounted.entrySet().stream()
-                .filter(e -> requestPath.equals(e.getValue()) || requestPath.startsWith(e.getValue() + "/"))
+                .filter(e -> routePath.equals(e.getValue()) || routePath.startsWith(e.getValue() + "/"))
                 .map(Map.Entry::getKey)
                 .findFirst();
     }

@@ -9,6 +9,6 @@ public final class TestEndpoints {
     }
 
     public static Endpoints at(String publicUrl) {
-        return new Endpoints(new SentryConnectProperties(true, URI.create(publicUrl), false), List.of());
+        return new Endpoints(new SentryConnectProperties(true, URI.create(publicUrl), false), List.of(), "");
     }
 }

@@ -1,6 +1,7 @@
 package io.sentryconnect.database;
 
 import io.micronaut.context.BeanLocator;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.annotation.Order;
@@ -22,10 +23,12 @@ import java.util.Optional;
  * current transaction's connection, and throws
  * {@code NoConnectionException} outside a transaction or {@code @Connectable} scope: a host that used plain JDBC before
  * would find its own {@code dataSource.getConnection()} failing once it adds the plugin. Ordered after Micronaut
- * Data's wrapper, this listener lets that wrapper answer inside such a scope (a host that uses Micronaut Data keeps
- * its behaviour) and hands out a pooled connection outside one (a host that does not keeps its own).
+ * Data's wrapper, this listener lets that wrapper answer inside such a scope and hands out a pooled connection outside
+ * one, as the host's plain JDBC did. Not on a host that uses Micronaut Data JDBC itself: there the wrapper and its rule
+ * (no connection outside a transaction or {@code @Connectable}) were the host's before the plugin came, and stay so.
  */
 @Singleton
+@Requires(missingClasses = "io.micronaut.data.jdbc.runtime.JdbcOperations")
 @Order(Ordered.LOWEST_PRECEDENCE)
 @SuppressWarnings({"unchecked", "rawtypes"})
 final class PlainConnectionsOutsideTransactions implements BeanCreatedEventListener<DataSource> {

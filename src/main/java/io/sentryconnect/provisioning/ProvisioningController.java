@@ -65,7 +65,7 @@ class ProvisioningController {
         ProvisioningStore.ProvisionedGrant provisioned = provisioning.provision(caller,
                 body == null ? new ProvisioningService.ProvisioningRequest(null, null, null, null, null) : body);
         return HttpResponse.created(ProvisionedGrantJson.of(provisioned),
-                URI.create(endpoints.path("grants") + "/" + provisioned.grant().id()));
+                URI.create(endpoints.hostPath("grants") + "/" + provisioned.grant().id()));
     }
 
     @Get

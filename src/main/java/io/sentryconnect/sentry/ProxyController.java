@@ -116,7 +116,7 @@ class ProxyController {
     }
 
     private SentryRequest outgoing(String id, HttpRequest<?> request, HttpMethod method, byte @Nullable [] body) {
-        String rawPath = request.getUri().getRawPath();
+        String rawPath = endpoints.routePath(request.getUri().getRawPath());
         String prefix = endpoints.path("grants") + "/" + id + "/sentry/";
         if (!rawPath.startsWith(prefix)) {
             throw new InvalidRequest("path", "The Sentry API path may only hold plain segments under /api/0/.");

@@ -69,7 +69,7 @@ final class RequestLogContext implements Ordered {
             keys.add("user_id");
             values.add(auth.getName());
         });
-        Matcher grant = grantPath.matcher(request.getPath());
+        Matcher grant = grantPath.matcher(endpoints.routePath(request.getPath()));
         if (grant.matches()) {
             keys.add("grant_id");
             values.add(grant.group(1));

@@ -67,6 +67,6 @@ final class RouteClashes implements StartCheck {
 
     private String groupKey(String methodAndPath) {
         String path = methodAndPath.substring(methodAndPath.indexOf(' ') + 1);
-        return "sentry-connect.endpoints." + endpoints.groupOf(path).orElse("<group>") + ".path";
+        return "sentry-connect.endpoints." + endpoints.groupOfRoute(path).orElse("<group>") + ".path";
     }
 }

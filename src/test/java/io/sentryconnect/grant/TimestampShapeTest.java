@@ -43,6 +43,7 @@ class TimestampShapeTest extends ServiceTest {
         Object expires = json.readValue(link.body(), Map.class).get("expires_at");
         assertTrue(expires instanceof String s && RFC_3339.matcher(s).matches(), link.body());
 
+        io.sentryconnect.support.GrantEvents.awaitEarlierTransactions();
         String page = http.get(serviceUrl() + "/api/v1/events", Http.bearer(grant.adminJwt())).body();
         assertTrue(page.contains("\"created_at\":\"") && !page.matches(".*\"(expires|created|updated)_at\":\\d.*"), page);
     }
