@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code sentry-connect.endpoints.<group>.enabled: false} removes it. The controllers read the same keys with the
  * same defaults (the constants below), and everything that builds a URL to one of them asks this bean. Group paths
  * are below the server's {@code micronaut.server.context-path}, as the routes are; a request's path, as the server
- * received it, starts with the context path, which {@link #owns} and {@link #groupOf} look past.
+ * received it, and a route's template both start with the context path, which {@link #owns} and {@link #groupOf} look
+ * past.
  */
 @Singleton
 public final class Endpoints {
@@ -116,40 +117,38 @@ public final class Endpoints {
      * path. A path outside the context path is returned as it is; no route of the server answers it.
      */
     public String routePath(String requestPath) {
-        if (!contextPath.isEmpty() && (requestPath.equals(contextPath) || requestPath.startsWith(contextPath + "/"))) {
+        if (!contextPath.isEmpty() && underContextPath(requestPath)) {
             String rest = requestPath.substring(contextPath.length());
             return rest.isEmpty() ? "/" : rest;
         }
         return requestPath;
     }
 
+    private boolean underContextPath(String requestPath) {
+        return contextPath.isEmpty() || requestPath.equals(contextPath) || requestPath.startsWith(contextPath + "/");
+    }
+
     /**
-     * Whether a request's path (with the context path, as the server received it) belongs to one of the plugin's
-     * groups that are switched on (the scope of its error format and log context); in the standalone service every
-     * path does.
+     * Whether a request's path (with the context path, as the server received it, or a route's template, which
+     * Micronaut also prefixes with it) belongs to one of the plugin's groups that are switched on (the scope of its
+     * error format and log context); in the standalone service every path does. A path outside the context path is
+     * the host's: no route of the plugin is there.
      */
     public boolean owns(String requestPath) {
         if (standalone) {
             return true;
         }
-        String path = routePath(requestPath);
-        for (String mountedPath : mounted.values()) {
-            if (path.equals(mountedPath) || path.startsWith(mountedPath + "/")) {
-                return true;
-            }
-        }
-        return false;
+        return groupOf(requestPath).isPresent();
     }
 
-    /** The switched-on group mounted at or above a request's path (with the context path), whatever the service runs as. */
+    /** The switched-on group mounted at or above a request's path or a route's template (both with the context path). */
     public java.util.Optional<String> groupOf(String requestPath) {
-        return groupOfRoute(routePath(requestPath));
-    }
-
-    /** The switched-on group mounted at or above a route's path (below the context path, as route templates are). */
-    public java.util.Optional<String> groupOfRoute(String routePath) {
+        if (!underContextPath(requestPath)) {
+            return java.util.Optional.empty();
+        }
+        String path = routePath(requestPath);
         return mounted.entrySet().stream()
-                .filter(e -> routePath.equals(e.getValue()) || routePath.startsWith(e.getValue() + "/"))
+                .filter(e -> path.equals(e.getValue()) || path.startsWith(e.getValue() + "/"))
                 .map(Map.Entry::getKey)
                 .findFirst();
     }

@@ -83,11 +83,17 @@ class PluginSettingsTest {
         Map<String, Object> foreignRegion = complete();
         foreignRegion.put("sentry-connect.sentry.region-urls", "https://evil.example");
         assertTrue(firstLineOfFailure(foreignRegion).contains("sentry-connect.sentry.region-urls"));
-        for (String notHostPort : new String[]{"proxy.internal", "proxy.internal:http", ":3128", "proxy.internal:70000"}) {
+        Map<String, Object> blindScopes = complete();
+        blindScopes.put("sentry-connect.sentry.default-scopes", "project:read,event:read");
+        assertTrue(firstLineOfFailure(blindScopes).startsWith("sentry-connect.sentry.default-scopes must include org:read"),
+                firstLineOfFailure(blindScopes));
+        for (String notHostPort : new String[]{"proxy.internal", "proxy.internal:http", ":3128", "proxy.internal:70000",
+                "user:pass-word@proxy.internal:3128", "http://proxy.internal:3128"}) {
             Map<String, Object> badProxy = complete();
             badProxy.put("sentry-connect.http.proxy-address", notHostPort);
-            assertTrue(firstLineOfFailure(badProxy).startsWith("sentry-connect.http.proxy-address must be host:port"),
-                    notHostPort + ": " + firstLineOfFailure(badProxy));
+            String line = firstLineOfFailure(badProxy);
+            assertTrue(line.startsWith("sentry-connect.http.proxy-address must be host:port"), notHostPort + ": " + line);
+            assertFalse(line.contains("pass-word"), "a password in the address is not repeated: " + line);
         }
     }
 
@@ -113,6 +119,31 @@ class PluginSettingsTest {
         }
     }
 
+    /**
+     * The migration runs on the start-up event before the scheduler starts the plugin's jobs: on a first start on an
+     * empty schema, a webhook poll due at once finds the outbox table, and nothing logs a missing relation.
+     */
+    @Test
+    void aFirstStartMigratesBeforeTheScheduledJobsRun() throws Exception {
+        try (ScratchSchema empty = ScratchSchema.create("first_start")) {
+            Map<String, Object> properties = complete();
+            properties.putAll(empty.properties());
+            properties.put("sentry-connect.webhook.url", "http://127.0.0.1:9/hooks");
+            properties.put("sentry-connect.webhook.secret", "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
+            properties.put("sentry-connect.webhook.poll-initial-delay", "0ms");
+            properties.put("sentry-connect.webhook.poll-interval", "20ms");
+            int before = io.sentryconnect.testing.LogCapture.lines().size();
+            try (ApplicationContext ignored = ApplicationContext.builder().deduceEnvironment(false)
+                    .enableDefaultPropertySources(false).properties(properties).start()) {
+                Thread.sleep(300);
+            }
+            List<String> logged = io.sentryconnect.testing.LogCapture.lines();
+            assertEquals(List.of(), logged.subList(before, logged.size()).stream()
+                    .filter(l -> l.contains("does not exist")).toList(), "no job ran before the schema was there");
+            assertTrue(tables(empty).contains("sentry_connect_grant_event"));
+        }
+    }
+
     private static List<Object> tables(ScratchSchema schema) {
         return schema.query("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", schema.name())
                 .stream().map(row -> row.get("table_name")).toList();
@@ -130,6 +161,10 @@ class PluginSettingsTest {
                     && line.contains("sentry-connect.endpoints.me.path"), line);
             assertEquals(List.of(), tables(stopped), "a clash stops the start before the plugin migrates the host's schema");
         }
+        Map<String, Object> underContextPath = new java.util.HashMap<>(clash);
+        underContextPath.put("micronaut.server.context-path", "/billing");
+        String prefixed = firstLineOfFailure(underContextPath);
+        assertTrue(prefixed.contains("sentry-connect.endpoints.me.path"), "the group is named under a context path too: " + prefixed);
         clash.put("sentry-connect.endpoints.me.path", "/integrations/sentry/me");
         try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false).enableDefaultPropertySources(false).properties(clash).start()) {
             assertEquals("/integrations/sentry/me", context.getBean(Endpoints.class).path("me"));

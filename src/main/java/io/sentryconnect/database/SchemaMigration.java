@@ -34,20 +34,20 @@ import java.util.Set;
 
 /**
  * Applies the plugin's migrations to the datasource named by {@code sentry-connect.datasource} on the start-up event,
- * after every other start-up listener (the settings' {@link StartCheck}s, the route clash check): a start that is going
- * to stop leaves the host's schema as it found it. The datasource is remembered when it is created; one created only
- * after the start is migrated then, before anything can use it, the checks asked first. The migrations have a location
- * and a history table of their own, so a host's Flyway on the same schema (on or off) neither sees ours nor is seen by
- * them; it migrates when the datasource is created, so before ours.
+ * first among its listeners after the settings' {@link StartCheck}s ({@link OnStart}): a start that is going to stop
+ * (a missing setting, a route clash) leaves the host's schema as it found it, and the schema is there before the
+ * scheduler starts the plugin's jobs or a host's start-up listener calls the plugin. The datasource is remembered when
+ * it is created; one created only after the start is migrated then, before anything can use it, the checks asked
+ * first. The migrations have a location and a history table of their own, so a host's Flyway on the same schema (on or
+ * off) neither sees ours nor is seen by them; it migrates when the datasource is created, so before ours.
  */
 @Singleton
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 @Requires(property = "sentry-connect.migrations.enabled", notEquals = "false")
-// Last among the datasource and start-up listeners: a host's micronaut-flyway then migrates first (a host Flyway without
-// baseline-on-migrate refuses a schema that already holds our tables, while ours accepts the host's), and the start-up
-// checks, which throw to stop the start, run before ours.
+// Last among the datasource listeners: a host's micronaut-flyway then migrates first (a host Flyway without
+// baseline-on-migrate refuses a schema that already holds our tables, while ours accepts the host's).
 @Order(Ordered.LOWEST_PRECEDENCE)
-final class SchemaMigration implements BeanCreatedEventListener<DataSource>, ApplicationEventListener<StartupEvent> {
+final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
     static final String LOCATION = "classpath:io/sentryconnect/db/migration";
     static final String HISTORY_TABLE = "sentry_connect_schema_history";
     /** Where micronaut-flyway recorded our V1–V4 before the plugin had a history table of its own. */
@@ -74,7 +74,7 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource>, App
     }
 
     @Override
-    public DataSource onCreated(BeanCreatedEvent<DataSource> event) {
+    public synchronized DataSource onCreated(BeanCreatedEvent<DataSource> event) {
         DataSource dataSource = event.getBean();
         Optional<String> name = event.getBeanDefinition() instanceof NameResolver named ? named.resolveName() : Optional.empty();
         if (name.orElse(event.getBeanIdentifier().getName()).equals(datasource)) {
@@ -87,16 +87,40 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource>, App
         return dataSource;
     }
 
-    @Override
-    public void onApplicationEvent(StartupEvent event) {
-        started = true;
-        DataSource dataSource = created;
-        created = null;
-        if (dataSource != null) {
-            migrateUnlessStopping(dataSource);
-        } else {
-            // Not created yet: creating it now migrates it (onCreated, above), before any bean can use it.
-            beans.findBean(DataSource.class, Qualifiers.byName(datasource));
+    /** The start-up event: migrates the datasource created so far, or creates it (which migrates it, above). */
+    void start() {
+        DataSource dataSource;
+        synchronized (this) {
+            started = true;
+            dataSource = created;
+            created = null;
+            if (dataSource != null) {
+                migrateUnlessStopping(dataSource);
+                return;
+            }
+        }
+        // Outside the lock: creating the datasource calls onCreated, maybe on another thread of the bean context.
+        beans.findBean(DataSource.class, Qualifiers.byName(datasource));
+    }
+
+    /**
+     * Runs the migration on the start-up event before every other listener of the plugin's and the framework's (the
+     * scheduler starts the jobs on the same event, at the default order), after the settings' checks only.
+     */
+    @Singleton
+    @Requires(property = "sentry-connect.enabled", notEquals = "false")
+    @Requires(property = "sentry-connect.migrations.enabled", notEquals = "false")
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    static final class OnStart implements ApplicationEventListener<StartupEvent> {
+        private final SchemaMigration migration;
+
+        OnStart(SchemaMigration migration) {
+            this.migration = migration;
+        }
+
+        @Override
+        public void onApplicationEvent(StartupEvent event) {
+            migration.start();
         }
     }
 

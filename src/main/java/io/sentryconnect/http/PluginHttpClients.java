@@ -19,6 +19,7 @@ import java.time.Duration;
  */
 @Singleton
 public final class PluginHttpClients {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PluginHttpClients.class);
     private final HttpClient token;
     private final HttpClient api;
     private final HttpClient discovery;
@@ -54,11 +55,20 @@ public final class PluginHttpClients {
         return context.createBean(HttpClient.class, LoadBalancer.empty(), configuration);
     }
 
-    /** {@code host:port}, resolved once, when the clients are made (Netty's proxy handler needs an address). */
+    /**
+     * {@code host:port}, resolved once, when the clients are made (Netty's proxy handler needs an address). Credentials
+     * belong in {@code proxy-username} and {@code proxy-password}: an address with {@code @} is refused without being
+     * repeated, so that a password written into it does not reach the log.
+     */
     static InetSocketAddress proxyAddress(HttpProperties properties) {
         String address = properties.proxyAddress();
         if (address == null || address.isBlank() || properties.proxyType() == Proxy.Type.DIRECT) {
             return null;
+        }
+        String problem = "sentry-connect.http.proxy-address must be host:port (credentials go in proxy-username and "
+                + "proxy-password)";
+        if (address.contains("@") || address.contains("/") || address.strip().contains(" ")) {
+            throw new ConfigurationException(problem);
         }
         int colon = address.lastIndexOf(':');
         try {
@@ -66,9 +76,14 @@ public final class PluginHttpClients {
             if (colon <= 0 || port < 1 || port > 65535) {
                 throw new NumberFormatException();
             }
-            return new InetSocketAddress(address.substring(0, colon).strip(), port);
+            InetSocketAddress resolved = new InetSocketAddress(address.substring(0, colon).strip(), port);
+            if (resolved.isUnresolved()) {
+                LOG.warn("sentry-connect.http.proxy-address: {} does not resolve now; calls to Sentry fail until it does",
+                        resolved.getHostString());
+            }
+            return resolved;
         } catch (NumberFormatException e) {
-            throw new ConfigurationException("sentry-connect.http.proxy-address must be host:port, not '" + address + "'");
+            throw new ConfigurationException(problem + ", not '" + address + "'");
         }
     }
 

@@ -109,6 +109,11 @@ public class LinkService {
                 valid.add(scope);
             }
         }
+        if (!io.sentryconnect.token.SentryProperties.readsOrganization(valid)) {
+            // Refused before anyone is sent to Sentry: the user would consent, and the grant then fail at discovery.
+            throw new InvalidRequest("scopes", "The scopes must include org:read (or org:write or org:admin): the "
+                    + "service reads the organization with it right after the authorization.");
+        }
         return valid;
     }
 

@@ -405,7 +405,7 @@ final class ApiEndpoints {
         if (!form.isEmpty()) {
             // Django REST framework's default parsers take form-encoded bodies as well as JSON.
             changes = new java.util.LinkedHashMap<>();
-            form.forEach((name, values) -> changes.put(name, values.get(0)));
+            form.keySet().forEach(name -> changes.put(name, FormCodec.value(form, name)));
         } else {
             try {
                 changes = json.readObject(request.body());

@@ -79,6 +79,11 @@ final class RequiredSettings implements StartCheck {
                     + "https://sentry.io or https://sentry.example.com, not " + base);
         }
         sentry.discoveryOrigins(); // a region URL off the Sentry host stops the start, naming the key
+        if (!SentryProperties.readsOrganization(sentry.defaultScopes())) {
+            throw new ConfigurationException("sentry-connect.sentry.default-scopes must include org:read (or org:write "
+                    + "or org:admin): right after the authorization the service reads the token's organization with it, "
+                    + "and Sentry refuses that without one of them");
+        }
         if (encryption.keys() == null || encryption.keys().isEmpty()) {
             throw missing("sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
                     + "e.g. sentry-connect.encryption.keys.1, from a secret store");

@@ -41,6 +41,17 @@ public record SentryProperties(
         @Nullable List<URI> regionUrls) {
 
     private static final URI SAAS = URI.create("https://sentry.io");
+    /** Any of these lets a token list its organization ({@code OrganizationPermission}'s scopes for a GET). */
+    private static final List<String> ORGANIZATION_READING = List.of("org:read", "org:write", "org:admin");
+
+    /**
+     * Whether a token with these scopes can read its organization: organization discovery right after the
+     * authorization lists it ({@code GET /api/0/organizations/}, which Sentry's {@code OrganizationPermission} allows
+     * with {@code org:read}, {@code org:write} or {@code org:admin} only), and so does the grant check.
+     */
+    public static boolean readsOrganization(java.util.Collection<String> scopes) {
+        return scopes.stream().anyMatch(ORGANIZATION_READING::contains);
+    }
 
     /** Sentry's authorization endpoint, {@code {base}/oauth/authorize/}. */
     public URI authorizationUrl() {

@@ -35,8 +35,14 @@ final class RouteClashes implements StartCheck {
         this.endpoints = endpoints;
     }
 
+    /** Asked twice at a start (by the start-up checks and by the migration): the routes are read once. */
+    private volatile boolean clear;
+
     @Override
     public void verify() {
+        if (clear) {
+            return;
+        }
         Map<String, List<UriRouteInfo<?, ?>>> routes = router.get().uriRoutes()
                 .collect(Collectors.groupingBy(RouteClashes::shape));
         for (Map.Entry<String, List<UriRouteInfo<?, ?>>> same : routes.entrySet()) {
@@ -48,6 +54,7 @@ final class RouteClashes implements StartCheck {
                         + "move the plugin's routes with " + groupKey(same.getKey()) + " (the README: Moving the endpoint groups).");
             }
         }
+        clear = true;
     }
 
     private static String shape(UriRouteInfo<?, ?> route) {
@@ -67,6 +74,6 @@ final class RouteClashes implements StartCheck {
 
     private String groupKey(String methodAndPath) {
         String path = methodAndPath.substring(methodAndPath.indexOf(' ') + 1);
-        return "sentry-connect.endpoints." + endpoints.groupOfRoute(path).orElse("<group>") + ".path";
+        return "sentry-connect.endpoints." + endpoints.groupOf(path).orElse("<group>") + ".path";
     }
 }

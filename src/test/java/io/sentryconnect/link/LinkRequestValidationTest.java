@@ -53,6 +53,22 @@ class LinkRequestValidationTest extends LinkFlowTestBase {
         assertFalse(response.body().contains("org:admin"), "the refused scope is not echoed: " + response.body());
     }
 
+    /**
+     * Sentry lists a token's organization only with org:read, org:write or org:admin: scopes without any of them would
+     * send the user through Sentry's consent to a grant that then fails at discovery, so the link is refused first.
+     */
+    @Test
+    void scopesThatCannotReadTheOrganizationAre400BeforeAnyoneIsSentToSentry() {
+        int before = standIn.requests("/oauth/").size();
+        HttpResponse<String> response = driver.createLink(driver.jwt(tenant(), "u1"),
+                Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("project:read", "event:read")));
+        assertProblem(response, 400, "scopes");
+        assertTrue(response.body().contains("org:read"), response.body());
+        assertEquals(before, standIn.requests("/oauth/").size(), "nothing was sent to Sentry");
+        assertEquals(201, driver.createLink(driver.jwt(tenant(), "u1"),
+                Map.of("return_to", LinkDriver.RETURN_TO, "scopes", List.of("org:read", "event:read"))).statusCode());
+    }
+
     @Test
     void aMemberOfTheWrongJsonTypeIs400NamingTheFieldWithoutEchoingIt() {
         String echo = "echo-me-not-" + UUID.randomUUID();

@@ -22,6 +22,7 @@ public abstract class IntegrationTest implements TestPropertyProvider {
 
     {
         Contract.service(servicePort);
+        Contract.notService(standInPort, usPort, dePort);
     }
 
     @Override

@@ -71,8 +71,9 @@ class ContextPathTest extends ServiceTest {
         assertEquals("/", endpoints.routePath("/billing"));
         assertEquals("/billingx/api", endpoints.routePath("/billingx/api"), "only a whole segment is the context path");
         assertEquals(Optional.of("connect"), endpoints.groupOf("/billing/connect/sentry/start"));
-        assertEquals(Optional.of("me"), endpoints.groupOfRoute("/api/v1/me"));
+        assertEquals(Optional.of("me"), endpoints.groupOf("/billing/api/v1/me"), "a route template, prefixed as Micronaut does");
         assertFalse(endpoints.groupOf("/billing/invoices").isPresent());
+        assertFalse(endpoints.groupOf("/api/v1/me").isPresent(), "outside the context path no route is the plugin's");
         assertEquals("/billing/api/v1/grants", endpoints.hostPath("grants"));
     }
 }
