@@ -35,17 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PluginSettingsTest {
 
     private static Map<String, Object> complete() {
-        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
-        properties.put("sentry-connect.public-url", "https://platform.example");
-        properties.put("sentry-connect.sentry.client-id", "client");
-        properties.put("sentry-connect.sentry.client-secret", "secret");
-        properties.put("sentry-connect.encryption.primary-key-id", 1);
-        properties.put("sentry-connect.encryption.keys.1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        properties.put("sentry-connect.refresh.background.enabled", false);
-        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "production-like-secret-0123456789abcdef-0123");
-        properties.put("datasources.default.maximum-pool-size", 2);
-        properties.put("datasources.default.minimum-idle", 1);
-        return properties;
+        return io.sentryconnect.support.PluginProperties.complete(2);
     }
 
     /** The first line of what a failed start reports, whatever Micronaut wraps around it. */

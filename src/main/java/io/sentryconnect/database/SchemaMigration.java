@@ -228,8 +228,13 @@ final class SchemaMigration implements BeanCreatedEventListener<DataSource> {
         return shipped.isPresent() && AppliedMigrations.allApplied(c, quote(schema) + "." + HISTORY_TABLE, shipped.get());
     }
 
+    /**
+     * The schema the connection writes to. {@code current_schema()} is null while the first schema of the search path
+     * does not exist yet (Flyway creates it): then that first entry, as it will be named.
+     */
     private static String currentSchema(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT coalesce(current_schema(), trim(both '\" ' from split_part(current_setting('search_path'), ',', 1)))")) {
             rs.next();
             return rs.getString(1);
         }

@@ -12,7 +12,8 @@ import java.time.Clock;
 
 /**
  * Deletes outbox events {@code sentry-connect.webhook.retention} after they were delivered or given up; pending
- * events stay whatever their age. Bounded batches of rows locked with {@code FOR UPDATE SKIP LOCKED}: two instances
+ * events stay whatever their age. Without a webhook URL nothing is ever delivered, and events are kept for the polling
+ * API only: they are deleted {@code retention} after they were written, or the table would grow for ever. Bounded batches of rows locked with {@code FOR UPDATE SKIP LOCKED}: two instances
  * purging at once take different rows, and neither waits on an event a delivery holds.
  */
 @Singleton
@@ -44,6 +45,19 @@ public class EventRetention {
             do {
                 deleted = jdbc.prepareStatement("DELETE FROM sentry_connect_grant_event WHERE id = ANY(ARRAY(SELECT id FROM "
                         + "sentry_connect_grant_event WHERE " + finished + " < ? ORDER BY " + finished + " LIMIT " + BATCH
+                        + " FOR UPDATE SKIP LOCKED))", ps -> {
+                    ps.setTimestamp(1, cutoff);
+                    return ps.executeUpdate();
+                });
+                total += deleted;
+            } while (deleted == BATCH);
+        }
+        if (properties.url() == null) {
+            int deleted;
+            do {
+                // By id, the order they were written in: the primary key's index finds the oldest rows first.
+                deleted = jdbc.prepareStatement("DELETE FROM sentry_connect_grant_event WHERE id = ANY(ARRAY(SELECT id FROM "
+                        + "sentry_connect_grant_event WHERE created_at < ? ORDER BY id LIMIT " + BATCH
                         + " FOR UPDATE SKIP LOCKED))", ps -> {
                     ps.setTimestamp(1, cutoff);
                     return ps.executeUpdate();

@@ -21,6 +21,9 @@ import java.sql.ResultSet;
 // standalone service) with a MeterRegistry bean. Without one, PluginMetrics' private registry has no reader, and
 // creating this bean would load Micrometer and the data layer during the host's start for nothing.
 @Requires(beans = MeterRegistry.class)
+// Only with a webhook URL: without one nothing is delivered, every event would count as pending and the lag grow
+// without end, which reads as an outage.
+@Requires(property = "sentry-connect.webhook.url")
 final class OutboxMetrics {
     // Providers: the JDBC and transaction beans (most of Micronaut Data) are created at the first scrape, not at start.
     OutboxMetrics(PluginMetrics metrics, BeanProvider<Sql> jdbc,

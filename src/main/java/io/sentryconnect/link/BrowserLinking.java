@@ -243,7 +243,11 @@ class BrowserLinking {
                 "scope", String.join(" ", request.scopes()),
                 "state", state.state().reveal(),
                 "code_challenge", state.challenge().getCodeChallenge(),
-                "code_challenge_method", "S256");
+                "code_challenge_method", "S256",
+                // Sentry skips its consent page for a user who approved these scopes before, unless asked not to
+                // (oauth_authorize.py, force_prompt; an org-level application always prompts): the person at the
+                // browser always sees, and picks, what they grant.
+                "force_prompt", "1");
         metrics.counter("sentry_connect.link.attempts").increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());

@@ -9,4 +9,17 @@ public final class IdentityRejected extends SentryConnectException {
                 + "needs the tenant, user and expiry claims, an age and expiry within the configured maximum token age, "
                 + "and the configured issuer and audience; the service's log names the rule a token broke).");
     }
+
+    private IdentityRejected(String detail) {
+        super("unauthenticated", detail);
+    }
+
+    /**
+     * Authenticated without an {@code Authorization} header: by a cookie or a session of the host's, which a browser
+     * also sends with a request another site makes it send.
+     */
+    static IdentityRejected withoutAuthorizationHeader() {
+        return new IdentityRejected("The plugin's API takes its caller from the Authorization header only (a bearer "
+                + "token), not from a cookie or a session, which another site's page could make a browser send.");
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 /**
  * Lets a controller method take a {@link PlatformCaller} argument, read through {@link PlatformIdentity} from the
  * authenticated principal. Only the plugin's controllers take that argument, so its rules apply to their routes only.
+ * The principal must have come with an {@code Authorization} header: a cookie or session of the host's is refused.
  */
 @Singleton
 final class PlatformCallerBinder implements TypedRequestArgumentBinder<PlatformCaller> {
@@ -35,6 +36,12 @@ final class PlatformCallerBinder implements TypedRequestArgumentBinder<PlatformC
         Optional<Authentication> authentication = request.getUserPrincipal(Authentication.class);
         if (authentication.isEmpty()) {
             return BindingResult.unsatisfied();
+        }
+        if (request.getHeaders().getAuthorization().isEmpty()) {
+            // A host that also signs browsers in with a cookie (a cookie JWT, a session) authenticates this request
+            // without the header; taking that caller would let any site's form make a signed-in browser call Sentry on
+            // the user's grant (CSRF). The plugin's API routes are for bearer tokens, as docs/api.md says.
+            throw IdentityRejected.withoutAuthorizationHeader();
         }
         PlatformCaller caller = identity.caller(authentication.get()).orElseThrow(IdentityRejected::new);
         return () -> Optional.of(caller);

@@ -61,7 +61,7 @@ final class NonBlockingCalls {
         return http.sendFirst(SentryApi.outgoing(request, target, token), token).thenCompose(first -> {
             HttpResponse<byte[]> answer = first.plainAnswer();
             if (answer != null) {
-                SentryResponse response = sentry.passThrough(answer);
+                SentryResponse response = sentry.passThrough(answer, target);
                 sentry.recordCall(request, String.valueOf(response.status()), start);
                 return CompletableFuture.completedFuture(response);
             }

@@ -185,7 +185,7 @@ public class SentryApi {
                 }
                 return exchange(request, target, token, first);
             });
-            return passThrough(response);
+            return passThrough(response, target);
         } catch (GrantRejectedException e) {
             grants.invalidate(grantId);
             throw revoked(grantId, e);
@@ -258,15 +258,27 @@ public class SentryApi {
         return RawBodyRequest.of(outgoing, request.body());
     }
 
-    SentryResponse passThrough(HttpResponse<byte[]> response) {
+    private static String absolute(URI target, String location) {
+        try {
+            return target.resolve(location.strip()).toString();
+        } catch (IllegalArgumentException e) {
+            return location; // not a URI at all: passed back as Sentry sent it, and followed by no one of ours
+        }
+    }
+
+    /** Sentry's answer to a call to {@code target}, with the headers a caller may see. */
+    SentryResponse passThrough(HttpResponse<byte[]> response, URI target) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         boolean redirect = response.code() >= 300 && response.code() < 400;
         response.getHeaders().forEach((name, values) -> {
-            // Location: a redirect is passed back to the caller, never followed with the grant's token.
             if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) || name.equalsIgnoreCase(HttpHeaders.LINK)
-                    || name.regionMatches(true, 0, RATE_LIMIT.prefix(), 0, RATE_LIMIT.prefix().length())
-                    || (redirect && name.equalsIgnoreCase(HttpHeaders.LOCATION))) {
+                    || name.regionMatches(true, 0, RATE_LIMIT.prefix(), 0, RATE_LIMIT.prefix().length())) {
                 headers.put(name, new ArrayList<>(values));
+            } else if (redirect && name.equalsIgnoreCase(HttpHeaders.LOCATION)) {
+                // A redirect is passed back to the caller, never followed with the grant's token. Made absolute against
+                // the URL called: a relative one (Django's trailing-slash redirect) would resolve against this
+                // service, and send the caller, with its platform token, to one of the host's routes.
+                headers.put(name, values.stream().map(location -> absolute(target, location)).toList());
             }
         });
         // Not a number: keep the last value.

@@ -15,6 +15,23 @@ import java.util.Map;
  */
 @ConfigurationProperties("sentry-connect.encryption")
 public record EncryptionProperties(@Nullable Integer primaryKeyId, @Nullable Map<String, String> keys) {
+    /**
+     * The keys that hold material: an entry left empty by an unset environment variable (the standalone service's
+     * {@code "2": ${SENTRY_CONNECT_KEY_2:}}) is no key.
+     */
+    public Map<String, String> usableKeys() {
+        if (keys == null) {
+            return Map.of();
+        }
+        Map<String, String> usable = new java.util.LinkedHashMap<>();
+        keys.forEach((id, value) -> {
+            if (value != null && !value.isBlank()) {
+                usable.put(id, value);
+            }
+        });
+        return usable;
+    }
+
     /** The key ids only: the key material must never reach a log line or an error message. */
     @Override
     public String toString() {

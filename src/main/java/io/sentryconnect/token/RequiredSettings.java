@@ -85,6 +85,7 @@ final class RequiredSettings implements StartCheck {
                     + "and Sentry refuses that without one of them");
         }
         if (encryption.keys() == null || encryption.keys().isEmpty()) {
+            // (Entries left empty by unset variables are named by TokenCipher's own check, which comes next.)
             throw missing("sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
                     + "e.g. sentry-connect.encryption.keys.1, from a secret store");
         }

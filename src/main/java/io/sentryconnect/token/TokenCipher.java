@@ -62,8 +62,19 @@ public final class TokenCipher {
     }
 
     private static void validate(EncryptionProperties properties) {
-        Map<String, String> keys = properties.keys();
-        if (keys == null || keys.isEmpty()) {
+        Map<String, String> keys = properties.usableKeys();
+        if (properties.keys() != null && !properties.keys().isEmpty()) {
+            // An empty entry is most often "${SOME_VARIABLE:}" with the variable unset: say so, when it leaves no key
+            // or is the primary one, rather than that no key or a short one is set.
+            String primary = String.valueOf(properties.primaryKeyId());
+            String empty = keys.isEmpty() ? properties.keys().keySet().iterator().next()
+                    : properties.keys().containsKey(primary) && !keys.containsKey(primary) ? primary : null;
+            if (empty != null) {
+                throw new ConfigurationException("sentry-connect.encryption.keys." + empty + " is empty (an environment "
+                        + "variable it names may be unset): set it to the base64 of 32 random bytes");
+            }
+        }
+        if (keys.isEmpty()) {
             throw new ConfigurationException("sentry-connect.encryption.keys is not set: set it to a map of key id to a "
                     + "base64 AES-256 key (32 random bytes), e.g. sentry-connect.encryption.keys.1, from a secret store.");
         }
@@ -81,7 +92,7 @@ public final class TokenCipher {
     }
 
     private static KeysetHandle keyset(EncryptionProperties properties) throws GeneralSecurityException {
-        Map<String, String> keys = properties.keys();
+        Map<String, String> keys = properties.usableKeys();
         AesGcmParameters parameters = AesGcmParameters.builder()
                 .setKeySizeBytes(32).setIvSizeBytes(12).setTagSizeBytes(16)
                 .setVariant(AesGcmParameters.Variant.TINK)

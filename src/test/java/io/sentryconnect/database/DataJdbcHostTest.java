@@ -26,17 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DataJdbcHostTest {
 
     private static Map<String, Object> host() {
-        Map<String, Object> properties = new HashMap<>(TestDatabase.properties());
-        properties.put("sentry-connect.public-url", "https://platform.example");
-        properties.put("sentry-connect.sentry.client-id", "client");
-        properties.put("sentry-connect.sentry.client-secret", "secret");
-        properties.put("sentry-connect.encryption.primary-key-id", 1);
-        properties.put("sentry-connect.encryption.keys.1", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-        properties.put("sentry-connect.refresh.background.enabled", false);
-        properties.put("micronaut.security.token.jwt.signatures.secret.platform.secret", "production-like-secret-0123456789abcdef-0123");
-        properties.put("datasources.default.maximum-pool-size", 3);
-        properties.put("datasources.default.minimum-idle", 1);
-        return properties;
+        return io.sentryconnect.support.PluginProperties.complete(3);
     }
 
     @Test

@@ -37,6 +37,8 @@ class WebhookDeliveryTest extends ServiceTest {
 
     @Inject
     WebhookDelivery delivery;
+    @Inject
+    EventRetention retention;
 
     private ApplicationContext second;
 
@@ -148,5 +150,28 @@ class WebhookDeliveryTest extends ServiceTest {
         return java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 d.header("Sentry-Connect-Signature").getBytes(StandardCharsets.UTF_8))
                 && Math.abs(Instant.now().getEpochSecond() - timestamp) < 3600 * 24 * 30;
+    }
+
+    /** With a webhook URL, an event is purged retention after it was delivered or given up; a pending one never. */
+    @Test
+    void deliveredAndGivenUpEventsArePurgedAfterTheRetentionAndPendingOnesKept() {
+        String tenant = "t-retention-" + java.util.UUID.randomUUID();
+        String insert = "INSERT INTO sentry_connect_grant_event (event_id, tenant_id, user_id, grant_id, type, payload, created_at, "
+                + "next_attempt_at, delivered_at, failed_at) VALUES (gen_random_uuid(), '" + tenant + "', 'u1', gen_random_uuid(), "
+                + "'grant.connected', '{}', now() - interval '30 days', now() + interval '1 day', ";
+        io.sentryconnect.support.TestDatabase.execute(insert + "now() - interval '8 days', NULL)");
+        io.sentryconnect.support.TestDatabase.execute(insert + "NULL, now() - interval '8 days')");
+        io.sentryconnect.support.TestDatabase.execute(insert + "now() - interval '6 days', NULL)");
+        io.sentryconnect.support.TestDatabase.execute(insert + "NULL, NULL)");
+        assertTrue(retention.purge() >= 2);
+        List<Map<String, Object>> left = io.sentryconnect.support.TestDatabase.query(
+                "SELECT delivered_at, failed_at FROM sentry_connect_grant_event WHERE tenant_id = ? ORDER BY id", tenant);
+        assertEquals(2, left.size(), left.toString());
+        assertTrue(left.get(0).get("delivered_at") != null, "delivered 6 days ago: kept");
+        assertEquals(null, left.get(1).get("delivered_at"), "pending: kept whatever its age");
+        io.sentryconnect.support.TestDatabase.execute("DELETE FROM sentry_connect_grant_event WHERE tenant_id = '" + tenant + "'");
+        String metrics = new io.sentryconnect.support.Http().get(serviceUrl() + "/prometheus").body();
+        assertTrue(metrics.contains("sentry_connect_outbox_pending") && metrics.contains("sentry_connect_outbox_lag_seconds"),
+                "with a webhook URL the outbox gauges are exported");
     }
 }

@@ -59,6 +59,7 @@ class LinkHappyPathTest extends LinkFlowTestBase {
         assertEquals(serviceUrl() + "/connect/sentry/callback", params.get("redirect_uri"));
         assertEquals("org:read project:read team:read member:read event:read", params.get("scope"));
         assertEquals("S256", params.get("code_challenge_method"));
+        assertEquals("1", params.get("force_prompt"), "Sentry's consent page even for scopes approved before");
         assertTrue(params.get("state").length() >= 43, "state has at least 256 bits");
         assertTrue(params.get("code_challenge").matches("[A-Za-z0-9_-]{43}"));
         assertEquals(1, browser.cookies().getCookieStore().getCookies().size(), "the confirmation cookie was cleared");

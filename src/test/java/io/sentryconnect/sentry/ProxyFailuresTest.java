@@ -132,6 +132,21 @@ class ProxyFailuresTest extends ServiceTest {
         assertIntact(grant);
     }
 
+    /**
+     * Django's trailing-slash redirect is relative ({@code Location: /api/0/…}): passed back as it came it would resolve
+     * against this service. It comes back absolute, on the Sentry region the call went to.
+     */
+    @Test
+    void aRelativeRedirectFromSentryComesBackAbsoluteOnSentrysHost() {
+        Linked grant = link("1", "acme");
+        standIn.addFault(Fault.redirect("/api/0/organizations/acme/projects/", 301, "/api/0/organizations/acme/teams/", 1));
+        HttpResponse<String> response = proxy(grant, "organizations/acme/projects/");
+        assertEquals(301, response.statusCode(), response.body());
+        assertEquals(standIn.regionUrl("us").resolve("/api/0/organizations/acme/teams/").toString(),
+                response.headers().firstValue("Location").orElse(null));
+        assertIntact(grant);
+    }
+
     @Test
     void aMalformedResponsePassesThroughAndLeavesTheGrantIntact() {
         Linked grant = link("1", "acme");

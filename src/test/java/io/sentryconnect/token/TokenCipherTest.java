@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,10 +37,16 @@ class TokenCipherTest {
         ConfigurationException shortKey = assertThrows(ConfigurationException.class,
                 () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", "AAAA"))));
         assertEquals("sentry-connect.encryption.keys.2 must be 32 bytes (base64 of 32 random bytes)", shortKey.getMessage());
-        ConfigurationException empty = assertThrows(ConfigurationException.class,
-                () -> new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", " "))));
-        assertEquals("sentry-connect.encryption.keys.2 is empty (an environment variable it names may be unset): set "
-                + "it to the base64 of 32 random bytes", empty.getMessage());
+        // An entry an unset environment variable left empty is no key (the standalone's "2": ${SENTRY_CONNECT_KEY_2:})...
+        TokenCipher oneKey = new TokenCipher(new EncryptionProperties(1, Map.of("1", KEY_1, "2", " ")));
+        assertEquals("t", oneKey.decrypt(oneKey.encrypt(Secret.of("t"), "ad"), "ad").reveal());
+        // ...but it cannot be the primary key, nor the only one, and the message says it is empty.
+        for (EncryptionProperties blank : List.of(new EncryptionProperties(2, Map.of("1", KEY_1, "2", " ")),
+                new EncryptionProperties(2, Map.of("2", "")))) {
+            ConfigurationException empty = assertThrows(ConfigurationException.class, () -> new TokenCipher(blank));
+            assertEquals("sentry-connect.encryption.keys.2 is empty (an environment variable it names may be unset): set "
+                    + "it to the base64 of 32 random bytes", empty.getMessage());
+        }
         assertThrows(ConfigurationException.class, () -> new TokenCipher(new EncryptionProperties(3, Map.of("1", KEY_1))));
     }
 }
