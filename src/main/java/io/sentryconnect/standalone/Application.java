@@ -24,7 +24,13 @@ public final class Application {
         Micronaut.build(args)
                 .mainClass(Application.class)
                 .properties(database)
+                // The banner is plain text on standard output: with JSON logs every line there is one JSON object.
+                .banner(!jsonLogs())
                 .start();
+    }
+
+    private static boolean jsonLogs() {
+        return System.getProperty("logback.configurationFile", "").endsWith("logback-json.xml");
     }
 
     private static boolean devEnvironment() {

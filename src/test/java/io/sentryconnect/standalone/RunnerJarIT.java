@@ -64,6 +64,21 @@ class RunnerJarIT {
         });
     }
 
+    /** With {@code logback-json.xml} every line the service writes is one JSON object, the banner's place included. */
+    @Test
+    void withJsonLogsEveryLineOfOutputIsAJsonObject() throws Exception {
+        Map<String, String> properties = new TreeMap<>(Map.of("logback.configurationFile", "logback-json.xml"));
+        TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        startHealthy(List.of("-jar", RunnerJar.jar("-runner.jar").toString()), properties, "runner-jar-json-it.log", (http, base) -> {
+            List<String> lines = Files.readAllLines(Path.of("target", "runner-jar-json-it.log")).stream()
+                    .filter(line -> !line.isBlank()).toList();
+            assertFalse(lines.isEmpty(), "the service logged its start");
+            for (String line : lines) {
+                assertTrue(line.startsWith("{") && line.endsWith("}"), "not one JSON object: " + line);
+            }
+        });
+    }
+
     /**
      * What {@code ./mvnw mn:run} runs: the main class on the project's runtime classpath (written at {@code package}
      * by the dependency plugin), on an empty schema, so that Flyway really migrates. A dependency that only the
