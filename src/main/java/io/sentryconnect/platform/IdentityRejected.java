@@ -15,11 +15,11 @@ public final class IdentityRejected extends SentryConnectException {
     }
 
     /**
-     * Authenticated without an {@code Authorization} header: by a cookie or a session of the host's, which a browser
-     * also sends with a request another site makes it send.
+     * Authenticated without the bearer token header ({@code Authorization} unless the host renamed it): by a cookie
+     * or a session of the host's, which a browser also sends with a request another site makes it send.
      */
-    static IdentityRejected withoutAuthorizationHeader() {
-        return new IdentityRejected("The plugin's API takes its caller from the Authorization header only (a bearer "
+    static IdentityRejected withoutTokenHeader(String header) {
+        return new IdentityRejected("The plugin's API takes its caller from the " + header + " header only (a bearer "
                 + "token), not from a cookie or a session, which another site's page could make a browser send.");
     }
 }

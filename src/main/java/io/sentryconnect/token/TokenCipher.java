@@ -124,11 +124,6 @@ public final class TokenCipher {
     }
 
     private static byte[] decode(String id, String base64) {
-        if (base64 == null || base64.isBlank()) {
-            // Most often "${SOME_VARIABLE:}" with the variable unset: say so, rather than that the key is short.
-            throw new ConfigurationException("sentry-connect.encryption.keys." + id + " is empty (an environment "
-                    + "variable it names may be unset): set it to the base64 of 32 random bytes");
-        }
         byte[] material;
         try {
             material = Base64.getDecoder().decode(base64.trim());
