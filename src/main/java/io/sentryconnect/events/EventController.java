@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.micronaut.core.annotation.Nullable;
@@ -61,7 +62,7 @@ class EventController {
     }
 
     @Get
-    @ReadOnly
+    @ReadOnly(DatabaseProperties.DATASOURCE)
     MutableHttpResponse<List<Map<String, Object>>> list(PlatformCaller caller, @QueryValue @Nullable String after,
                                                         @QueryValue @Nullable String limit) {
         Matcher cursor = CURSOR.matcher(after == null ? "0.0" : after);

@@ -1,11 +1,12 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -36,7 +37,7 @@ public class EventRetention {
     }
 
     /** One pass; answers the number of events deleted. */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public int purge() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(properties.retention()));
         int total = 0;

@@ -5,11 +5,9 @@ import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.database.Sql;
-import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 
 /**
@@ -26,20 +24,19 @@ import java.sql.ResultSet;
 @Requires(property = "sentry-connect.webhook.url")
 final class OutboxMetrics {
     // Providers: the JDBC and transaction beans (most of Micronaut Data) are created at the first scrape, not at start.
-    OutboxMetrics(PluginMetrics metrics, BeanProvider<Sql> jdbc,
-                  BeanProvider<TransactionOperations<Connection>> transactions) {
-        Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc, transactions,
+    OutboxMetrics(PluginMetrics metrics, BeanProvider<Sql> jdbc) {
+        Gauge.builder("sentry_connect.outbox.pending", () -> read(jdbc,
                         "SELECT count(*) FROM sentry_connect_grant_event WHERE delivered_at IS NULL AND failed_at IS NULL"))
                 .description("Grant events not yet delivered").register(metrics.registry());
-        Gauge.builder("sentry_connect.outbox.lag.seconds", () -> read(jdbc, transactions,
+        Gauge.builder("sentry_connect.outbox.lag.seconds", () -> read(jdbc,
                         "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM sentry_connect_grant_event "
                                 + "WHERE delivered_at IS NULL AND failed_at IS NULL"))
                 .description("Age of the oldest undelivered grant event").register(metrics.registry());
     }
 
-    private static double read(BeanProvider<Sql> jdbc, BeanProvider<TransactionOperations<Connection>> transactions,
-                               String sql) {
-        return transactions.get().executeRead(status -> jdbc.get().prepareStatement(sql, ps -> {
+    private static double read(BeanProvider<Sql> jdbc, String sql) {
+        Sql database = jdbc.get();
+        return database.transactions().executeRead(status -> database.prepareStatement(sql, ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getDouble(1) : 0.0;
             }

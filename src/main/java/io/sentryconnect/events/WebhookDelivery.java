@@ -51,10 +51,10 @@ public class WebhookDelivery {
     private final RetrySchedule retries;
     private final WebhookSigner signer;
 
-    WebhookDelivery(Sql jdbc, TransactionOperations<Connection> transactions, PluginHttpClients clients,
+    WebhookDelivery(Sql jdbc, PluginHttpClients clients,
                     WebhookProperties properties, @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        this.transactions = jdbc.transactions();
         this.http = clients.webhook();
         this.properties = properties;
         this.clock = clock;

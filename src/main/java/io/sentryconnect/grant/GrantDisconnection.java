@@ -1,11 +1,12 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public class GrantDisconnection {
     }
 
     /** Whether this call disconnected the grant (false: it was disconnected already, or is not the tenant's). */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public boolean disconnect(String tenantId, UUID id) {
         Optional<Grant> disconnected = jdbc.prepareStatement(DISCONNECT,
                 ps -> GrantRows.optional(GrantRows.bind(ps, clock.instant(), id, tenantId)));

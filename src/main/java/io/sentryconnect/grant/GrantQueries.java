@@ -1,5 +1,6 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.sentryconnect.database.Sql;
@@ -37,7 +38,7 @@ public class GrantQueries {
     }
 
     /** A grant the caller may see. */
-    @ReadOnly
+    @ReadOnly(DatabaseProperties.DATASOURCE)
     public Optional<Grant> findVisible(PlatformCaller caller, UUID id) {
         return jdbc.prepareStatement(BY_ID, ps -> GrantRows.optional(GrantRows.bind(ps, id, caller.tenantId())))
                 .filter(grant -> caller.mayAccess(grant.tenantId(), grant.userId()));
@@ -47,7 +48,7 @@ public class GrantQueries {
      * {@link #findVisible} with the grant's access token: the proxy's single database round trip. {@code @Connectable}
      * rather than a read-only transaction: in autocommit the SELECT is the only statement sent (no BEGIN/COMMIT).
      */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     public Optional<GrantWithTokens> findVisibleWithTokens(PlatformCaller caller, UUID id) {
         return jdbc.prepareStatement(BY_ID_WITH_TOKENS, ps -> {
             GrantRows.bind(ps, id, caller.tenantId());
@@ -66,7 +67,7 @@ public class GrantQueries {
      * a caller asking for an owner whose grants it may not see gets an empty page. Without a {@code status},
      * disconnected grants (tombstones) are left out.
      */
-    @ReadOnly
+    @ReadOnly(DatabaseProperties.DATASOURCE)
     public List<Grant> list(PlatformCaller caller, @Nullable String userId, @Nullable GrantStatus status,
                             @Nullable String orgSlug, @Nullable UUID after, int limit) {
         if (userId != null && !caller.mayAccess(caller.tenantId(), userId)) {
@@ -99,7 +100,7 @@ public class GrantQueries {
     }
 
     /** The tenant's provisioned grant, whatever its status (at most one: a partial unique index). */
-    @ReadOnly
+    @ReadOnly(DatabaseProperties.DATASOURCE)
     public Optional<Grant> findProvisioned(String tenantId) {
         return jdbc.prepareStatement(PROVISIONED, ps -> GrantRows.optional(GrantRows.bind(ps, tenantId)));
     }

@@ -1,11 +1,12 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.token.Secret;
 import io.sentryconnect.token.TokenCipher;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ class KeyRotation {
      * key, in one transaction. A row that does not decrypt is left as it is and counted: one bad row must not stop
      * the rotation of all the rows after it.
      */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public Batch reencryptBatch(int limit, UUID after) {
         List<StaleRow> rows = jdbc.prepareStatement(STALE, ps -> {
             GrantRows.bind(ps, tokens.primaryKeyId(), after, limit);

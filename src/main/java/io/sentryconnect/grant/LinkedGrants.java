@@ -1,5 +1,6 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
@@ -8,7 +9,7 @@ import io.sentryconnect.token.RefreshPolicy;
 import io.sentryconnect.token.SentryTokens;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -62,7 +63,7 @@ public class LinkedGrants {
      * {@code sentry_connect_grant_owner_org_uq}: the loser's insert waits for the winner's commit and then does nothing,
      * and the loser updates the winner's row under its lock. (A row deleted between the two statements: once more.)
      */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public Grant upsertLinked(LinkedAuthorization link) {
         for (int attempt = 0; attempt < 3; attempt++) {
             // The insert first: a first link, the common case, is then one statement before its event.
@@ -89,7 +90,7 @@ public class LinkedGrants {
      *
      * @throws GrantNotFound the grant was deleted while the flow was bound to it
      */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public Grant reconnect(UUID grantId, LinkedAuthorization link) {
         String orgId = jdbc.prepareStatement(LOCK_FOR_RECONNECT, ps -> {
             GrantRows.bind(ps, grantId, link.tenantId());

@@ -1,11 +1,12 @@
 package io.sentryconnect.grant;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.events.EventOutbox;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -68,7 +69,7 @@ public class ProvisionedGrants {
      * (it was reconnected through OAuth linking): then the user's authorization is kept. A grant of the same user for
      * the same organization linked through OAuth becomes the provisioned grant rather than colliding with it.
      */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public Grant upsertProvisioned(ProvisionedAuthorization account) {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<Existing> existing = jdbc.prepareStatement(LOCK_EXISTING, ps -> {

@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.database.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.SameSite;
@@ -56,7 +57,7 @@ class BrowserLinking {
     BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
                    S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
                    @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics,
-                   TransactionOperations<Connection> transactions) {
+                   Sql database) {
         this.links = links;
         this.properties = properties;
         this.client = client.configuration();
@@ -66,7 +67,7 @@ class BrowserLinking {
         this.pages = pages;
         this.clock = clock;
         this.metrics = metrics.registry();
-        this.transactions = transactions;
+        this.transactions = database.transactions();
         this.authorizationUrl = authorizationUrl(this.client, sentry);
     }
 

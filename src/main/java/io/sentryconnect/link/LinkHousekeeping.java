@@ -1,11 +1,12 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.sentryconnect.ClockFactory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -40,7 +41,7 @@ class LinkHousekeeping {
     }
 
     /** One pass; answers the number of rows deleted. */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     int purge() {
         Instant now = clock.instant();
         Timestamp cutoff = Timestamp.from(now.minus(properties.purgeAfter()));

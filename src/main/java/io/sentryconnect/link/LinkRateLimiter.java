@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.data.connection.annotation.Connectable;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.ClockFactory;
@@ -38,7 +39,7 @@ class LinkRateLimiter {
     }
 
     /** Counts one link creation; {@link LinkRateLimited} when the user's or the tenant's window is full. */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     void acquire(String tenantId, String userId) {
         if (!properties.enabled()) {
             return;

@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.database.Sql;
@@ -48,7 +49,7 @@ class LinkRepository {
                     @Nullable Instant usedAt) {
     }
 
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     void insertTicket(byte[] hash, LinkRequest request, String requestedBy, Instant expiresAt) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_ticket (ticket_hash, tenant_id, user_id, scopes, return_to, grant_id, "
                 + "expires_at, created_at, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
@@ -75,7 +76,7 @@ class LinkRepository {
      * {@code confirmation}, a fresh ticket also records its confirmation page in the same statement. Auto-commit on
      * its own, or the caller's transaction.
      */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     Optional<TicketUse> consumeTicket(byte[] hash, @Nullable AwaitedConfirmation confirmation) {
         Instant now = clock.instant();
         String fresh = "old.used_at IS NULL AND t.expires_at > ?";
@@ -138,7 +139,7 @@ class LinkRepository {
      * {@code confirmed_at}. With {@code state}, a first confirmation within its expiry also creates the state, in the
      * same statement (a data-modifying CTE), so that the anonymous browser's POST is one round trip in auto-commit.
      */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     Optional<Confirmation> confirm(byte[] confirmationHash, byte[] browserHash, @Nullable NewState state) {
         Instant now = clock.instant();
         String confirm = "UPDATE sentry_connect_link_ticket t SET confirmed_at = COALESCE(old.confirmed_at, ?) FROM (SELECT "
@@ -175,7 +176,7 @@ class LinkRepository {
     }
 
     /** The request of the ticket a confirmation token names: tells an unknown token from another browser's POST (failure paths). */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     Optional<LinkRequest> findConfirmation(byte[] confirmationHash) {
         return jdbc.prepareStatement("SELECT tenant_id, user_id, scopes, return_to, grant_id FROM sentry_connect_link_ticket "
                 + "WHERE confirmation_hash = ?", ps -> {
@@ -187,7 +188,7 @@ class LinkRepository {
     }
 
     /** Creates a state for {@code request}: in the caller's transaction, or auto-commit on its own. */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     void insertState(NewState state, LinkRequest request) {
         jdbc.prepareStatement("INSERT INTO sentry_connect_link_state (state_hash, tenant_id, user_id, scopes, return_to, grant_id, code_verifier, "
                 + "browser_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
@@ -211,7 +212,7 @@ class LinkRepository {
      * one gets the row. The hashes are compared in SQL, not in constant time: what leaks is the SHA-256 of a random
      * cookie, which gives no way to a cookie that hashes to it. Empty: see {@link #findState} for why.
      */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     Optional<StateRow> consumeState(byte[] stateHash, byte[] browserHash) {
         Instant now = clock.instant();
         return jdbc.prepareStatement("UPDATE sentry_connect_link_state SET used_at = ? WHERE state_hash = ? AND browser_hash = ? "
@@ -225,7 +226,7 @@ class LinkRepository {
     }
 
     /** A state as it is, to tell why {@link #consumeState} found nothing to consume (failure paths only). */
-    @Connectable
+    @Connectable(DatabaseProperties.DATASOURCE)
     Optional<StateRow> findState(byte[] stateHash) {
         return jdbc.prepareStatement("SELECT " + STATE_COLUMNS + " FROM sentry_connect_link_state WHERE state_hash = ?", ps -> {
             ps.setBytes(1, stateHash);

@@ -1,12 +1,13 @@
 package io.sentryconnect.provisioning;
 
+import io.sentryconnect.database.DatabaseProperties;
 import io.micronaut.transaction.annotation.ReadOnly;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.GrantQueries;
 import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.grant.ProvisionedGrants;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.annotation.Transactional;
 
 import java.util.List;
 import java.util.Optional;
@@ -29,14 +30,14 @@ class ProvisioningStore {
     }
 
     /** The grant (with its encrypted token) and its projects in one transaction: both are recorded, or neither. */
-    @Transactional
+    @Transactional(DatabaseProperties.DATASOURCE)
     public ProvisionedGrant record(ProvisionedAuthorization account, List<ProvisionedProject> created) {
         Grant grant = writer.upsertProvisioned(account);
         projects.upsert(grant.id(), grant.organization().id(), created);
         return new ProvisionedGrant(grant, projects.list(grant.id(), grant.organization().id()));
     }
 
-    @ReadOnly
+    @ReadOnly(DatabaseProperties.DATASOURCE)
     public Optional<ProvisionedGrant> find(String tenantId) {
         return grants.findProvisioned(tenantId)
                 .map(grant -> new ProvisionedGrant(grant, projects.list(grant.id(), grant.organization().id())));

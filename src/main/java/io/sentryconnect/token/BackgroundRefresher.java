@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.sentryconnect.database.Sql;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -28,12 +29,12 @@ public class BackgroundRefresher {
     private final int batchSize;
     private final Duration lease;
 
-    BackgroundRefresher(TokenStore store, TokenRefresher refresher, TransactionOperations<Connection> transactions,
+    BackgroundRefresher(TokenStore store, TokenRefresher refresher, Sql database,
                         @Value("${sentry-connect.refresh.background.batch-size:50}") int batchSize,
                         @Value("${sentry-connect.refresh.background.lease:2m}") Duration lease) {
         this.store = store;
         this.refresher = refresher;
-        this.transactions = transactions;
+        this.transactions = database.transactions();
         this.batchSize = batchSize;
         this.lease = lease;
     }

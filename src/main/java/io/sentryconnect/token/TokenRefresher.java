@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.sentryconnect.database.Sql;
 import io.sentryconnect.PluginMetrics;
 import io.micronaut.transaction.TransactionOperations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,12 +51,12 @@ public final class TokenRefresher {
      */
     private final Semaphore slots;
 
-    TokenRefresher(TokenStore store, SentryTokenClient sentry, RefreshHealth health, TransactionOperations<Connection> transactions,
+    TokenRefresher(TokenStore store, SentryTokenClient sentry, RefreshHealth health, Sql database,
                    PluginMetrics metrics, @Value("${sentry-connect.refresh.max-concurrent:8}") int maxConcurrent) {
         this.store = store;
         this.sentry = sentry;
         this.health = health;
-        this.transactions = transactions;
+        this.transactions = database.transactions();
         this.metrics = metrics.registry();
         this.slots = new Semaphore(maxConcurrent);
     }
