@@ -8,6 +8,8 @@ import io.sentryconnect.SentryConnectProperties;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Stops the start when a setting without a possible default is missing, with one message that names the key and what
@@ -18,17 +20,28 @@ import java.net.URI;
 @Requires(property = "sentry-connect.enabled", notEquals = "false")
 final class RequiredSettings implements StartCheck {
     private static final String NETTY_CLIENT = "io.micronaut.http.client.netty.DefaultHttpClient";
+    /**
+     * The variables the standalone service's own {@code application.yml} reads these keys from (the plugin's jar has no
+     * such file: in a host, Micronaut's own mapping of the key applies, e.g. {@code SENTRY_CONNECT_SENTRY_CLIENT_ID}).
+     */
+    private static final Map<String, String> STANDALONE_VARIABLES = Map.of(
+            "sentry-connect.sentry.client-id", "SENTRY_CLIENT_ID",
+            "sentry-connect.sentry.client-secret", "SENTRY_CLIENT_SECRET",
+            "sentry-connect.encryption.keys", "SENTRY_CONNECT_KEY_1",
+            "sentry-connect.encryption.primary-key-id", "SENTRY_CONNECT_PRIMARY_KEY_ID");
     private final BeanContext context;
+    private final boolean standalone;
 
-    RequiredSettings(BeanContext context) {
+    RequiredSettings(BeanContext context, @io.micronaut.context.annotation.Value("${sentry-connect.standalone:false}") boolean standalone) {
         this.context = context;
+        this.standalone = standalone;
     }
 
     @Override
     public void verify() {
         requireHttpClient(context.getClassLoader());
         check(context.getBean(SentryConnectProperties.class), context.getBean(SentryProperties.class),
-                context.getBean(EncryptionProperties.class));
+                context.getBean(EncryptionProperties.class), standalone);
         try {
             context.getBean(TokenCipher.class);
         } catch (RuntimeException e) {
@@ -57,19 +70,19 @@ final class RequiredSettings implements StartCheck {
         }
     }
 
-    private static void check(SentryConnectProperties plugin, SentryProperties sentry, EncryptionProperties encryption) {
+    static void check(SentryConnectProperties plugin, SentryProperties sentry, EncryptionProperties encryption, boolean standalone) {
         if (plugin.publicUrl() == null || plugin.publicUrl().toString().isBlank()) {
-            throw missing("sentry-connect.public-url", "the URL where browsers reach this service, e.g. https://platform.example");
+            throw missing(standalone, "sentry-connect.public-url", "the URL where browsers reach this service, e.g. https://platform.example");
         }
         String scheme = plugin.publicUrl().getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || plugin.publicUrl().getHost() == null) {
             throw new ConfigurationException("sentry-connect.public-url must be an absolute http(s) URL, e.g. https://platform.example");
         }
         if (sentry.clientId() == null || sentry.clientId().isBlank()) {
-            throw missing("sentry-connect.sentry.client-id", "the client id of your Sentry OAuth application");
+            throw missing(standalone, "sentry-connect.sentry.client-id", "the client id of your Sentry OAuth application");
         }
         if (sentry.clientSecret() == null || sentry.clientSecret().reveal().isBlank()) {
-            throw missing("sentry-connect.sentry.client-secret", "the client secret of your Sentry OAuth application, "
+            throw missing(standalone, "sentry-connect.sentry.client-secret", "the client secret of your Sentry OAuth application, "
                     + "from the environment or a secret store");
         }
         URI base = sentry.baseUrl();
@@ -86,16 +99,26 @@ final class RequiredSettings implements StartCheck {
         }
         if (encryption.keys() == null || encryption.keys().isEmpty()) {
             // (Entries left empty by unset variables are named by TokenCipher's own check, which comes next.)
-            throw missing("sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
+            throw missing(standalone, "sentry-connect.encryption.keys", "a map of key id to a base64 AES-256 key (32 random bytes), "
                     + "e.g. sentry-connect.encryption.keys.1, from a secret store");
         }
         if (encryption.primaryKeyId() == null) {
-            throw missing("sentry-connect.encryption.primary-key-id", "the id of the key that encrypts new tokens, one of "
+            throw missing(standalone, "sentry-connect.encryption.primary-key-id", "the id of the key that encrypts new tokens, one of "
                     + encryption.keys().keySet());
         }
     }
 
-    private static ConfigurationException missing(String key, String what) {
-        return new ConfigurationException(key + " is not set: set it to " + what + ".");
+    private static ConfigurationException missing(boolean standalone, String key, String what) {
+        return new ConfigurationException(key + " is not set: set it to " + what + " (" + variable(standalone, key) + ").");
+    }
+
+    /** Where an operator who configures by environment puts the key. */
+    static String variable(boolean standalone, String key) {
+        String own = standalone ? STANDALONE_VARIABLES.get(key) : null;
+        if (own != null) {
+            return "the standalone service reads it from the environment variable " + own;
+        }
+        String mapped = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return "or the environment variable " + mapped + (key.endsWith(".keys") ? "_<id>" : "");
     }
 }
