@@ -35,6 +35,7 @@ final class ApiEndpoints {
     private final ApiPages pages;
     private final ApiViews views;
     private final ReleaseFileEndpoints releaseFiles;
+    private final IssueBulk bulk;
 
     ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
         this.directory = directory;
@@ -47,6 +48,7 @@ final class ApiEndpoints {
         this.pages = new ApiPages(answers, urls);
         this.views = new ApiViews(directory, urls);
         this.releaseFiles = new ReleaseFileEndpoints(directory, state, answers, authentication, pages);
+        this.bulk = new IssueBulk(directory, state, answers, new IssueUpdate(directory, answers, views, json));
     }
 
     StandInResponse handle(StandInRequest request) {
@@ -140,7 +142,11 @@ final class ApiEndpoints {
                         ? regions(request, token) : answers.detail(404, ApiAnswers.NOT_FOUND);
                 case "sentry-api-0-organization-details" -> organization(request, token, match.organization());
                 case "sentry-api-0-organization-projects" -> projects(request, token, match.organization());
-                case "sentry-api-0-organization-group-index" -> organizationIssues(request, token, match.organization());
+                case "sentry-api-0-organization-group-index" -> {
+                    allowMethods(request, "GET", "PUT", "DELETE");
+                    yield request.method().equals("GET") ? organizationIssues(request, token, match.organization())
+                            : organizationBulk(request, token, match.organization());
+                }
                 case "sentry-api-0-team-project-index" ->
                         teamProjects(request, token, match.organization(), match.group("team"));
                 case "sentry-api-0-project-group-index" ->
@@ -281,19 +287,61 @@ final class ApiEndpoints {
         }
     }
 
+    /**
+     * src/sentry/issues/endpoints/project_group_index.py, {@code ProjectGroupIndexEndpoint} with
+     * {@code ProjectEventPermission} (src/sentry/api/bases/project.py): GET needs {@code event:read}, {@code event:write}
+     * or {@code event:admin}, PUT {@code event:write} or {@code event:admin}, DELETE {@code event:admin} only; every
+     * method also needs access to the project. PUT and DELETE are the bulk mutation ({@link IssueBulk}) of this one
+     * project.
+     */
     private StandInResponse projectIssues(StandInRequest request, @Nullable StandInState.ApiToken token,
                                           String orgSlug, String projectSlug) throws ApiAnswers.Refusal {
-        allowMethods(request, "GET");
+        allowMethods(request, "GET", "PUT", "DELETE");
         StandInState.ApiToken t = authentication.requireToken(token);
-        authentication.requireScope(t, "event:read", "event:write", "event:admin");
+        authentication.requireScope(t, eventScopes(request.method()));
         Fixtures.Organization org = organizationHere(request, orgSlug);
         Fixtures.Project project = directory.project(org.slug(), projectSlug)
                 .orElseThrow(() -> new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND)));
         authentication.requireOwnOrganization(t, org);
         requireProjectAccess(t, project);
+        if (request.method().equals("PUT")) {
+            return bulk.put(request, t, org, List.of(project), IssueBulk.Ids.PROJECT);
+        }
+        if (request.method().equals("DELETE")) {
+            return bulk.delete(request, List.of(project));
+        }
         String query = request.param("query");
         return pages.paginated(request, IssueSearch.filter(state.issues().issuesOf(project.id()), query == null ? "is:unresolved" : query),
                 views::issueJson);
+    }
+
+    /**
+     * The scopes {@code OrganizationEventPermission} and {@code ProjectEventPermission} ask of a method
+     * (src/sentry/api/bases/organization.py, project.py): reading takes any {@code event:} scope, a change
+     * {@code event:write} or {@code event:admin}, a deletion {@code event:admin}.
+     */
+    private static String[] eventScopes(String method) {
+        return switch (method) {
+            case "PUT", "POST" -> new String[]{"event:write", "event:admin"};
+            case "DELETE" -> new String[]{"event:admin"};
+            default -> new String[]{"event:read", "event:write", "event:admin"};
+        };
+    }
+
+    /**
+     * {@code OrganizationGroupIndexEndpoint.put} and {@code .delete}: the checks of the GET in the same order (scope
+     * of the method, organization, token's organization), the projects from {@code get_projects} with its 400 and 403,
+     * then the bulk mutation ({@link IssueBulk}) over those projects.
+     */
+    private StandInResponse organizationBulk(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
+            throws ApiAnswers.Refusal {
+        StandInState.ApiToken t = authentication.requireToken(token);
+        authentication.requireScope(t, eventScopes(request.method()));
+        Fixtures.Organization org = organizationHere(request, orgSlug);
+        authentication.requireOwnOrganization(t, org);
+        List<Fixtures.Project> projects = chosenProjects(request, t.userId(), org);
+        return request.method().equals("PUT") ? bulk.put(request, t, org, projects, IssueBulk.Ids.ORGANIZATION)
+                : bulk.delete(request, projects);
     }
 
     /**
@@ -397,6 +445,10 @@ final class ApiEndpoints {
         }
         authentication.requireOwnOrganization(t, org);
         requireProjectAccess(t, directory.projectById(issue.projectId()).orElseThrow());
+        // GroupEndpoint.convert_args: an issue pending deletion is not found, once the permissions have passed.
+        if (state.issues().isDeleted(issue.id())) {
+            throw new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND));
+        }
         if (!write) {
             return answers.ok(views.issueJson(issue));
         }
