@@ -2,7 +2,6 @@ package io.sentryconnect.standin;
 
 import io.micronaut.core.annotation.Nullable;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +22,6 @@ final class ApiEndpoints {
     /** The region sentry.io itself serves region endpoints from: the original, US, one. */
     private static final String MONOLITH_REGION = "us";
 
-    private static final Set<String> ISSUE_STATUSES = Set.of("resolved", "unresolved", "ignored", "resolvedInNextRelease");
-
     private final Directory directory;
     private final StandInState state;
     private final RateLimiter rateLimiter;
@@ -35,6 +32,7 @@ final class ApiEndpoints {
     private final ApiPages pages;
     private final ApiViews views;
     private final ReleaseFileEndpoints releaseFiles;
+    private final IssueUpdate issueUpdate;
     private final IssueBulk bulk;
 
     ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
@@ -48,7 +46,8 @@ final class ApiEndpoints {
         this.pages = new ApiPages(answers, urls);
         this.views = new ApiViews(directory, urls);
         this.releaseFiles = new ReleaseFileEndpoints(directory, state, answers, authentication, pages);
-        this.bulk = new IssueBulk(directory, state, answers, new IssueUpdate(directory, answers, views, json));
+        this.issueUpdate = new IssueUpdate(directory, answers, views, json);
+        this.bulk = new IssueBulk(directory, state, answers, issueUpdate);
     }
 
     StandInResponse handle(StandInRequest request) {
@@ -452,33 +451,17 @@ final class ApiEndpoints {
         if (!write) {
             return answers.ok(views.issueJson(issue));
         }
-        Map<String, Object> changes;
-        Map<String, List<String>> form = request.form();
-        if (!form.isEmpty()) {
-            // Django REST framework's default parsers take form-encoded bodies as well as JSON.
-            changes = new java.util.LinkedHashMap<>();
-            form.keySet().forEach(name -> changes.put(name, FormCodec.value(form, name)));
-        } else {
-            try {
-                changes = json.readObject(request.body());
-            } catch (IOException | RuntimeException e) {
-                return answers.detail(400, "JSON parse error - " + e.getMessage());
-            }
+        // src/sentry/issues/endpoints/group_details.py, GroupDetailsEndpoint.put: request.data.get("discard") first,
+        // so a body that is not a JSON object fails there, uncaught (a 500); then update_groups_with_search_fn on
+        // this one issue, whose errors are answered as they are, and on success the issue itself, not the delta.
+        Object data = issueUpdate.data(request);
+        if (!(data instanceof Map<?, ?>)) {
+            throw new ApiAnswers.Refusal(answers.internalError());
         }
-        Object status = changes.get("status");
-        if (status != null && !ISSUE_STATUSES.contains(status.toString())) {
-            return answers.json(400, Map.of("status", List.of("\"" + status + "\" is not a valid choice.")));
-        }
-        Fixtures.Issue updated = state.issues().updateIssue(id, current -> {
-            Fixtures.Issue next = current;
-            if (status != null) {
-                next = next.withStatus(status.toString().equals("resolvedInNextRelease") ? "resolved" : status.toString());
-            }
-            boolean bookmarked = changes.get("isBookmarked") instanceof Boolean b ? b : next.isBookmarked();
-            boolean seen = changes.get("hasSeen") instanceof Boolean b ? b : next.hasSeen();
-            return next.withFlags(bookmarked, seen);
-        }).orElseThrow();
-        return answers.ok(views.issueJson(updated));
+        Fixtures.Project project = directory.projectById(issue.projectId()).orElseThrow();
+        IssueUpdate.Changes changes = issueUpdate.validate(data, org, List.of(project));
+        issueUpdate.apply(changes, List.of(issue), List.of(project), t.userId(), state.issues(), true);
+        return answers.ok(views.issueJson(state.issues().issue(id).orElseThrow()));
     }
 
     // --- checks -------------------------------------------------------------------------------------------------

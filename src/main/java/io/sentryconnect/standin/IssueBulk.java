@@ -49,6 +49,7 @@ final class IssueBulk {
      */
     StandInResponse put(StandInRequest request, StandInState.ApiToken token, Fixtures.Organization org,
                         List<Fixtures.Project> projects, Ids rule) throws ApiAnswers.Refusal {
+        refuseUnplayedParameters(request);
         List<Fixtures.Issue> found = List.of();
         List<String> ids = request.params("id");
         if (!ids.isEmpty()) {
@@ -64,7 +65,7 @@ final class IssueBulk {
         Object data = update.data(request);
         List<Fixtures.Project> touched = projectsOf(found);
         IssueUpdate.Changes changes = update.validate(data, org, touched);
-        return answers.ok(update.apply(changes, found, touched, token.userId(), state.issues()));
+        return answers.ok(update.apply(changes, found, touched, token.userId(), state.issues(), false));
     }
 
     /**
@@ -74,6 +75,7 @@ final class IssueBulk {
      * ({@code "Error deleting groups"}).
      */
     StandInResponse delete(StandInRequest request, List<Fixtures.Project> projects) throws ApiAnswers.Refusal {
+        refuseUnplayedParameters(request);
         List<String> ids = request.params("id");
         List<Fixtures.Issue> found;
         if (!ids.isEmpty()) {
@@ -91,6 +93,20 @@ final class IssueBulk {
         }
         state.issues().delete(found.stream().map(Fixtures.Issue::id).toList());
         return StandInResponse.empty(204);
+    }
+
+    /**
+     * {@code environment} (the organization's view resolves it before anything else, an unknown one a 404; the search
+     * keeps to it) and {@code cursor} (the search starts there) would narrow what Sentry touches; the stand-in has no
+     * environments and does not page the search, so it refuses them rather than touch more than Sentry would.
+     */
+    private void refuseUnplayedParameters(StandInRequest request) throws ApiAnswers.Refusal {
+        for (String name : List.of("environment", "cursor")) {
+            if (request.param(name) != null) {
+                throw new ApiAnswers.Refusal(answers.detail(400, "The Sentry stand-in does not play the parameter \""
+                        + name + "\" of bulk issue changes (docs/standin.md)."));
+            }
+        }
     }
 
     /**

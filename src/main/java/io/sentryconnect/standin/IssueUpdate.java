@@ -287,10 +287,11 @@ final class IssueUpdate {
      * {@code assignedTo} becomes the assignee's {@code ActorSerializer} JSON or null. {@code hasSeen} marks only the
      * issues of projects the user is on a team of (handle_has_seen: {@code project.member_set}); un-seeing and
      * bookmarks apply to all. {@code resolvedInNextRelease} over several projects is Sentry's 400; on one it is not
-     * played (Sentry would answer its release resolution and activity).
+     * played in the bulk answer (Sentry would answer its release resolution and activity), but {@code single} (the
+     * issue details, which answer the issue, not this delta) takes it as resolved.
      */
     Map<String, Object> apply(Changes changes, List<Fixtures.Issue> issues, List<Fixtures.Project> projects, String userId,
-                              IssueChanges state) throws ApiAnswers.Refusal {
+                              IssueChanges state, boolean single) throws ApiAnswers.Refusal {
         Map<String, Object> result = new LinkedHashMap<>(changes.validated());
         result.remove("statusDetails");
         String status = changes.status();
@@ -298,10 +299,13 @@ final class IssueUpdate {
             if (projects.size() > 1) {
                 throw new ApiAnswers.Refusal(answers.detail(400, "Cannot set resolved for multiple projects."));
             }
-            throw new ApiAnswers.Refusal(answers.detail(400, "The Sentry stand-in does not play the status "
+            if (!single) {
+                throw new ApiAnswers.Refusal(answers.detail(400, "The Sentry stand-in does not play the status "
                     + "\"resolvedInNextRelease\" in bulk issue updates (docs/standin.md)."));
+            }
         }
-        String stored = status == null ? null : status.equals("muted") ? "ignored" : status;
+        String stored = status == null ? null
+                : status.equals("muted") ? "ignored" : status.equals("resolvedInNextRelease") ? "resolved" : status;
         if (stored != null) {
             result.put("statusDetails", Map.of());
             if (!stored.equals("unresolved")) {

@@ -151,6 +151,16 @@ class BulkIssueMutationTest {
     }
 
     @Test
+    void parametersThatWouldNarrowWhatSentryTouchesAreRefusedNotIgnored() {
+        String ada = h.accessToken("1", "acme", WRITE_SCOPES);
+        HttpResponse<String> environment = put("organizations/acme/issues/?environment=production", ada, "{\"status\":\"resolved\"}");
+        assertEquals(400, environment.statusCode(), environment.body());
+        assertTrue(environment.body().contains("does not play the parameter \\\"environment\\\""), environment.body());
+        assertEquals(400, put("projects/acme/frontend/issues/?cursor=0:100:0", ada, "{\"status\":\"resolved\"}").statusCode());
+        assertEquals(3, h.array(h.apiGet(h.us("/api/0/projects/acme/frontend/issues/"), ada)).size(), "nothing resolved");
+    }
+
+    @Test
     void theBodyIsReadOnlyOnceIssuesAreFoundSoABadBodyOverNoneIs204() {
         String ada = h.accessToken("1", "acme", WRITE_SCOPES);
         // No issue is ignored, so the search the unknown id falls back to finds nothing.
@@ -273,6 +283,25 @@ class BulkIssueMutationTest {
         assertEquals(500, unknown.statusCode(), unknown.body());
         // Digit ids count only within the project: backend's id on frontend finds nothing, and the search neither.
         assertStatus(204, "", put("projects/acme/frontend/issues/?query=is:ignored&id=" + issueOf("5001", 1), ada, "{\"status\":\"resolved\"}"));
+    }
+
+    @Test
+    void theIssueDetailsUpdateValidatesAsTheBulkOneAndAnswersTheIssue() {
+        // GroupDetailsEndpoint.put runs update_groups_with_search_fn on its one issue, then serializes the issue.
+        String ada = h.accessToken("1", "acme", WRITE_SCOPES);
+        String id = issueOf("5002", 0);
+        URI details = h.us("/api/0/organizations/acme/issues/" + id + "/");
+        assertStatus(400, "{\"hasSeen\":[\"Must be a valid boolean.\"]}", put(h, details, ada, "{\"hasSeen\":\"maybe\"}"));
+        HttpResponse<String> assigned = put(h, details, ada, "{\"assignedTo\":\"user:5\",\"status\":\"resolvedInNextRelease\"}");
+        assertEquals(200, assigned.statusCode(), assigned.body());
+        Map<String, Object> issue = h.object(assigned);
+        assertEquals(id, issue.get("id"));
+        assertEquals("resolved", issue.get("status"));
+        assertEquals("5", ((Map<?, ?>) issue.get("assignedTo")).get("id"));
+        // request.data.get("discard") on a list: an AttributeError nothing catches.
+        HttpResponse<String> list = put(h, details, ada, "[]");
+        assertEquals(500, list.statusCode(), list.body());
+        assertEquals("resolved", status(id, ada));
     }
 
     /** A stand-in whose OAuth client may also grant event:admin, which deleting issues needs. */
