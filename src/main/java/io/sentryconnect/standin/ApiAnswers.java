@@ -37,6 +37,17 @@ final class ApiAnswers {
         return json(status, Map.of("detail", message));
     }
 
+    /**
+     * An exception the view does not catch: {@code handle_exception} in {@code src/sentry/api/base.py} answers
+     * {@code {"detail": "Internal Error", "errorId": …}} with the id of the event it reports.
+     */
+    StandInResponse internalError() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("detail", "Internal Error");
+        body.put("errorId", Secrets.token().substring(0, 32));
+        return json(500, body);
+    }
+
     /** Every API 401 names the scheme DRF's first authenticator offers. */
     StandInResponse unauthorized(String message) {
         return detail(401, message).withHeader("WWW-Authenticate", WWW_AUTHENTICATE);

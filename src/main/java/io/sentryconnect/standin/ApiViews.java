@@ -26,6 +26,28 @@ final class ApiViews {
         return m;
     }
 
+    /**
+     * src/sentry/api/serializers/models/actor.py, {@code ActorSerializer}: a user as {@code email}, {@code type},
+     * {@code id} and its display name, a team as {@code type}, {@code id} and its slug. {@code identifier} is
+     * {@code user:<id>} or {@code team:<id>} of a user or team that exists.
+     */
+    Map<String, Object> actorJson(String identifier) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String id = identifier.substring(identifier.indexOf(':') + 1);
+        if (identifier.startsWith("team:")) {
+            m.put("type", "team");
+            m.put("id", id);
+            m.put("name", directory.teamById(id).orElseThrow().slug());
+        } else {
+            Fixtures.User user = directory.user(id).orElseThrow();
+            m.put("email", user.email());
+            m.put("type", "user");
+            m.put("id", id);
+            m.put("name", user.name());
+        }
+        return m;
+    }
+
     Map<String, Object> organizationJson(Fixtures.Organization org) {
         String regionUrl = Urls.plain(urls.region(org.region()));
         Map<String, Object> links = new LinkedHashMap<>();
@@ -97,7 +119,7 @@ final class ApiViews {
         m.put("type", "error");
         m.put("metadata", metadata);
         m.put("numComments", 0);
-        m.put("assignedTo", null);
+        m.put("assignedTo", issue.assignedTo() == null ? null : actorJson(issue.assignedTo()));
         m.put("isBookmarked", issue.isBookmarked());
         m.put("isSubscribed", false);
         m.put("hasSeen", issue.hasSeen());

@@ -117,6 +117,10 @@ final class Directory {
                 .filter(t -> t.orgSlug().equals(orgSlug) && t.slug().equals(teamSlug)).findFirst();
     }
 
+    Optional<Fixtures.Team> teamById(String id) {
+        return Stream.concat(fixtures.teams().stream(), teams.stream()).filter(t -> t.id().equals(id)).findFirst();
+    }
+
     /** The projects of a team, by slug, as {@code TeamProjectsEndpoint.get} orders them. */
     List<Fixtures.Project> projectsOfTeam(Fixtures.Team team) {
         return projectsOf(team.orgSlug()).stream().filter(p -> p.teams().contains(team.slug()))

@@ -130,20 +130,29 @@ public record Fixtures(
     public record Release(String orgSlug, String version, List<String> projects) {
     }
 
-    /** An issue as the fixtures seed it; its status and flags can change at run time through the API. */
+    /**
+     * An issue as the fixtures seed it; its status, flags and assignee can change at run time through the API.
+     * {@code assignedTo} is an actor identifier as Sentry's {@code Actor.identifier} writes one ({@code user:<id>},
+     * {@code team:<id>}), or null.
+     */
     @Serdeable(naming = SnakeCaseStrategy.class)
     public record Issue(String id, String projectId, String shortId, String title, String culprit, String level,
                         String status, long count, int userCount, Instant firstSeen, Instant lastSeen,
-                        boolean isBookmarked, boolean hasSeen) {
+                        boolean isBookmarked, boolean hasSeen, @Nullable String assignedTo) {
 
         Issue withStatus(String newStatus) {
             return new Issue(id, projectId, shortId, title, culprit, level, newStatus, count, userCount, firstSeen,
-                    lastSeen, isBookmarked, hasSeen);
+                    lastSeen, isBookmarked, hasSeen, assignedTo);
         }
 
         Issue withFlags(boolean bookmarked, boolean seen) {
             return new Issue(id, projectId, shortId, title, culprit, level, status, count, userCount, firstSeen,
-                    lastSeen, bookmarked, seen);
+                    lastSeen, bookmarked, seen, assignedTo);
+        }
+
+        Issue withAssignee(@Nullable String actor) {
+            return new Issue(id, projectId, shortId, title, culprit, level, status, count, userCount, firstSeen,
+                    lastSeen, isBookmarked, hasSeen, actor);
         }
     }
 
@@ -219,7 +228,8 @@ public record Fixtures(
                         lastSeen.minus(Duration.ofDays(n % 30 + 1)),
                         lastSeen,
                         false,
-                        false));
+                        false,
+                        null));
             }
         }
         return new Fixtures(users, organizations, memberships, teams, projects, oauthClients, issueTitles, all, partners, releases);

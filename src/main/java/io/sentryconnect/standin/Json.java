@@ -26,6 +26,11 @@ final class Json {
         }
     }
 
+    /** Parses any JSON value: a map, list, string, number, boolean or null. */
+    Object read(byte[] body) throws IOException {
+        return mapper.readValue(body, Argument.OBJECT_ARGUMENT);
+    }
+
     /** Parses a JSON object; anything else (array, string, garbage) is an {@link IOException}. */
     Map<String, Object> readObject(byte[] body) throws IOException {
         if (body.length == 0) {
