@@ -1,5 +1,8 @@
 package io.sentryconnect.demo;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.sentryconnect.SentryConnectProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -7,8 +10,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.standin.Fixtures;
 import io.sentryconnect.standin.SentryStandIn;
 
@@ -36,18 +37,26 @@ class DemoConfigController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record DemoConfig(String publicUrl, String demoUrl, @Nullable StandInInfo standin) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record StandInInfo(String url, Map<String, String> regions, List<Account> accounts) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record Account(String id, String name, String email, List<Organization> organizations) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record Organization(String slug, String name, String region) {
     }
 

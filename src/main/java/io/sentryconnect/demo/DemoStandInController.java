@@ -1,13 +1,14 @@
 package io.sentryconnect.demo;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.sentryconnect.grant.Grant;
@@ -43,10 +44,13 @@ class DemoStandInController {
 
     /** A Sentry user id and an organization slug, as the grant JSON names them. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     record RevokeRequest(@NotBlank String userId, @NotBlank String orgSlug) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record RevokeResult(int revokedTokens) {
     }
 

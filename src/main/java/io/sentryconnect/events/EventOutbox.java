@@ -2,7 +2,7 @@ package io.sentryconnect.events;
 
 import io.sentryconnect.ClockFactory;
 import io.sentryconnect.database.Sql;
-import io.micronaut.json.JsonMapper;
+import io.sentryconnect.PlainJson;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
@@ -38,17 +38,15 @@ public final class EventOutbox {
     }
 
     private final Sql jdbc;
-    private final JsonMapper json;
     private final Clock clock;
 
-    EventOutbox(Sql jdbc, JsonMapper json, @Named(ClockFactory.NAME) Clock clock) {
+    EventOutbox(Sql jdbc, @Named(ClockFactory.NAME) Clock clock) {
         this.jdbc = jdbc;
-        this.json = json;
         this.clock = clock;
     }
 
     /**
-     * @param grant the grant as the API shows it (a {@code @Serdeable} value without tokens)
+     * @param grant the grant as the API shows it (a {@link io.sentryconnect.PluginJson} value without tokens)
      */
     public void append(Type type, String tenantId, String userId, UUID grantId, Object grant) {
         append(type, tenantId, userId, grantId, grant, Map.of());
@@ -69,7 +67,9 @@ public final class EventOutbox {
         payload.put("data", data);
         String body;
         try {
-            body = json.writeValueAsString(payload);
+            // The plugin's own mapper: the payload is the webhook's body and the events page's, and no setting of the
+            // host's (nulls or empty lists left out, say) may reshape it once it is stored.
+            body = PlainJson.writeString(payload);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

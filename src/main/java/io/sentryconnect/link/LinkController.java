@@ -1,5 +1,8 @@
 package io.sentryconnect.link;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.sentryconnect.Inputs;
@@ -12,11 +15,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
 
-import java.time.Instant;
 import java.util.List;
 
 /** The API half of linking: mint a link for the caller ({@code POST /api/v1/links}). */
@@ -36,6 +36,7 @@ class LinkController {
      * are ours to check (see {@link Inputs#string}), so that a wrong one is refused naming its field, never coerced.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     record LinkRequestJson(@Nullable Object scopes, @Nullable Object returnTo) {
         static final LinkRequestJson EMPTY = new LinkRequestJson(null, null);
 
@@ -52,7 +53,9 @@ class LinkController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record LinkJson(String linkUrl, @Serdeable.Serializable(using = io.sentryconnect.Rfc3339.class) Instant expiresAt) {
+
+    @PluginJson
+    record LinkJson(String linkUrl, String expiresAt) {
     }
 
     @Post(Endpoints.LINKS_PATH)
@@ -64,6 +67,6 @@ class LinkController {
     }
 
     static HttpResponse<LinkJson> created(LinkService.CreatedLink link) {
-        return HttpResponse.created(new LinkJson(link.linkUrl().toString(), link.expiresAt()));
+        return HttpResponse.created(new LinkJson(link.linkUrl().toString(), link.expiresAt().toString()));
     }
 }

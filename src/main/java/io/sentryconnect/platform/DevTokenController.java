@@ -1,5 +1,8 @@
 package io.sentryconnect.platform;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
@@ -8,8 +11,6 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.token.jwt.generator.JwtTokenGenerator;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.ServiceFailure;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -38,10 +39,14 @@ class DevTokenController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record DevTokenRequest(@NotBlank String tenant, @NotBlank String user, @Nullable List<String> roles) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record DevTokenResponse(String token) {
     }
 

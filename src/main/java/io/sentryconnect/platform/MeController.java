@@ -1,13 +1,14 @@
 package io.sentryconnect.platform;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 /** {@code GET /api/v1/me}: who the service takes the caller to be, for platform teams wiring up their JWTs. */
 @Controller(Endpoints.ME_PATH)
@@ -15,6 +16,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 @Secured(SecurityRule.IS_AUTHENTICATED)
 class MeController {
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     record Me(String tenantId, String userId, boolean tenantAdmin) {
     }
 

@@ -1,5 +1,8 @@
 package io.sentryconnect.provisioning;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -14,8 +17,6 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.GrantJson;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.platform.TenantAdminRequired;
@@ -46,6 +47,7 @@ class ProvisioningController {
 
     /** The grant JSON of docs/api.md, plus the projects with their DSNs; never a token. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProvisionedGrantJson(@JsonUnwrapped GrantJson grant, List<ProjectJson> projects) {
         static ProvisionedGrantJson of(ProvisioningStore.ProvisionedGrant provisioned) {
@@ -56,6 +58,7 @@ class ProvisioningController {
 
     /** Every member always present, {@code platform} as null when Sentry has none (docs/api.md: no missing keys). */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record ProjectJson(String id, String slug, String name, @Nullable String platform, String dsn) {
     }

@@ -1,10 +1,11 @@
 package io.sentryconnect.provisioning;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.Inputs;
 import io.sentryconnect.InvalidRequest;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.grant.ProvisionedAuthorization;
 import io.sentryconnect.platform.PlatformCaller;
@@ -57,6 +58,7 @@ class ProvisioningService {
      * {@code projects} is an array of objects with a {@code name} and an optional {@code platform}, both strings.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     record ProvisioningRequest(@Nullable Object email, @Nullable Object organizationName,
                                @Nullable Object projects, @Nullable Object region,
                                @Nullable Object hasAgreedTerms) {

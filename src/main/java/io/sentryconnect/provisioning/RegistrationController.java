@@ -1,5 +1,8 @@
 package io.sentryconnect.provisioning;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.sentryconnect.SentryConnectProperties;
 import io.micronaut.context.annotation.Requires;
 import io.sentryconnect.Endpoints;
@@ -9,8 +12,6 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.rules.SecurityRule;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.platform.PlatformCaller;
 import io.sentryconnect.token.SentryProperties;
 import io.sentryconnect.platform.TenantAdminRequired;
@@ -40,6 +41,8 @@ class RegistrationController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record RegistrationJson(@Nullable String clientName, List<String> redirectUris, List<String> allowedOrigins,
                             @Nullable String homePageUrl, @Nullable String privacyPolicyUrl, @Nullable String termsUrl,

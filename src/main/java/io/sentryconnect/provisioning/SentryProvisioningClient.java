@@ -1,15 +1,15 @@
 package io.sentryconnect.provisioning;
 
+import io.sentryconnect.PlainJson;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.core.type.Argument;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpRequest;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.http.Hmac;
 import io.sentryconnect.InvalidRequest;
 import io.sentryconnect.SentryConnectException;
@@ -50,14 +50,12 @@ class SentryProvisioningClient {
     private static final int MAX_DETAIL = 200;
 
     private final SentryHttp http;
-    private final JsonMapper json;
     private final PartnerProperties partner;
     private final SentryProperties sentry;
     private final Clock clock;
 
-    SentryProvisioningClient(SentryHttp http, JsonMapper json, PartnerProperties partner, SentryProperties sentry, @Named(ClockFactory.NAME) Clock clock) {
+    SentryProvisioningClient(SentryHttp http, PartnerProperties partner, SentryProperties sentry, @Named(ClockFactory.NAME) Clock clock) {
         this.http = http;
-        this.json = json;
         this.partner = partner;
         this.sentry = sentry;
         this.clock = clock;
@@ -77,6 +75,8 @@ class SentryProvisioningClient {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record AccountResponse(@Nullable OrganizationJson organization, @Nullable List<ProjectEntryJson> projects,
                            @Nullable String integrationApiToken) {
         @Override
@@ -86,14 +86,20 @@ class SentryProvisioningClient {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record OrganizationJson(@Nullable String id, @Nullable String slug, @Nullable String name) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record ProjectEntryJson(@Nullable String dsn, @Nullable ProjectJson project) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record ProjectJson(@Nullable String id, @Nullable String slug, @Nullable String name, @Nullable String platform) {
     }
 
@@ -156,7 +162,7 @@ class SentryProvisioningClient {
                     + response.code() + "); nothing was recorded.");
         }
         try {
-            Map<String, Object> body = json.readValue(response.getBody().orElse(new byte[0]), Argument.mapOf(String.class, Object.class));
+            Map<String, Object> body = PlainJson.readObject(response.getBody().orElse(new byte[0]));
             if (body.get("auth") instanceof Map<?, ?> auth && auth.get("scopes") instanceof List<?> scopes) {
                 return scopes.stream().map(String::valueOf).toList();
             }
@@ -191,7 +197,7 @@ class SentryProvisioningClient {
         body.put("isTest", partner.testAccounts());
         byte[] bytes;
         try {
-            bytes = json.writeValueAsBytes(body);
+            bytes = PlainJson.write(body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -204,7 +210,7 @@ class SentryProvisioningClient {
     private ProvisionedAccount account(AccountRequest request, byte[] body) {
         AccountResponse response;
         try {
-            response = json.readValue(body, AccountResponse.class);
+            response = PlainJson.read(new java.io.ByteArrayInputStream(body), AccountResponse.class);
         } catch (IOException | RuntimeException e) {
             response = null;
         }
@@ -232,7 +238,7 @@ class SentryProvisioningClient {
     private Map<String, String> fieldsOf(byte[] body) {
         Map<String, String> fields = new LinkedHashMap<>();
         try {
-            Map<String, Object> errors = json.readValue(body, Argument.mapOf(String.class, Object.class));
+            Map<String, Object> errors = PlainJson.readObject(body);
             errors.forEach((field, messages) -> {
                 Object first = messages instanceof List<?> list && !list.isEmpty() ? list.get(0) : messages;
                 fields.put(field, first instanceof String s ? s : "");

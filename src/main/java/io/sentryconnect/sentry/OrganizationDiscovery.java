@@ -1,5 +1,8 @@
 package io.sentryconnect.sentry;
 
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
 import io.sentryconnect.http.PluginHttpClients;
 import io.sentryconnect.token.SentryProperties;
 import io.micronaut.core.annotation.Nullable;
@@ -9,8 +12,6 @@ import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.sentryconnect.http.HttpFailure;
 import io.sentryconnect.sentry.profile.SentryProfile;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.token.Secret;
 import jakarta.inject.Inject;
@@ -51,6 +52,8 @@ public final class OrganizationDiscovery {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     record OrganizationJson(String id, String slug, String name, @Nullable Map<String, String> links) {
     }
 

@@ -1,9 +1,8 @@
 package io.sentryconnect.sentry;
 
-import io.micronaut.core.type.Argument;
+import io.sentryconnect.PlainJson;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
-import io.micronaut.json.JsonMapper;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import jakarta.inject.Singleton;
 
@@ -19,11 +18,6 @@ import java.util.Map;
  */
 @Singleton
 final class Unauthorized {
-    private final JsonMapper json;
-
-    Unauthorized(JsonMapper json) {
-        this.json = json;
-    }
 
     /**
      * What a 401 says about the token: {@code UNKNOWN_TOKEN}, {@code TOKEN_FAILURE} or {@code UNRECOGNISED}.
@@ -67,7 +61,7 @@ final class Unauthorized {
             return "";
         }
         try {
-            Map<String, Object> parsed = json.readValue(body, Argument.mapOf(String.class, Object.class));
+            Map<String, Object> parsed = PlainJson.readObject(body);
             return parsed != null && parsed.get("detail") instanceof String detail ? detail : "";
         } catch (IOException | RuntimeException e) {
             return "";

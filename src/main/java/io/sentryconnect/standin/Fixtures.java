@@ -1,9 +1,9 @@
 package io.sentryconnect.standin;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
+import io.micronaut.core.annotation.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +26,7 @@ import java.util.Set;
  * are generated from each project's {@code issue_count} so that lists run over several pages.
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@PluginJson
 public record Fixtures(
         List<User> users,
         List<Organization> organizations,
@@ -45,6 +46,8 @@ public record Fixtures(
     private static final Instant ISSUES_LAST_SEEN = Instant.parse("2024-11-20T12:00:00Z");
 
     @Serdeable(naming = SnakeCaseStrategy.class)
+
+    @PluginJson
     public record User(String id, String name, String email) {
     }
 
@@ -55,6 +58,7 @@ public record Fixtures(
      * fixtures say {@code false}.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Organization(String id, String slug, String name, String region, @Nullable Boolean openMembership) {
         public Organization(String id, String slug, String name, String region) {
             this(id, slug, name, region, null);
@@ -67,6 +71,7 @@ public record Fixtures(
 
     /** A person's membership of an organization: the role, and the slugs of the teams of it they are a member of. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Membership(String userId, String orgSlug, String role, @Nullable List<String> teams) {
         public Membership(String userId, String orgSlug, String role) {
             this(userId, orgSlug, role, List.of());
@@ -87,11 +92,13 @@ public record Fixtures(
 
     /** A team of an organization (Sentry's {@code Team}); projects name the teams they belong to. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Team(String id, String orgSlug, String slug, String name) {
     }
 
     /** A project, with the slugs of the teams it belongs to (Sentry's {@code ProjectTeam}). */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Project(String id, String orgSlug, String slug, String name, String platform, int issueCount,
                           @Nullable List<String> teams) {
         public Project(String id, String orgSlug, String slug, String name, String platform, int issueCount) {
@@ -105,6 +112,7 @@ public record Fixtures(
 
     /** A registered OAuth application; org-level, as partner integrations are. */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record OAuthClient(String clientId, String clientSecret, String name, List<String> redirectUris,
                               List<String> allowedScopes) {
         @Override
@@ -118,6 +126,7 @@ public record Fixtures(
      * to {@code /remote/channel-provision/account/}.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Partner(String channel, String name, String secret) {
         @Override
         public String toString() {
@@ -127,6 +136,7 @@ public record Fixtures(
 
     /** A release of an organization, with the slugs of the projects it belongs to (Sentry's {@code ReleaseProject}). */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Release(String orgSlug, String version, List<String> projects) {
     }
 
@@ -136,6 +146,7 @@ public record Fixtures(
      * {@code team:<id>}), or null.
      */
     @Serdeable(naming = SnakeCaseStrategy.class)
+    @PluginJson
     public record Issue(String id, String projectId, String shortId, String title, String culprit, String level,
                         String status, long count, int userCount, Instant firstSeen, Instant lastSeen,
                         boolean isBookmarked, boolean hasSeen, @Nullable String assignedTo) {
@@ -183,9 +194,9 @@ public record Fixtures(
     }
 
     /** Reads fixtures from {@code classpath:…}, {@code file:…} or a plain path, and generates the issues. */
-    public static Fixtures load(String location, JsonMapper jsonMapper) {
+    public static Fixtures load(String location) {
         try (InputStream in = open(location)) {
-            Fixtures raw = jsonMapper.readValue(in, Fixtures.class);
+            Fixtures raw = io.sentryconnect.PlainJson.read(in, Fixtures.class);
             Fixtures fixtures = raw.withGeneratedIssues();
             fixtures.validate();
             return fixtures;

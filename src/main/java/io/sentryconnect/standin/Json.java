@@ -1,26 +1,21 @@
 package io.sentryconnect.standin;
 
-import io.micronaut.core.type.Argument;
-import io.micronaut.json.JsonMapper;
+import io.sentryconnect.PlainJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Thin wrapper over Micronaut's {@link JsonMapper}: responses are built from ordered maps so their shape is exact. */
+/**
+ * The stand-in's JSON: responses are built from ordered maps so their shape is exact, and written with the plugin's own
+ * {@link PlainJson}, never the host's mapper, whose settings (nulls left out, say) would make the stand-in answer
+ * otherwise than Sentry.
+ */
 final class Json {
-
-    private static final Argument<Map<String, Object>> OBJECT = Argument.mapOf(String.class, Object.class);
-
-    private final JsonMapper mapper;
-
-    Json(JsonMapper mapper) {
-        this.mapper = mapper;
-    }
 
     byte[] write(Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return PlainJson.write(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -28,7 +23,7 @@ final class Json {
 
     /** Parses any JSON value: a map, list, string, number, boolean or null. */
     Object read(byte[] body) throws IOException {
-        return mapper.readValue(body, Argument.OBJECT_ARGUMENT);
+        return PlainJson.read(body);
     }
 
     /** Parses a JSON object; anything else (array, string, garbage) is an {@link IOException}. */
@@ -36,10 +31,12 @@ final class Json {
         if (body.length == 0) {
             throw new IOException("empty body");
         }
-        Map<String, Object> value = mapper.readValue(body, OBJECT);
-        if (value == null) {
+        Object value = PlainJson.read(body);
+        if (!(value instanceof Map<?, ?> map)) {
             throw new IOException("not a JSON object");
         }
-        return value;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> object = (Map<String, Object>) map;
+        return object;
     }
 }

@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -32,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for Sentry (sentry.io) for development and tests: OAuth authorize and token endpoints, the API the
  * service uses, two data regions, and {@code /_standin/} controls to script consent, revocation, expiry, faults
  * and settings. Enabled only by {@code standin.enabled=true}; also usable without Micronaut:
- * {@code new SentryStandIn(config, clock, JsonMapper.createDefault())}, {@link #start()}, {@link #close()}.
+ * {@code new SentryStandIn(config, clock)}, {@link #start()}, {@link #close()}.
  *
  * <p>It runs on the JDK's own {@link HttpServer} rather than a second Micronaut Netty listener, because a second
  * listener would serve the service's routes too, while the stand-in needs origins of its own, like real Sentry.
@@ -70,10 +69,10 @@ public final class SentryStandIn implements AutoCloseable {
     private Controls controls;
 
     @Inject
-    public SentryStandIn(StandInConfiguration configuration, @Named(ClockFactory.NAME) Clock clock, JsonMapper jsonMapper) {
+    public SentryStandIn(StandInConfiguration configuration, @Named(ClockFactory.NAME) Clock clock) {
         this.configuration = configuration;
-        this.json = new Json(jsonMapper);
-        this.fixtures = Fixtures.load(configuration.fixtures(), jsonMapper).withRedirectUris(configuration.redirectUris());
+        this.json = new Json();
+        this.fixtures = Fixtures.load(configuration.fixtures()).withRedirectUris(configuration.redirectUris());
         this.directory = new Directory(fixtures);
         this.state = new StandInState(fixtures, clock);
     }

@@ -109,16 +109,22 @@ final class RequiredSettings implements StartCheck {
     }
 
     private static ConfigurationException missing(boolean standalone, String key, String what) {
-        return new ConfigurationException(key + " is not set: set it to " + what + " (" + variable(standalone, key) + ").");
+        String variable = variable(standalone, key);
+        return new ConfigurationException(key + " is not set: set it to " + what + (variable == null ? "." : " (" + variable + ")."));
     }
 
-    /** Where an operator who configures by environment puts the key. */
+    /**
+     * Where an operator who configures by environment puts the key, or null for the map of keys in a host, whose
+     * entries are named in the host's yml (README: a variable alone is not read as a map entry there).
+     */
     static String variable(boolean standalone, String key) {
         String own = standalone ? STANDALONE_VARIABLES.get(key) : null;
         if (own != null) {
             return "the standalone service reads it from the environment variable " + own;
         }
-        String mapped = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-        return "or the environment variable " + mapped + (key.endsWith(".keys") ? "_<id>" : "");
+        if (key.endsWith(".keys")) {
+            return null;
+        }
+        return "or the environment variable " + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

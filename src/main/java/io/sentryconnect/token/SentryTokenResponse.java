@@ -1,8 +1,9 @@
 package io.sentryconnect.token;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.micronaut.serde.annotation.Serdeable;
+import io.sentryconnect.PluginJson;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.security.oauth2.endpoint.token.response.TokenResponse;
 
 /**
@@ -10,6 +11,7 @@ import io.micronaut.security.oauth2.endpoint.token.response.TokenResponse;
  * org-level application ({@code user}, {@code organization_id}, {@code expires_at}).
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
+@PluginJson
 public class SentryTokenResponse extends TokenResponse {
     @Nullable
     private SentryUser user;

@@ -1,12 +1,12 @@
 package io.sentryconnect.web;
 
+import io.sentryconnect.PlainJson;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
-import io.micronaut.json.JsonMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -61,10 +61,10 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
     private final Endpoints endpoints;
     private final byte[] problem;
 
-    BrokenBodyGuard(Endpoints endpoints, JsonMapper json) {
+    BrokenBodyGuard(Endpoints endpoints) {
         this.endpoints = endpoints;
         try {
-            this.problem = json.writeValueAsBytes(ApiProblemHandler.body(
+            this.problem = PlainJson.write(ApiProblemHandler.body(
                     ApiProblem.ofStatus(HttpStatus.BAD_REQUEST, "body_unreadable", DETAIL)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,5 @@
 package io.sentryconnect.bench;
 
-import io.micronaut.json.JsonMapper;
 import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.StandInConfiguration;
 
@@ -16,7 +15,7 @@ public final class StandInMain {
     }
 
     public static void main(String[] args) throws IOException {
-        SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral(), Clock.systemUTC(), JsonMapper.createDefault());
+        SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral(), Clock.systemUTC());
         standIn.start();
         System.out.println("STANDIN " + standIn.baseUrl() + " " + standIn.regionUrl("us") + " " + standIn.regionUrl("de"));
         System.out.flush();

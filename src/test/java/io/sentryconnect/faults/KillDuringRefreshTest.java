@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KillDuringRefreshTest {
-    private final SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral(), Clock.systemUTC(), JsonMapper.createDefault());
+    private final SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral(), Clock.systemUTC());
     private final JsonMapper json = JsonMapper.createDefault();
     private ServiceProcess service;
 

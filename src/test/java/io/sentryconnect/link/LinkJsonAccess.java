@@ -8,6 +8,6 @@ public final class LinkJsonAccess {
     }
 
     public static Object of(String linkUrl, Instant expiresAt) {
-        return new LinkController.LinkJson(linkUrl, expiresAt);
+        return new LinkController.LinkJson(linkUrl, expiresAt.toString());
     }
 }

@@ -4,7 +4,6 @@ import io.sentryconnect.token.SentryProperties;
 import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.client.HttpClient;
-import io.micronaut.json.JsonMapper;
 import io.sentryconnect.grant.Grant;
 import io.sentryconnect.token.Secret;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * organization, another organization than the token's, or a region URL the grant's token must never be sent to.
  */
 class OrganizationDiscoveryTest {
-    private static final Unauthorized UNAUTHORIZED = new Unauthorized(JsonMapper.createDefault());
+    private static final Unauthorized UNAUTHORIZED = new Unauthorized();
     private HttpServer sentry;
     private HttpClient http;
     private final List<HttpServer> regions = new ArrayList<>();

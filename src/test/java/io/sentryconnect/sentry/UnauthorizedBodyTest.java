@@ -1,7 +1,6 @@
 package io.sentryconnect.sentry;
 
 import io.micronaut.http.HttpResponse;
-import io.micronaut.json.JsonMapper;
 import io.sentryconnect.sentry.profile.SentryProfile;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** How a 401's message is read from Sentry's body. Not in the unit tier: the JSON mapper takes seconds to start. */
 class UnauthorizedBodyTest {
-    private static final Unauthorized UNAUTHORIZED = new Unauthorized(JsonMapper.createDefault());
+    private static final Unauthorized UNAUTHORIZED = new Unauthorized();
 
     @Test
     void theDetailMemberIsTheMessage() {

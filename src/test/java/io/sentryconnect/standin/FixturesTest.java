@@ -1,6 +1,5 @@
 package io.sentryconnect.standin;
 
-import io.micronaut.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FixturesTest {
 
-    private final Fixtures fixtures = Fixtures.load(StandInConfiguration.DEFAULT_FIXTURES, JsonMapper.createDefault());
+    private final Fixtures fixtures = Fixtures.load(StandInConfiguration.DEFAULT_FIXTURES);
 
     @Test
     void defaultFixturesSeedWhatTheServiceTestsNeed() {
@@ -33,7 +32,7 @@ class FixturesTest {
     void generatedIssuesHaveUniqueIdsAndAreTheSameOnEveryLoad() {
         Set<String> ids = fixtures.issues().stream().map(Fixtures.Issue::id).collect(Collectors.toSet());
         assertEquals(fixtures.issues().size(), ids.size());
-        Fixtures again = Fixtures.load(StandInConfiguration.DEFAULT_FIXTURES, JsonMapper.createDefault());
+        Fixtures again = Fixtures.load(StandInConfiguration.DEFAULT_FIXTURES);
         assertEquals(fixtures.issues(), again.issues());
     }
 

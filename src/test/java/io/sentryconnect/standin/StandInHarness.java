@@ -51,7 +51,7 @@ final class StandInHarness implements AutoCloseable {
     }
 
     StandInHarness(StandInConfiguration configuration) {
-        standIn = new SentryStandIn(configuration, clock, mapper);
+        standIn = new SentryStandIn(configuration, clock);
         standIn.start();
     }
 

@@ -1,6 +1,5 @@
 package io.sentryconnect.testing;
 
-import io.micronaut.json.JsonMapper;
 import io.sentryconnect.standin.SentryStandIn;
 import io.sentryconnect.standin.StandInConfiguration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -31,7 +30,7 @@ public final class SentryStandInExtension implements BeforeAllCallback, AfterAll
                 .flatMap(c -> AnnotationSupport.findAnnotation(c, SentryStandInTest.class))
                 .map(a -> List.of(a.redirectUris())).orElse(List.of());
         SentryStandIn standIn = new SentryStandIn(StandInConfiguration.ephemeral().withRedirectUris(redirectUris),
-                Clock.systemUTC(), JsonMapper.createDefault());
+                Clock.systemUTC());
         standIn.start();
         current = standIn;
         properties(standIn).forEach(System::setProperty);

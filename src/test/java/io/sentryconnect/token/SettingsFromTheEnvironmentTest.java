@@ -49,24 +49,24 @@ class SettingsFromTheEnvironmentTest {
 
         Map<String, Object> noKeys = PluginProperties.complete(2);
         noKeys.remove("sentry-connect.encryption.keys.1");
-        assertTrue(failure(noKeys).contains("SENTRY_CONNECT_ENCRYPTION_KEYS_<id>"), failure(noKeys));
+        noKeys.put("sentry-connect.standalone", true);
+        assertTrue(failure(noKeys).contains("environment variable SENTRY_CONNECT_KEY_1"), failure(noKeys));
     }
 
     @Test
     void inAHostTheNamedVariablesSetTheirKeys() {
         Map<String, Object> properties = PluginProperties.complete(2);
-        Object key = properties.remove("sentry-connect.encryption.keys.1");
         properties.remove("sentry-connect.sentry.client-id");
         properties.remove("sentry-connect.sentry.client-secret");
         // Read the way Micronaut reads the process environment (its environment variable convention).
         PropertySource environment = PropertySource.of("env", Map.of(
                 RequiredSettings.variable(false, "sentry-connect.sentry.client-id").replace("or the environment variable ", ""), "from-env",
-                "SENTRY_CONNECT_SENTRY_CLIENT_SECRET", "secret-from-env",
-                "SENTRY_CONNECT_ENCRYPTION_KEYS_1", key), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+                RequiredSettings.variable(false, "sentry-connect.sentry.client-secret").replace("or the environment variable ", ""), "secret-from-env"),
+                PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
         try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
                 .enableDefaultPropertySources(false).properties(properties).propertySources(environment).start()) {
             assertEquals("from-env", context.getBean(SentryProperties.class).clientId());
-            assertEquals(Map.of("1", key), context.getBean(EncryptionProperties.class).keys());
+            assertEquals("secret-from-env", context.getBean(SentryProperties.class).clientSecret().reveal());
         }
     }
 

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrokenBodyGuardTest {
     private final JsonMapper json = JsonMapper.createDefault();
-    private final BrokenBodyGuard guard = new BrokenBodyGuard(TestEndpoints.at("https://platform.example"), json);
+    private final BrokenBodyGuard guard = new BrokenBodyGuard(TestEndpoints.at("https://platform.example"));
 
     @Test
     void aBrokenBodyOnTheProxyIsAnswered400AndTheConnectionClosed() throws Exception {
