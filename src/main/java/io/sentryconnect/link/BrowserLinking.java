@@ -40,11 +40,16 @@ import java.util.function.Function;
 @Singleton
 class BrowserLinking {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserLinking.class);
+    /**
+     * Ours, not micronaut-security-oauth2's bean: that one exists only while the host's own OAuth login has PKCE on
+     * ({@code micronaut.security.oauth2.enabled}, {@code micronaut.security.oauth2.pkce.enabled}) and takes its length
+     * from the host's {@code pkce.entropy}. The verifier is 32 random bytes, 43 characters: RFC 7636 4.1's advice.
+     */
+    private static final S256PkceGenerator PKCE = new S256PkceGenerator(() -> Randoms.token().reveal());
 
     private final LinkRepository links;
     private final LinkProperties properties;
     private final OauthClientConfiguration client;
-    private final S256PkceGenerator pkce;
     private final TokenCipher cipher;
     private final PlatformIdentity identity;
     private final LinkPages pages;
@@ -55,13 +60,12 @@ class BrowserLinking {
     private final String authorizationUrl;
 
     BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
-                   S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
+                   TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
                    @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics,
                    Sql database) {
         this.links = links;
         this.properties = properties;
         this.client = client.configuration();
-        this.pkce = pkce;
         this.cipher = cipher;
         this.identity = identity;
         this.pages = pages;
@@ -223,7 +227,7 @@ class BrowserLinking {
         Secret state = Randoms.token();
         byte[] stateHash = Randoms.sha256(state);
         Secret binding = Randoms.token();
-        Pkce challenge = pkce.generate();
+        Pkce challenge = PKCE.generate();
         return new PendingState(state, binding, challenge, new LinkRepository.NewState(stateHash,
                 cipher.encrypt(Secret.of(challenge.getCodeVerifier()), LinkPages.verifierAd(stateHash)), Randoms.sha256(binding),
                 clock.instant().plus(properties.stateTtl())));
