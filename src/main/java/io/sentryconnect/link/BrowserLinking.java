@@ -1,6 +1,7 @@
 package io.sentryconnect.link;
 
 import io.sentryconnect.database.Sql;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.SameSite;
@@ -253,7 +254,8 @@ class BrowserLinking {
                 // (oauth_authorize.py, force_prompt; an org-level application always prompts): the person at the
                 // browser always sees, and picks, what they grant.
                 "force_prompt", "1");
-        metrics.counter("sentry_connect.link.attempts").increment();
+        Counter.builder("sentry_connect.link.attempts").description("Browsers sent to Sentry's consent page to link or reconnect a grant")
+                .register(metrics).increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
         List<BrowserOutcome.SetCookie> cookies = new ArrayList<>(alsoSet);
