@@ -13,6 +13,7 @@ import io.sentryconnect.http.PluginHttpClients;
 import io.micronaut.http.client.exceptions.HttpClientResponseException;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -146,7 +147,12 @@ public class WebhookDelivery {
             ps.setLong(2, event.id());
             return ps.executeUpdate();
         }));
-        metrics.counter("sentry_connect.webhook.deliveries", "outcome", "delivered").increment();
+        deliveries("delivered").increment();
+    }
+
+    private Counter deliveries(String outcome) {
+        return Counter.builder("sentry_connect.webhook.deliveries")
+                .description("Webhook delivery attempts to the platform, by outcome").tag("outcome", outcome).register(metrics);
     }
 
     private void markFailedAttempt(Pending event, String error) {
@@ -161,7 +167,7 @@ public class WebhookDelivery {
             ps.setLong(5, event.id());
             return ps.executeUpdate();
         }));
-        metrics.counter("sentry_connect.webhook.deliveries", "outcome", giveUp ? "gave_up" : "failed").increment();
+        deliveries(giveUp ? "gave_up" : "failed").increment();
         if (giveUp) {
             LOG.error("Webhook event {} given up after {} attempts: {}", event.eventId(), attempts, error);
         } else {

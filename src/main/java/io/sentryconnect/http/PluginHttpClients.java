@@ -1,21 +1,52 @@
 package io.sentryconnect.http;
 
-import io.micronaut.context.BeanContext;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.micronaut.core.convert.ConversionService;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.bind.DefaultRequestBinderRegistry;
+import io.micronaut.http.bind.RequestBinderRegistry;
+import io.micronaut.http.body.MessageBodyHandlerRegistry;
 import io.micronaut.http.client.DefaultHttpClientConfiguration;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.LoadBalancer;
+import io.micronaut.http.client.filter.ClientFilterResolutionContext;
+import io.micronaut.http.client.netty.DefaultHttpClient;
+import io.micronaut.http.client.netty.NettyClientCustomizer;
+import io.micronaut.http.client.netty.ssl.ClientSslBuilder;
+import io.micronaut.http.codec.MediaTypeCodecRegistry;
+import io.micronaut.http.filter.GenericHttpFilter;
+import io.micronaut.http.filter.HttpClientFilterResolver;
+import io.micronaut.http.filter.HttpFilterResolver;
+import io.micronaut.http.netty.channel.DefaultEventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.EventLoopGroupConfiguration;
+import io.micronaut.http.netty.channel.EventLoopGroupFactory;
+import io.micronaut.http.netty.channel.EventLoopGroupRegistry;
+import io.micronaut.http.netty.channel.NettyChannelType;
+import io.micronaut.websocket.context.WebSocketBeanRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The plugin's HTTP clients, created from {@link HttpProperties} rather than looked up by service id: a service id
  * ({@code micronaut.http.services.sentry}) would make the plugin depend on keys in the host's configuration, and an
  * {@code HttpClient} bean could clash with the host's own injection points. They are ours, so we close them.
+ * <p>
+ * They run none of the host's client filters. A client made by the context ({@code createBean(HttpClient.class, …)},
+ * {@code @Client}) gets every {@code @ClientFilter} bean whose pattern matches the request, and a host's filter for
+ * {@code /**} or {@code /api/**} (an API key, its own bearer token, Micronaut's {@code http.client.requests} timer)
+ * would send the host's secrets to Sentry, or a second {@code Authorization} header. Micronaut 4.10 offers no way to
+ * leave a context's client without them ({@code ClientFilterResolutionContext} only narrows filters that name a
+ * service id or an annotation), so the clients are built here with a resolver that has no filters and from the same
+ * pieces the context's registry uses: its shared event loop group and channel type, TLS builder, codecs, body
+ * handlers and conversion service. The plugin times its own calls ({@code sentry_connect.proxy.calls}).
  */
 @Singleton
 public final class PluginHttpClients {
@@ -25,16 +56,16 @@ public final class PluginHttpClients {
     private final HttpClient discovery;
     private final HttpClient webhook;
 
-    PluginHttpClients(BeanContext context, HttpProperties properties) {
+    PluginHttpClients(HttpProperties properties, Parts parts) {
         InetSocketAddress proxy = proxyAddress(properties);
-        this.token = create(context, properties, properties.tokenReadTimeout(), 0, proxy);
-        this.api = create(context, properties, properties.apiReadTimeout(), properties.apiMaxConnections(), proxy);
-        this.discovery = create(context, properties, properties.discoveryReadTimeout(), 0, proxy);
-        this.webhook = create(context, properties, properties.webhookReadTimeout(), 0, null);
+        this.token = parts.client(configuration(properties, properties.tokenReadTimeout(), 0, proxy));
+        this.api = parts.client(configuration(properties, properties.apiReadTimeout(), properties.apiMaxConnections(), proxy));
+        this.discovery = parts.client(configuration(properties, properties.discoveryReadTimeout(), 0, proxy));
+        this.webhook = parts.client(configuration(properties, properties.webhookReadTimeout(), 0, null));
     }
 
-    private static HttpClient create(BeanContext context, HttpProperties properties, Duration readTimeout, int pooled,
-                                     InetSocketAddress proxy) {
+    private static DefaultHttpClientConfiguration configuration(HttpProperties properties, Duration readTimeout, int pooled,
+                                                                InetSocketAddress proxy) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(properties.connectTimeout());
         configuration.setReadTimeout(readTimeout);
@@ -52,7 +83,48 @@ public final class PluginHttpClients {
                 configuration.setProxyPassword(properties.proxyPassword() == null ? null : properties.proxyPassword().reveal());
             }
         }
-        return context.createBean(HttpClient.class, LoadBalancer.empty(), configuration);
+        return configuration;
+    }
+
+    /**
+     * What the context's client registry ({@code DefaultNettyHttpClientRegistry}) builds its clients from, less the
+     * host's filters and pipeline customizers. Its WebSocket beans are left out too: the plugin opens none.
+     */
+    @Singleton
+    record Parts(EventLoopGroupRegistry eventLoops, EventLoopGroupFactory channels, ClientSslBuilder tls,
+                 MediaTypeCodecRegistry codecs, MessageBodyHandlerRegistry bodies, ConversionService conversion,
+                 Optional<RequestBinderRegistry> binders) {
+
+        /** Resolves no filter, for any request: the host's {@code @ClientFilter} beans never see the plugin's calls. */
+        private static final HttpClientFilterResolver<ClientFilterResolutionContext> NO_FILTERS = new HttpClientFilterResolver<>() {
+            @Override
+            public List<HttpFilterResolver.FilterEntry> resolveFilterEntries(ClientFilterResolutionContext context) {
+                return List.of();
+            }
+
+            @Override
+            public List<GenericHttpFilter> resolveFilters(HttpRequest<?> request, List<HttpFilterResolver.FilterEntry> entries) {
+                return List.of();
+            }
+        };
+
+        // The one constructor that takes a filter resolver and the context's event loop group: deprecated in favour
+        // of DefaultHttpClient.builder(), whose setters for both are not public in 4.10 (nor in 5.0).
+        @SuppressWarnings("deprecation")
+        HttpClient client(DefaultHttpClientConfiguration configuration) {
+            // The group the registry gives a configuration naming "default", with its channel classes (NIO, epoll…).
+            EventLoopGroup group = eventLoops.getDefaultEventLoopGroup();
+            EventLoopGroupConfiguration groupConfiguration = eventLoops
+                    .getEventLoopGroupConfiguration(EventLoopGroupConfiguration.DEFAULT)
+                    .orElseGet(DefaultEventLoopGroupConfiguration::new);
+            return new DefaultHttpClient(LoadBalancer.empty(), null, configuration, null, NO_FILTERS, List.of(),
+                    null, // a thread factory is only for a client with an event loop group of its own
+                    tls, codecs, bodies, WebSocketBeanRegistry.EMPTY,
+                    binders.orElseGet(() -> new DefaultRequestBinderRegistry(conversion)), group,
+                    () -> channels.clientSocketChannelInstance(groupConfiguration),
+                    () -> (DatagramChannel) channels.channelInstance(NettyChannelType.DATAGRAM_SOCKET, groupConfiguration),
+                    new NettyClientCustomizer() { }, null, conversion, null);
+        }
     }
 
     /**

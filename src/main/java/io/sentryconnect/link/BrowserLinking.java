@@ -1,6 +1,7 @@
 package io.sentryconnect.link;
 
 import io.sentryconnect.database.Sql;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.SameSite;
@@ -40,11 +41,16 @@ import java.util.function.Function;
 @Singleton
 class BrowserLinking {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserLinking.class);
+    /**
+     * Ours, not micronaut-security-oauth2's bean: that one exists only while the host's own OAuth login has PKCE on
+     * ({@code micronaut.security.oauth2.enabled}, {@code micronaut.security.oauth2.pkce.enabled}) and takes its length
+     * from the host's {@code pkce.entropy}. The verifier is 32 random bytes, 43 characters: RFC 7636 4.1's advice.
+     */
+    private static final S256PkceGenerator PKCE = new S256PkceGenerator(() -> Randoms.token().reveal());
 
     private final LinkRepository links;
     private final LinkProperties properties;
     private final OauthClientConfiguration client;
-    private final S256PkceGenerator pkce;
     private final TokenCipher cipher;
     private final PlatformIdentity identity;
     private final LinkPages pages;
@@ -55,13 +61,12 @@ class BrowserLinking {
     private final String authorizationUrl;
 
     BrowserLinking(LinkRepository links, LinkProperties properties, SentryProperties sentry, SentryClientRegistration client,
-                   S256PkceGenerator pkce, TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
+                   TokenCipher cipher, PlatformIdentity identity, LinkPages pages,
                    @Named(ClockFactory.NAME) Clock clock, PluginMetrics metrics,
                    Sql database) {
         this.links = links;
         this.properties = properties;
         this.client = client.configuration();
-        this.pkce = pkce;
         this.cipher = cipher;
         this.identity = identity;
         this.pages = pages;
@@ -223,7 +228,7 @@ class BrowserLinking {
         Secret state = Randoms.token();
         byte[] stateHash = Randoms.sha256(state);
         Secret binding = Randoms.token();
-        Pkce challenge = pkce.generate();
+        Pkce challenge = PKCE.generate();
         return new PendingState(state, binding, challenge, new LinkRepository.NewState(stateHash,
                 cipher.encrypt(Secret.of(challenge.getCodeVerifier()), LinkPages.verifierAd(stateHash)), Randoms.sha256(binding),
                 clock.instant().plus(properties.stateTtl())));
@@ -249,7 +254,8 @@ class BrowserLinking {
                 // (oauth_authorize.py, force_prompt; an org-level application always prompts): the person at the
                 // browser always sees, and picks, what they grant.
                 "force_prompt", "1");
-        metrics.counter("sentry_connect.link.attempts").increment();
+        Counter.builder("sentry_connect.link.attempts").description("Browsers sent to Sentry's consent page to link or reconnect a grant")
+                .register(metrics).increment();
         LOG.info("Link started: tenant {}, user {}{}", request.tenantId(), request.userId(),
                 request.grantId() == null ? "" : ", reconnecting grant " + request.grantId());
         List<BrowserOutcome.SetCookie> cookies = new ArrayList<>(alsoSet);

@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.SameSite;
@@ -96,6 +97,8 @@ class LinkPages {
 
     /** Counts an outcome of the flow, {@code connected} and {@code reconnected} included. */
     void counted(String code) {
-        metrics.counter("sentry_connect.link.outcomes", "code", code).increment();
+        Counter.builder("sentry_connect.link.outcomes")
+                .description("Ends of the browser's link flow, by code: connected, reconnected, or the error page shown")
+                .tag("code", code).register(metrics).increment();
     }
 }

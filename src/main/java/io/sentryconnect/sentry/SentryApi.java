@@ -21,6 +21,7 @@ import io.sentryconnect.sentry.profile.SentryProfile;
 import io.sentryconnect.token.GrantRejectedException;
 import io.sentryconnect.token.GrantStatus;
 import io.sentryconnect.token.TokenRequestFailed;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Named;
@@ -79,7 +80,9 @@ public class SentryApi {
         this.clock = clock;
         this.blocking = blocking;
         this.metrics = metrics.registry();
-        this.metrics.gauge("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining);
+        Gauge.builder("sentry_connect.sentry.rate_limit_remaining", rateLimitRemaining, AtomicLong::get)
+                .description("X-Sentry-Rate-Limit-Remaining of Sentry's latest answer that had one; -1 before any")
+                .register(this.metrics);
     }
 
     /**
@@ -161,7 +164,9 @@ public class SentryApi {
     void recordCall(SentryRequest request, String outcome, long startNanos) {
         String method = request.method().name();
         callTimers.computeIfAbsent(method + ' ' + outcome,
-                        key -> metrics.timer("sentry_connect.proxy.calls", "outcome", outcome, "method", method))
+                        key -> Timer.builder("sentry_connect.proxy.calls")
+                                .description("Calls to Sentry's API on a grant's behalf, by method and outcome: Sentry's status or the error code")
+                                .tags("outcome", outcome, "method", method).register(metrics))
                 .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 

@@ -41,6 +41,7 @@ final class ControlViews {
         m.put("status", e.status());
         m.put("time", Times.format(e.time()));
         m.put("fault", e.fault());
+        m.put("header_names", e.headerNames());
         return m;
     }
 

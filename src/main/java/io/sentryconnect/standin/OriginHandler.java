@@ -238,7 +238,8 @@ final class OriginHandler implements HttpHandler {
             grantType = FormCodec.value(request.form(), "grant_type");
         }
         requestLog.add(new RequestLogEntry(origin.name(), request.method(), request.path(),
-                RequestLog.redactedQuery(request.query()), grantType, status, state.now(), fault));
+                RequestLog.redactedQuery(request.query()), grantType, status, state.now(), fault,
+                RequestLog.headerNames(request.headers())));
     }
 
     private static void write(HttpExchange exchange, StandInResponse response, String method) throws IOException {

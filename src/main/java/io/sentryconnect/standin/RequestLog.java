@@ -1,8 +1,13 @@
 package io.sentryconnect.standin;
 
+import com.sun.net.httpserver.Headers;
+
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -35,6 +40,18 @@ final class RequestLog {
         int size = entries.size();
         entries.clear();
         return size;
+    }
+
+    /** The names only: values (a token, the client secret in Basic auth) never enter the log. */
+    static List<String> headerNames(Headers headers) {
+        List<String> names = new ArrayList<>();
+        headers.forEach((name, values) -> {
+            for (int i = 0; i < values.size(); i++) {
+                names.add(name.toLowerCase(Locale.ROOT));
+            }
+        });
+        Collections.sort(names);
+        return List.copyOf(names);
     }
 
     static String redactedQuery(Map<String, List<String>> query) {

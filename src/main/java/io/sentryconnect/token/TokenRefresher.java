@@ -3,6 +3,7 @@ package io.sentryconnect.token;
 import io.sentryconnect.database.Sql;
 import io.sentryconnect.PluginMetrics;
 import io.micronaut.transaction.TransactionOperations;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.transaction.TransactionDefinition;
@@ -94,7 +95,7 @@ public final class TokenRefresher {
             acquired = false;
         }
         if (!acquired) {
-            metrics.counter("sentry_connect.refreshes", "outcome", "failed_busy").increment();
+            refreshes("failed_busy").increment();
             throw new TokenRequestFailed(TokenRequestFailed.Kind.UNAVAILABLE, null, "too many refreshes in progress");
         }
         try {
@@ -134,18 +135,18 @@ public final class TokenRefresher {
             try {
                 SentryTokens fresh = sentry.refresh(current.refreshToken());
                 LOG.debug("Grant {} refreshed, token version {}", grantId, current.version() + 1);
-                metrics.counter("sentry_connect.refreshes", "outcome", "refreshed").increment();
+                refreshes("refreshed").increment();
                 StoredTokens saved = store.saveRefreshed(current, fresh);
                 health.refreshSucceeded(saved);
                 return saved;
             } catch (TokenRequestFailed e) {
                 if (e.grantRejected()) {
                     LOG.info("Grant {} revoked: Sentry rejected its refresh token", grantId);
-                    metrics.counter("sentry_connect.refreshes", "outcome", "rejected").increment();
+                    refreshes("rejected").increment();
                     return revoke(current, earlierAnswerLost ? StatusReason.REFRESH_LOST : StatusReason.REFRESH_REJECTED);
                 }
                 LOG.warn("Refresh of grant {} failed ({}), grant unchanged", grantId, e.kind());
-                metrics.counter("sentry_connect.refreshes", "outcome", "failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                refreshes("failed_" + e.kind().name().toLowerCase(java.util.Locale.ROOT)).increment();
                 health.refreshFailed(current, failureReason(e));
                 failed[0] = e;
                 return current;
@@ -168,8 +169,14 @@ public final class TokenRefresher {
     }
 
     private StoredTokens revoke(StoredTokens current, StatusReason reason) {
-        metrics.counter("sentry_connect.revocations", "reason", reason.value()).increment();
+        Counter.builder("sentry_connect.revocations").description("Grants marked revoked, by reason")
+                .tag("reason", reason.value()).register(metrics).increment();
         return store.markRevoked(current, reason);
+    }
+
+    private Counter refreshes(String outcome) {
+        return Counter.builder("sentry_connect.refreshes").description("Refreshes of grants' access tokens at Sentry, by outcome")
+                .tag("outcome", outcome).register(metrics);
     }
 
     private static StoredTokens requireActive(StoredTokens tokens) {
