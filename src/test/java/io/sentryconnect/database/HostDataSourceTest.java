@@ -47,6 +47,20 @@ class HostDataSourceTest {
         }
     }
 
+    @Test
+    void withThePluginSwitchedOffTheHostsPlainJdbcStillWorksOutsideTransactions() throws SQLException {
+        Map<String, Object> properties = new HashMap<>(host());
+        properties.put("sentry-connect.enabled", false);
+        try (ApplicationContext context = ApplicationContext.builder().deduceEnvironment(false)
+                .enableDefaultPropertySources(false).properties(properties).start()) {
+            org.junit.jupiter.api.Assertions.assertFalse(context.containsBean(Sql.class), "the plugin is off");
+            DataSource dataSource = context.getBean(DataSource.class);
+            try (Connection c = dataSource.getConnection()) {
+                assertEquals(1, intOf(c, "SELECT 1"), "micronaut-data-connection-jdbc's wrapper alone would throw here");
+            }
+        }
+    }
+
     private static int intOf(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();

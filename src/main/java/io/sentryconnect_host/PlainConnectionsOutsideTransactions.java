@@ -1,4 +1,4 @@
-package io.sentryconnect.database;
+package io.sentryconnect_host;
 
 import io.micronaut.context.BeanLocator;
 import io.micronaut.context.annotation.Requires;
@@ -26,6 +26,8 @@ import java.util.Optional;
  * Data's wrapper, this listener lets that wrapper answer inside such a scope and hands out a pooled connection outside
  * one, as the host's plain JDBC did. Not on a host that uses Micronaut Data JDBC itself: there the wrapper and its rule
  * (no connection outside a transaction or {@code @Connectable}) were the host's before the plugin came, and stay so.
+ * On with the plugin switched off too ({@code sentry-connect.enabled: false}): the wrapper comes with the jars, not
+ * with the switch.
  */
 @Singleton
 @Requires(missingClasses = "io.micronaut.data.jdbc.runtime.JdbcOperations")
