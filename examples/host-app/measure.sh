@@ -6,7 +6,8 @@
 # system of the process when it first answers, which other load on the machine disturbs far less).
 # Needs the sentry-connect jars in the local repository (the root `./mvnw -B verify` installs them; PLUGIN_JAR puts
 # another build of the plugin's jar in their place) and the local PostgreSQL (127.0.0.1:5432, user postgres, psql);
-# the schemas are dropped afterwards.
+# the schemas are dropped afterwards. CLASSES=1 also counts the classes each variant loads to its first answer
+# (-Xlog:class+load, which slows the starts a little: compare times of runs without it).
 set -euo pipefail
 export PGOPTIONS="--client-min-messages=warning"
 cd "$(dirname "$0")"
@@ -45,7 +46,8 @@ start() { # variant → "wall_ms cpu_ms" from launch to the first 200 of GET /pu
   JDBC_URL="jdbc:postgresql://127.0.0.1:5432/postgres?currentSchema=${SCHEMA[$variant]}" \
   SENTRY_CONNECT_SENTRY_CLIENT_ID=measure SENTRY_CONNECT_SENTRY_CLIENT_SECRET=measure-secret \
   SENTRY_CONNECT_KEY_1="$(openssl rand -base64 32)" \
-    java -Xmx512m -cp "$OUT/$variant-classes:$(cat "$OUT/$variant.cp")" com.example.platform.Application > "$OUT/$variant.log" 2>&1 &
+    java -Xmx512m ${CLASSES:+-Xlog:class+load=info:file=$OUT/$variant.classes.log} \
+      -cp "$OUT/$variant-classes:$(cat "$OUT/$variant.cp")" com.example.platform.Application > "$OUT/$variant.log" 2>&1 &
   pid=$!
   until curl -sf "http://localhost:$port/public/status" > /dev/null; do
     kill -0 $pid 2>/dev/null || { tail -5 "$OUT/$variant.log" >&2; echo "the $variant variant did not start" >&2; exit 1; }
@@ -53,6 +55,8 @@ start() { # variant → "wall_ms cpu_ms" from launch to the first 200 of GET /pu
   done
   t1=$(date +%s%N)
   cpu=$(awk -v tick="$TICK" '{print int(($14 + $15) * 1000 / tick)}' /proc/$pid/stat)
+  # CLASSES=1: the classes loaded by then (load-independent, unlike the times), one count per variant's last start.
+  [ -n "${CLASSES:-}" ] && wc -l < "$OUT/$variant.classes.log" > "$OUT/$variant.classes"
   kill $pid; wait $pid 2>/dev/null || true
   echo "$(( (t1 - t0) / 1000000 )) $cpu"
 }
@@ -70,4 +74,5 @@ wall() { cut -d' ' -f1 "$OUT/$1.times" | median; }
 cpu() { cut -d' ' -f2 "$OUT/$1.times" | median; }
 echo "restart medians: without $(wall without) ms wall / $(cpu without) ms CPU, with $(wall with) ms wall / $(cpu with) ms CPU;" \
   "the plugin adds $(( $(wall with) - $(wall without) )) ms wall, $(( $(cpu with) - $(cpu without) )) ms CPU (target: 300 ms wall)"
+[ -n "${CLASSES:-}" ] && echo "classes loaded to the first 200 (last start): without $(cat "$OUT/without.classes"), with $(cat "$OUT/with.classes"): the plugin adds $(( $(cat "$OUT/with.classes") - $(cat "$OUT/without.classes") ))"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -59,15 +59,21 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
     private static final Logger LOG = LoggerFactory.getLogger(BrokenBodyGuard.class);
 
     private final Endpoints endpoints;
-    private final byte[] problem;
 
     BrokenBodyGuard(Endpoints endpoints) {
         this.endpoints = endpoints;
-        try {
-            this.problem = PlainJson.write(ApiProblemHandler.body(
-                    ApiProblem.ofStatus(HttpStatus.BAD_REQUEST, "body_unreadable", DETAIL)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    }
+
+    /** The answer's body, written at the first broken body rather than during every host's start. */
+    private static final class Problem {
+        static final byte[] BYTES = render();
+
+        private static byte[] render() {
+            try {
+                return PlainJson.write(ApiProblemHandler.body(ApiProblem.ofStatus(HttpStatus.BAD_REQUEST, "body_unreadable", DETAIL)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -199,10 +205,10 @@ final class BrokenBodyGuard implements BeanCreatedEventListener<NettyServerCusto
                 }
                 LOG.info("Refused a request to {}: its chunked body broke off in a malformed chunk", path(uri));
                 FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                        Unpooled.wrappedBuffer(problem));
+                        Unpooled.wrappedBuffer(Problem.BYTES));
                 response.headers()
                         .set(HttpHeaderNames.CONTENT_TYPE, ApiProblemHandler.PROBLEM_JSON)
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, problem.length)
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, Problem.BYTES.length)
                         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                         .set("X-Content-Type-Options", "nosniff")
                         .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
