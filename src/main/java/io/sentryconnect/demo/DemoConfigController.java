@@ -37,25 +37,21 @@ class DemoConfigController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record DemoConfig(String publicUrl, String demoUrl, @Nullable StandInInfo standin) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record StandInInfo(String url, Map<String, String> regions, List<Account> accounts) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record Account(String id, String name, String email, List<Organization> organizations) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record Organization(String slug, String name, String region) {
     }

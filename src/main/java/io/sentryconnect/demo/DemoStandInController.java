@@ -49,7 +49,6 @@ class DemoStandInController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record RevokeResult(int revokedTokens) {
     }

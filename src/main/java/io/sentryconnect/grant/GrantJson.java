@@ -26,14 +26,12 @@ public record GrantJson(String id, String tenantId, String userId, String kind, 
                         @Nullable String lastFailureReason) {
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record OrganizationJson(String id, String slug, String name, String regionUrl) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record SentryUserJson(String id, @Nullable String name, @Nullable String email) {

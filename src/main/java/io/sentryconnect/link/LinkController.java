@@ -53,7 +53,6 @@ class LinkController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record LinkJson(String linkUrl, String expiresAt) {
     }

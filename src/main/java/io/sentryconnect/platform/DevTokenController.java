@@ -39,13 +39,11 @@ class DevTokenController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record DevTokenRequest(@NotBlank String tenant, @NotBlank String user, @Nullable List<String> roles) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record DevTokenResponse(String token) {
     }

@@ -41,7 +41,6 @@ class RegistrationController {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record RegistrationJson(@Nullable String clientName, List<String> redirectUris, List<String> allowedOrigins,

@@ -75,7 +75,6 @@ class SentryProvisioningClient {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record AccountResponse(@Nullable OrganizationJson organization, @Nullable List<ProjectEntryJson> projects,
                            @Nullable String integrationApiToken) {
@@ -86,19 +85,16 @@ class SentryProvisioningClient {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record OrganizationJson(@Nullable String id, @Nullable String slug, @Nullable String name) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record ProjectEntryJson(@Nullable String dsn, @Nullable ProjectJson project) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record ProjectJson(@Nullable String id, @Nullable String slug, @Nullable String name, @Nullable String platform) {
     }
@@ -210,7 +206,7 @@ class SentryProvisioningClient {
     private ProvisionedAccount account(AccountRequest request, byte[] body) {
         AccountResponse response;
         try {
-            response = PlainJson.read(new java.io.ByteArrayInputStream(body), AccountResponse.class);
+            response = PlainJson.read(body, AccountResponse.class);
         } catch (IOException | RuntimeException e) {
             response = null;
         }

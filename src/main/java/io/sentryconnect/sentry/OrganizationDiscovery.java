@@ -52,7 +52,6 @@ public final class OrganizationDiscovery {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     record OrganizationJson(String id, String slug, String name, @Nullable Map<String, String> links) {
     }

@@ -46,7 +46,6 @@ public record Fixtures(
     private static final Instant ISSUES_LAST_SEEN = Instant.parse("2024-11-20T12:00:00Z");
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-
     @PluginJson
     public record User(String id, String name, String email) {
     }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -67,6 +68,18 @@ public final class SentryStandIn implements AutoCloseable {
     private ExecutorService executor;
     private Urls urls;
     private Controls controls;
+
+    @Inject
+    /**
+     * The constructor of earlier releases, for host tests written against it: the mapper is not used (the stand-in
+     * writes its JSON with {@link io.sentryconnect.PlainJson}, whatever mapper the host has).
+     *
+     * @deprecated use {@link #SentryStandIn(StandInConfiguration, Clock)}
+     */
+    @Deprecated(forRemoval = true)
+    public SentryStandIn(StandInConfiguration configuration, Clock clock, JsonMapper ignored) {
+        this(configuration, clock);
+    }
 
     @Inject
     public SentryStandIn(StandInConfiguration configuration, @Named(ClockFactory.NAME) Clock clock) {

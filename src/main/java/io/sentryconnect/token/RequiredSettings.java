@@ -2,6 +2,7 @@ package io.sentryconnect.token;
 
 import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.sentryconnect.StartCheck;
 import io.sentryconnect.SentryConnectProperties;
@@ -32,7 +33,7 @@ final class RequiredSettings implements StartCheck {
     private final BeanContext context;
     private final boolean standalone;
 
-    RequiredSettings(BeanContext context, @io.micronaut.context.annotation.Value("${sentry-connect.standalone:false}") boolean standalone) {
+    RequiredSettings(BeanContext context, @Value("${sentry-connect.standalone:false}") boolean standalone) {
         this.context = context;
         this.standalone = standalone;
     }

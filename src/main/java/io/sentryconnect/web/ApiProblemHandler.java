@@ -19,6 +19,12 @@ import java.util.Map;
 @Singleton
 final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpResponse<Map<String, Object>>> {
     static final String PROBLEM_JSON = "application/problem+json";
+    /**
+     * Set on every answer rendered here: how {@link PluginErrorFormat} tells the plugin's problems from another
+     * problem+json (a host's own error format, which micronaut-problem-json or a processor of the host's gives every
+     * framework error, on the plugin's routes too).
+     */
+    private static final String RENDERED = "io.sentryconnect.problem";
 
     @Override
     public MutableHttpResponse<Map<String, Object>> handle(HttpRequest request, ApiProblem problem) {
@@ -31,6 +37,7 @@ final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespon
                         problem.getStatus())
                 .contentType(PROBLEM_JSON)
                 .body(body(problem));
+        mark(response);
         if (problem.getStatus() == HttpStatus.UNAUTHORIZED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer"); // RFC 9110: a 401 names its challenge
         }
@@ -39,6 +46,16 @@ final class ApiProblemHandler implements ExceptionHandler<ApiProblem, HttpRespon
             response.header(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
         }
         return response;
+    }
+
+    /** Marks {@code response} as a problem of the plugin's. */
+    static void mark(MutableHttpResponse<?> response) {
+        response.setAttribute(RENDERED, Boolean.TRUE);
+    }
+
+    /** Whether {@code response} is a problem of the plugin's, rendered here. */
+    static boolean rendered(HttpResponse<?> response) {
+        return response.getAttribute(RENDERED).isPresent();
     }
 
     /** The problem's RFC 9457 members, extension members at the top level. */

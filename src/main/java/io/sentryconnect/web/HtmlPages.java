@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class HtmlPages {
     /** No scripts, no plugins, no framing; inline styles only (the pages' one style block). */
-    private static final String CONTENT_SECURITY_POLICY =
+    static final String CONTENT_SECURITY_POLICY =
             "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
     private HtmlPages() {

@@ -26,9 +26,11 @@ import io.sentryconnect.Endpoints;
 @ServerFilter("/**")
 public final class PluginErrorFormat implements Ordered {
     private final Endpoints endpoints;
+    private final DomainProblems problems;
 
-    PluginErrorFormat(Endpoints endpoints) {
+    PluginErrorFormat(Endpoints endpoints, DomainProblems problems) {
         this.endpoints = endpoints;
+        this.problems = problems;
     }
 
     @Override
@@ -42,6 +44,9 @@ public final class PluginErrorFormat implements Ordered {
         if (!endpoints.owns(request.getPath())) {
             return;
         }
+        if (response.code() >= 400 && !AsIs.marked(response) && !ApiProblemHandler.rendered(response)) {
+            answerAsThePluginDoes(response);
+        }
         // The route look-up only for an error: a success (nearly every answer) needs none of it.
         if (response.code() >= 400 && !AsIs.marked(response) && browserRoute(request)) {
             BrowserErrorPages.replace(response);
@@ -49,6 +54,12 @@ public final class PluginErrorFormat implements Ordered {
             managementError(response);
         } else if (response.code() >= 400) {
             replaceFrameworkError(response);
+        }
+        if (browserRoute(request)) {
+            // Our pages' policy alone: a host-wide one (micronaut-views' CSP filter, say) would add a second header,
+            // and browsers apply both, so a host's form-action 'self' blocks the confirmation's way to Sentry.
+            response.getHeaders().remove("Content-Security-Policy");
+            response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
         }
         RequestLogContext.echoRequestId(request, response);
         // Every answer of ours is a caller's own data (a single-use link URL, grants, events, Sentry's data) or a
@@ -59,14 +70,63 @@ public final class PluginErrorFormat implements Ordered {
         }
     }
 
+    /**
+     * An error answer on our routes that the plugin's handlers did not write, although the failure is one they answer:
+     * a host's {@code @Error(global = true)} route runs before every {@code ExceptionHandler} bean and so took it (a
+     * catch-all made a {@code 404 grant_not_found} a {@code 500}). The failure is still on the answer: for one of
+     * ours, the answer becomes the plugin's problem; for the framework's own, the status its handler gives it.
+     */
+    private void answerAsThePluginDoes(MutableHttpResponse<?> response) {
+        Throwable failure = RouteAttributes.getException(response).orElse(null);
+        ApiProblem own = null;
+        for (Throwable t = failure; t != null && own == null; t = t.getCause() == t ? null : t.getCause()) {
+            own = t instanceof ApiProblem problem ? problem
+                    : t instanceof io.sentryconnect.SentryConnectException domain ? problems.problem(domain) : null;
+        }
+
+        if (own != null) {
+            MutableHttpResponse<?> rendered = ApiProblemHandler.render(own);
+            response.status(rendered.status());
+            rendered.getHeaders().forEach((name, values) -> {
+                response.getHeaders().remove(name);
+                values.forEach(value -> response.getHeaders().add(name, value));
+            });
+            response.body(ApiProblemHandler.body(own)).contentType(ApiProblemHandler.PROBLEM_JSON);
+            ApiProblemHandler.mark(response);
+        } else if (failure != null) {
+            frameworkStatus(failure).filter(status -> status != response.code()).ifPresent(response::status);
+        }
+    }
+
+    /** The status Micronaut's own exception handlers (and micronaut-security's) give a failure of the framework's. */
+    static java.util.Optional<Integer> frameworkStatus(Throwable failure) {
+        if (failure instanceof io.micronaut.http.exceptions.HttpStatusException status) {
+            return java.util.Optional.of(status.getStatus().getCode()); // 404, 405, 406, 415 among them
+        }
+        if (failure instanceof io.micronaut.http.exceptions.ContentLengthExceededException
+                || failure instanceof io.micronaut.http.exceptions.BufferLengthExceededException) {
+            return java.util.Optional.of(413);
+        }
+        if (failure instanceof io.micronaut.security.authentication.AuthorizationException refused) {
+            return java.util.Optional.of(refused.isForbidden() ? 403 : 401);
+        }
+        if (failure instanceof io.micronaut.core.convert.exceptions.ConversionErrorException
+                || failure instanceof io.micronaut.web.router.exceptions.UnsatisfiedRouteException
+                || failure instanceof io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException
+                || failure instanceof io.micronaut.web.router.exceptions.DuplicateRouteException
+                || failure instanceof io.micronaut.http.codec.CodecException
+                || failure instanceof io.micronaut.json.JsonSyntaxException
+                || failure instanceof io.micronaut.http.exceptions.UriSyntaxException
+                || failure instanceof com.fasterxml.jackson.core.JacksonException
+                || failure instanceof jakarta.validation.ConstraintViolationException) {
+            return java.util.Optional.of(400);
+        }
+        return java.util.Optional.empty();
+    }
+
     private static void replaceFrameworkError(MutableHttpResponse<?> response) {
         int status = response.code();
-        if (status < 400 || AsIs.marked(response)) {
-            return;
-        }
-        boolean ours = response.getContentType().map(type -> type.toString().startsWith(ApiProblemHandler.PROBLEM_JSON))
-                .orElse(false);
-        if (ours) {
+        if (status < 400 || AsIs.marked(response) || ApiProblemHandler.rendered(response)) {
             return;
         }
         ApiProblem problem = problemFor(HttpStatus.valueOf(status));

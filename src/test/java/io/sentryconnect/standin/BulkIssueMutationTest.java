@@ -139,6 +139,10 @@ class BulkIssueMutationTest {
         HttpResponse<String> garbage = put(path, ada, "{not json");
         assertEquals(400, garbage.statusCode(), garbage.body());
         assertTrue(garbage.body().startsWith("{\"detail\":\"JSON parse error - "), garbage.body());
+        // One JSON value and nothing after it, as Python's json.loads insists ("Extra data").
+        HttpResponse<String> trailing = put(path, ada, "{\"status\":\"resolved\"} junk");
+        assertEquals(400, trailing.statusCode(), trailing.body());
+        assertTrue(trailing.body().startsWith("{\"detail\":\"JSON parse error - "), trailing.body());
         HttpResponse<String> text = h.send("PUT", h.us("/api/0/" + path), "status=resolved",
                 "Authorization", "Bearer " + ada, "Content-Type", "text/plain");
         assertStatus(415, "{\"detail\":\"Unsupported media type \\\"text/plain\\\" in request.\"}", text);

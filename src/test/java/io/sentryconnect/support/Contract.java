@@ -40,6 +40,14 @@ public final class Contract {
     private Contract() {
     }
 
+    /** Paths that a test's host application serves itself (its own routes and their errors), which are not checked. */
+    private static final Set<String> HOST_PATHS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Answers under these path prefixes are a test host's own, not the plugin's, and not checked. */
+    public static void hostPaths(String... prefixes) {
+        HOST_PATHS.addAll(List.of(prefixes));
+    }
+
     /** Answers on this port are the service's, and checked. */
     public static void service(int port) {
         SERVICE_PORTS.add(port);
@@ -57,7 +65,7 @@ public final class Contract {
 
     static void check(HttpRequest request, HttpResponse<String> response) {
         URI uri = request.uri();
-        if (!SERVICE_PORTS.contains(uri.getPort())) {
+        if (!SERVICE_PORTS.contains(uri.getPort()) || HOST_PATHS.stream().anyMatch(uri.getRawPath()::startsWith)) {
             return;
         }
         List<String> problems = problems(request.method(), uri.getRawPath(), response.statusCode(),

@@ -74,9 +74,9 @@ class PluginExceptionsOnPlatformRoutesTest {
         assertEquals("404 application/json {\"errorCode\":\"host_grant_not_found\","
                         + "\"errorMessage\":\"No grant with this id is visible to the caller.\"}",
                 answer(withGlobalHandler, "/public/sentry-failure"));
-        // The most specific handler wins on every route; on the plugin's, its error format then replaces that
-        // answer by the generic 404: the API's grant_not_found is lost.
-        assertEquals("404 application/problem+json not_found",
+        // The most specific handler wins on every route; on the plugin's, its error format reads the failure still on
+        // that answer and gives the API's own problem back.
+        assertEquals("404 application/problem+json grant_not_found",
                 problemCode(withGlobalHandler, "/integrations/sentry/grants/" + UUID.randomUUID()));
     }
 
