@@ -36,6 +36,8 @@ public final class OpenApiDocument {
     private static final Pattern SERVER_URL = Pattern.compile("^  - url: \\S+$");
     private static final Map<String, String> DEFAULTS = defaults();
     private static final Set<String> STANDALONE_ONLY = Set.of("/health", "/prometheus");
+    /** The origin of the document's examples. */
+    private static final String EXAMPLE_ORIGIN = "https://platform.example";
 
     private final String text;
 
@@ -98,9 +100,28 @@ public final class OpenApiDocument {
                 out.add("  - url: " + serverUrl);
                 continue;
             }
-            out.add(line);
+            out.add(movedInExamples(line, moved));
         }
         return String.join("\n", out);
+    }
+
+    /**
+     * The document's examples and descriptions name routes as URLs of the example origin and as cookie paths
+     * ({@code https://platform.example/connect/sentry/start?…}, {@code Path=/connect/sentry/callback}): moved with
+     * their group, so that the example {@code link_url} is one this deployment hands out.
+     */
+    static String movedInExamples(String line, Map<String, String> moved) {
+        String result = line;
+        for (Map.Entry<String, String> entry : moved.entrySet()) {
+            String from = entry.getKey();
+            String to = entry.getValue();
+            if (to == null || to.equals(from)) {
+                continue;
+            }
+            result = result.replace(EXAMPLE_ORIGIN + from + "/", EXAMPLE_ORIGIN + to + "/")
+                    .replace("Path=" + from + "/", "Path=" + to + "/");
+        }
+        return result;
     }
 
     private static String target(String path, Map<String, String> moved) {

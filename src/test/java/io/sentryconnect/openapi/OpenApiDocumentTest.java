@@ -117,6 +117,9 @@ class OpenApiDocumentTest extends IntegrationTest {
             assertFalse(paths.stream().anyMatch(p -> p.startsWith("/api/v1/grants") || p.startsWith("/api/v1/provisioning")
                     || p.equals("/health") || p.equals("/prometheus")), paths.toString());
             assertEquals("https://platform.example", document.getServers().get(0).getUrl());
+            assertTrue(served.body().contains("link_url: https://platform.example/integrations/sentry/connect/start?ticket="),
+                    "the example link is one this deployment hands out");
+            assertFalse(served.body().contains("/connect/sentry/"), "no example names the group's default path");
             assertEquals(404, http.get(server.getURL() + "/swagger/sentry-connect-1.yml").statusCode());
         }
     }
