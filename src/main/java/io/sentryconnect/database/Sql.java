@@ -59,23 +59,27 @@ public final class Sql {
     }
 
     /** The transactions of the plugin's datasource, for the code that opens them without an annotation. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public TransactionOperations<Connection> transactions() {
         TransactionOperations<Connection> found = transactions;
         if (found == null) {
-            found = (TransactionOperations<Connection>) beans.getBean((Argument) Argument.of(TransactionOperations.class, Connection.class), Qualifiers.byName(datasource));
+            found = named(TransactionOperations.class);
             transactions = found;
         }
         return found;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private ConnectionOperations<Connection> connections() {
         ConnectionOperations<Connection> found = connections;
         if (found == null) {
-            found = (ConnectionOperations<Connection>) beans.getBean((Argument) Argument.of(ConnectionOperations.class, Connection.class), Qualifiers.byName(datasource));
+            found = named(ConnectionOperations.class);
             connections = found;
         }
         return found;
+    }
+
+    /** The datasource's bean of {@code type} over JDBC connections, by the datasource's name. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private <T> T named(Class<?> type) {
+        return (T) beans.getBean((Argument) Argument.of(type, Connection.class), Qualifiers.byName(datasource));
     }
 }

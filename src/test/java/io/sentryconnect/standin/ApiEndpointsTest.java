@@ -12,14 +12,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.sentryconnect.standin.StandInHarness.FORBIDDEN;
+import static io.sentryconnect.standin.StandInHarness.NOT_FOUND;
 import static io.sentryconnect.standin.StandInHarness.READ_SCOPES;
+import static io.sentryconnect.standin.StandInHarness.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiEndpointsTest {
 
-    private static final String FORBIDDEN = "{\"detail\":\"You do not have permission to perform this action.\"}";
-    private static final String NOT_FOUND = "{\"detail\":\"The requested resource does not exist\"}";
     private static final String WRITE_SCOPES = READ_SCOPES + " event:write";
 
     private final StandInHarness h = new StandInHarness();
@@ -29,10 +30,6 @@ class ApiEndpointsTest {
         h.close();
     }
 
-    private static void assertStatus(int status, String body, HttpResponse<String> response) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals(body, response.body());
-    }
 
     // --- who the token is ----------------------------------------------------------------------------------------
 

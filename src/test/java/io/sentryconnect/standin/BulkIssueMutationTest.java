@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static io.sentryconnect.standin.StandInHarness.FORBIDDEN;
+import static io.sentryconnect.standin.StandInHarness.NOT_FOUND;
 import static io.sentryconnect.standin.StandInHarness.READ_SCOPES;
+import static io.sentryconnect.standin.StandInHarness.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BulkIssueMutationTest {
 
-    private static final String FORBIDDEN = "{\"detail\":\"You do not have permission to perform this action.\"}";
-    private static final String NOT_FOUND = "{\"detail\":\"The requested resource does not exist\"}";
     private static final String WRITE_SCOPES = READ_SCOPES + " event:write";
     private static final String RESOLVED = "{\"status\":\"resolved\",\"statusDetails\":{},\"inbox\":null}";
 
@@ -42,10 +43,6 @@ class BulkIssueMutationTest {
         h.close();
     }
 
-    private static void assertStatus(int status, String body, HttpResponse<String> response) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals(body, response.body());
-    }
 
     private String issueOf(String projectId, int index) {
         return h.standIn.fixtures().issuesOf(projectId).get(index).id();

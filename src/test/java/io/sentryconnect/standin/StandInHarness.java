@@ -1,5 +1,6 @@
 package io.sentryconnect.standin;
 
+import org.junit.jupiter.api.Assertions;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;
 import io.sentryconnect.support.MutableClock;
@@ -32,6 +33,16 @@ final class StandInHarness implements AutoCloseable {
     static final String CLIENT_SECRET = "standin-dev-secret-not-for-production";
     static final String REDIRECT_URI = "http://localhost:8080/connect/sentry/callback";
     static final String READ_SCOPES = "org:read project:read team:read member:read event:read";
+    /** Sentry's answer to a scope or access its permission class refuses. */
+    static final String FORBIDDEN = "{\"detail\":\"You do not have permission to perform this action.\"}";
+    /** Sentry's answer to an object that does not exist for the caller. */
+    static final String NOT_FOUND = "{\"detail\":\"The requested resource does not exist\"}";
+
+    /** An answer of exactly this status and body. */
+    static void assertStatus(int status, String body, HttpResponse<String> response) {
+        Assertions.assertEquals(status, response.statusCode(), response.body());
+        Assertions.assertEquals(body, response.body());
+    }
     /** {@link #READ_SCOPES} as a token response names them: sorted (none of them brings another). */
     static final String READ_SCOPES_GRANTED = "event:read member:read org:read project:read team:read";
     /** RFC 7636 appendix B. */

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.sentryconnect.standin.StandInHarness.FORBIDDEN;
+import static io.sentryconnect.standin.StandInHarness.NOT_FOUND;
 import static io.sentryconnect.standin.StandInHarness.READ_SCOPES;
+import static io.sentryconnect.standin.StandInHarness.assertStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,8 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TeamsAndProjectAccessTest {
 
-    private static final String FORBIDDEN = "{\"detail\":\"You do not have permission to perform this action.\"}";
-    private static final String NOT_FOUND = "{\"detail\":\"The requested resource does not exist\"}";
 
     private final StandInHarness h = new StandInHarness();
 
@@ -36,10 +37,6 @@ class TeamsAndProjectAccessTest {
         h.close();
     }
 
-    private static void assertStatus(int status, String body, HttpResponse<String> response) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertEquals(body, response.body());
-    }
 
     /** The project ids of every issue the organization's issue list answers, all pages followed. */
     private Set<String> projectsOfIssues(String org, String params, String token) {
