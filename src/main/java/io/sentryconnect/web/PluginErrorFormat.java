@@ -61,6 +61,10 @@ public final class PluginErrorFormat implements Ordered {
             response.getHeaders().remove("Content-Security-Policy");
             response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
         }
+        if (response.code() == 401) {
+            // The plugin's routes take a bearer token only: the host's challenges (Basic, say) are not theirs.
+            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
         RequestLogContext.echoRequestId(request, response);
         // Every answer of ours is a caller's own data (a single-use link URL, grants, events, Sentry's data) or a
         // single-use browser step: never sniffed, never cached unless the answer says otherwise.
@@ -139,9 +143,6 @@ public final class PluginErrorFormat implements Ordered {
             problem = problem.withField(field);
         }
         response.body(ApiProblemHandler.body(problem)).contentType(ApiProblemHandler.PROBLEM_JSON);
-        if (status == 401 && response.getHeaders().get(HttpHeaders.WWW_AUTHENTICATE) == null) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        }
     }
 
     /** A route a browser opens: its errors are pages, problem+json ones (RequestChecks', a handler's) included. */

@@ -73,6 +73,10 @@ class HostProblemFormatTest extends ServiceTest {
         @ResponseFilter
         void policy(MutableHttpResponse<?> response) {
             response.getHeaders().add("Content-Security-Policy", HOST_POLICY);
+            if (response.code() == 401) {
+                // As a host's basic authentication challenges every refusal.
+                response.getHeaders().add("WWW-Authenticate", "Basic realm=\"host\"");
+            }
         }
     }
 
@@ -97,7 +101,10 @@ class HostProblemFormatTest extends ServiceTest {
     @Test
     void frameworkErrorsOnThePluginsRoutesKeepThePluginsFormat() {
         String jwt = driver.jwt("t-host-problems", "u1");
-        assertOurs(new Http().get(serviceUrl() + "/api/v1/grants"), 401, "unauthenticated");
+        HttpResponse<String> anonymous = new Http().get(serviceUrl() + "/api/v1/grants");
+        assertOurs(anonymous, 401, "unauthenticated");
+        assertEquals(List.of("Bearer"), anonymous.headers().allValues("WWW-Authenticate"),
+                "the plugin's API takes a bearer token only: no host challenge (Basic) on its 401s");
         assertOurs(new Http().delete(serviceUrl() + "/api/v1/me", Http.bearer(jwt)), 405, "method_not_allowed");
         assertOurs(new Http().send(Http.request(serviceUrl() + "/api/v1/links", Http.bearer(jwt))
                 .header("Content-Type", "application/json")
