@@ -23,17 +23,27 @@ import java.util.List;
  * @param termsUrl         the terms of service
  * @param requiredScopes   the scopes the client must be allowed to ask for (empty: {@code sentry-connect.sentry.allowed-scopes})
  * @param testAccounts     whether organizations we provision are test accounts ({@code isTest}): true in dev and test
+ * @param organizationIdPrefix put before the tenant id in Sentry's {@code organizationID} (empty: the tenant id alone):
+ *                         deployments that share a partner channel and tenant ids (staging and production) then
+ *                         provision organizations of their own
  */
 @ConfigurationProperties("sentry-connect.partner")
 public record PartnerProperties(@Nullable String channel, @Nullable Secret secret, @Nullable String clientName,
                                 @Nullable List<URI> redirectUris, @Nullable List<URI> allowedOrigins,
                                 @Nullable URI homePageUrl, @Nullable URI privacyPolicyUrl, @Nullable URI termsUrl,
                                 @Nullable List<String> requiredScopes,
-                                @Bindable(defaultValue = "false") boolean testAccounts) {
+                                @Bindable(defaultValue = "false") boolean testAccounts,
+                                @Nullable String organizationIdPrefix) {
     public PartnerProperties {
+        organizationIdPrefix = organizationIdPrefix == null ? "" : organizationIdPrefix.strip();
         redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
         allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
         requiredScopes = requiredScopes == null ? List.of() : List.copyOf(requiredScopes);
+    }
+
+    /** Sentry's {@code organizationID} for a tenant: the one key Sentry's provisioning is idempotent on. */
+    public String organizationId(String tenantId) {
+        return organizationIdPrefix + tenantId;
     }
 
     /** Whether this deployment may call the Account Provisioning API at all. */

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * the new integration token where the organization lives ({@code links.regionUrl}) and what it may do, and records
  * the tenant's provisioned grant with its projects in one transaction. Nothing is written before Sentry has
  * answered, and a failure after Sentry created the organization is repaired by calling again: Sentry is
- * idempotent on our {@code organizationID} (the tenant id), and so is the record (one provisioned grant per tenant).
+ * idempotent on our {@code organizationID} (the tenant id, after {@code sentry-connect.partner.organization-id-prefix}),
+ * and so is the record (one provisioned grant per tenant).
  */
 @Singleton
 class ProvisioningService {
@@ -44,11 +45,14 @@ class ProvisioningService {
     private final SentryProvisioningClient sentry;
     private final OrganizationDiscovery discovery;
     private final ProvisioningStore store;
+    private final PartnerProperties partner;
 
-    ProvisioningService(SentryProvisioningClient sentry, OrganizationDiscovery discovery, ProvisioningStore store) {
+    ProvisioningService(SentryProvisioningClient sentry, OrganizationDiscovery discovery, ProvisioningStore store,
+                        PartnerProperties partner) {
         this.sentry = sentry;
         this.discovery = discovery;
         this.store = store;
+        this.partner = partner;
     }
 
     /**
@@ -89,7 +93,7 @@ class ProvisioningService {
         return recorded;
     }
 
-    private static SentryProvisioningClient.AccountRequest valid(PlatformCaller caller, ProvisioningRequest request) {
+    private SentryProvisioningClient.AccountRequest valid(PlatformCaller caller, ProvisioningRequest request) {
         // Object, not Boolean: only JSON true counts, never "true", 2 or [true] (see Inputs.bool).
         if (!Boolean.TRUE.equals(Inputs.bool("has_agreed_terms", request.hasAgreedTerms()))) {
             throw new TermsNotAgreed();
@@ -140,7 +144,7 @@ class ProvisioningService {
             }
             projects.add(new SentryProvisioningClient.ProjectSpec(projectName, platform));
         }
-        return new SentryProvisioningClient.AccountRequest(caller.tenantId(), email, name, projects, region);
+        return new SentryProvisioningClient.AccountRequest(partner.organizationId(caller.tenantId()), email, name, projects, region);
     }
 
     /** A {@code projects} that is not an array of objects whose name and platform are strings; the value is not echoed. */
