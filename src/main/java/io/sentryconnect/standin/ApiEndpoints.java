@@ -34,6 +34,7 @@ final class ApiEndpoints {
     private final ReleaseFileEndpoints releaseFiles;
     private final IssueUpdate issueUpdate;
     private final IssueBulk bulk;
+    private final IssueListing issueListing;
 
     ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
         this.directory = directory;
@@ -48,6 +49,7 @@ final class ApiEndpoints {
         this.releaseFiles = new ReleaseFileEndpoints(directory, state, answers, authentication, pages);
         this.issueUpdate = new IssueUpdate(directory, answers, views, json);
         this.bulk = new IssueBulk(directory, state, answers, issueUpdate);
+        this.issueListing = new IssueListing(answers, pages, views);
     }
 
     StandInResponse handle(StandInRequest request) {
@@ -199,7 +201,10 @@ final class ApiEndpoints {
         if (t.orgScoped() && member.size() > 1) {
             member = member.stream().filter(o -> o.id().equals(t.orgId())).toList();
         }
-        return pages.paginated(request, member, views::organizationJson);
+        // The list is ordered by -date_added through a DateTimePaginator (all the stand-in's organizations were
+        // created at one time, so its cursors are that time with an offset).
+        return pages.paginate(request, pages.dateTime(member, o -> ApiViews.DATE_CREATED_AT.toEpochMilli(), false),
+                views::organizationJson);
     }
 
     private StandInResponse regions(StandInRequest request, @Nullable StandInState.ApiToken token) throws ApiAnswers.Refusal {
@@ -247,9 +252,19 @@ final class ApiEndpoints {
             throws ApiAnswers.Refusal {
         Fixtures.Organization org = readableOrganization(request, token, slug, "org:read", "org:write", "org:admin");
         String userId = token.userId();
+        // statsPeriod and dataset are checked before the list is read.
+        String statsPeriod = request.param("statsPeriod");
+        if (statsPeriod != null && !Set.of("", "1h", "24h", "7d", "14d", "30d", "90d").contains(statsPeriod)) {
+            throw new ApiAnswers.Refusal(statsPeriodError(
+                    "Invalid stats_period. Valid choices are '', '1h', '24h', '7d', '14d', '30d', and '90d'"));
+        }
+        String dataset = request.param("dataset");
+        if (dataset != null && !Set.of("", "discover", "metricsEnhanced", "metrics").contains(dataset)) {
+            throw new ApiAnswers.Refusal(answers.detail(400, "dataset must be one of: , discover, metricsEnhanced, metrics"));
+        }
         List<Fixtures.Project> projects = directory.projectsOf(org.slug()).stream()
                 .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
-        return pages.paginated(request, projects, p -> views.projectJson(p, userId));
+        return pages.paginate(request, pages.offset(projects), p -> views.projectJson(p, userId));
     }
 
     /**
@@ -272,7 +287,18 @@ final class ApiEndpoints {
         if (!directory.hasTeamAccess(t.userId(), team)) {
             throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
         }
-        return pages.paginated(request, directory.projectsOfTeam(team), p -> views.projectJson(p, t.userId()));
+        String statsPeriod = request.param("statsPeriod");
+        if (statsPeriod != null && !Set.of("", "24h", "14d", "30d").contains(statsPeriod)) {
+            throw new ApiAnswers.Refusal(statsPeriodError("Invalid stats_period. Valid choices are '', '24h', '14d', and '30d'"));
+        }
+        List<Fixtures.Project> projects = directory.projectsOfTeam(team).stream()
+                .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
+        return pages.paginate(request, pages.offset(projects), p -> views.projectJson(p, t.userId()));
+    }
+
+    /** The projects lists' {@code statsPeriod} refusal, in the nested envelope those two views keep. */
+    private StandInResponse statsPeriodError(String message) {
+        return answers.json(400, Map.of("error", Map.of("params", Map.of("stats_period", Map.of("message", message)))));
     }
 
     /**
@@ -309,9 +335,8 @@ final class ApiEndpoints {
         if (request.method().equals("DELETE")) {
             return bulk.delete(request, List.of(project));
         }
-        String query = request.param("query");
-        return pages.paginated(request, IssueSearch.filter(state.issues().issuesOf(project.id()), query == null ? "is:unresolved" : query),
-                views::issueJson);
+        issueListing.projectParameters(request);
+        return issueListing.list(request, state.issues().issuesOf(project.id()), false);
     }
 
     /**
@@ -353,6 +378,7 @@ final class ApiEndpoints {
     private StandInResponse organizationIssues(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
             throws ApiAnswers.Refusal {
         Fixtures.Organization org = readableOrganization(request, token, orgSlug, "event:read", "event:write", "event:admin");
+        issueListing.organizationParameters(request, state.now());
         List<Fixtures.Project> projects = chosenProjects(request, token.userId(), org);
         if (projects.isEmpty()) {
             return answers.ok(List.of());
@@ -371,8 +397,7 @@ final class ApiEndpoints {
             }
             return answers.ok(issues.stream().filter(i -> groups.contains(i.id())).map(views::issueJson).toList());
         }
-        String query = request.param("query");
-        return pages.paginated(request, IssueSearch.filter(issues, query == null ? "is:unresolved" : query), views::issueJson);
+        return issueListing.list(request, issues, true);
     }
 
     /**
