@@ -263,8 +263,62 @@ final class ApiEndpoints {
             throw new ApiAnswers.Refusal(answers.detail(400, "dataset must be one of: , discover, metricsEnhanced, metrics"));
         }
         List<Fixtures.Project> projects = directory.projectsOf(org.slug()).stream()
+                .filter(projectQuery(request.param("query"), userId, org))
                 .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
         return pages.paginate(request, pages.offset(projects), p -> views.projectJson(p, userId));
+    }
+
+    /**
+     * {@code OrganizationProjectsEndpoint.get}'s {@code query}, as {@code tokenize_query}
+     * (src/sentry/search/utils.py) splits it: words are free text on name or slug, {@code key:value} terms are
+     * {@code id} (digits only, else a 400 in the view's stats_period envelope), {@code slug}, {@code team},
+     * {@code !team}, {@code is_member} (the user's teams' projects, whatever the value); any other key finds nothing.
+     * Values of one key are alternatives, keys all hold. Quoted values are not played.
+     */
+    private java.util.function.Predicate<Fixtures.Project> projectQuery(@Nullable String query, String userId,
+                                                                       Fixtures.Organization org) throws ApiAnswers.Refusal {
+        if (query == null || query.isEmpty()) {
+            return p -> true;
+        }
+        Map<String, List<String>> tokens = new LinkedHashMap<>();
+        for (String token : query.trim().split("\\s+")) {
+            int colon = token.indexOf(':');
+            boolean tag = colon > 0 && token.charAt(0) != '"' && token.charAt(0) != '\''
+                    && (colon + 1 >= token.length() || token.charAt(colon + 1) != ':');
+            if (token.isEmpty() || token.equalsIgnoreCase("OR") || token.equalsIgnoreCase("AND")) {
+                continue;
+            }
+            if (tag) {
+                tokens.computeIfAbsent(token.substring(0, colon), k -> new ArrayList<>()).add(token.substring(colon + 1));
+            } else {
+                tokens.computeIfAbsent("query", k -> new ArrayList<>()).add(token);
+            }
+        }
+        java.util.function.Predicate<Fixtures.Project> all = p -> true;
+        for (Map.Entry<String, List<String>> e : tokens.entrySet()) {
+            List<String> values = e.getValue();
+            java.util.function.Predicate<Fixtures.Project> term = switch (e.getKey()) {
+                case "query" -> {
+                    String text = String.join(" ", values).toLowerCase(java.util.Locale.ROOT);
+                    yield p -> p.name().toLowerCase(java.util.Locale.ROOT).contains(text)
+                            || p.slug().toLowerCase(java.util.Locale.ROOT).contains(text);
+                }
+                case "id" -> {
+                    if (!values.stream().allMatch(v -> !v.isEmpty() && v.chars().allMatch(Character::isDigit))) {
+                        throw new ApiAnswers.Refusal(statsPeriodError("All 'id' values must be integers."));
+                    }
+                    yield p -> values.contains(p.id());
+                }
+                case "slug" -> p -> values.contains(p.slug());
+                case "team" -> p -> p.teams().stream().anyMatch(values::contains);
+                case "!team" -> p -> p.teams().stream().noneMatch(values::contains);
+                case "is_member" -> p -> directory.membership(userId, org.slug())
+                        .map(m -> m.teams().stream().anyMatch(p.teams()::contains)).orElse(false);
+                default -> p -> false;
+            };
+            all = all.and(term);
+        }
+        return all;
     }
 
     /**

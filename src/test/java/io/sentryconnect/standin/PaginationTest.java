@@ -128,6 +128,22 @@ class PaginationTest {
         assertEquals(200, h.apiGet(h.us("/api/0/teams/acme/platform/projects/?statsPeriod=30d"), token).statusCode());
     }
 
+    @Test
+    void theOrganizationsProjectListNarrowsByItsQuery() {
+        String token = h.accessToken("1", "acme", "org:read");
+        String projects = "/api/0/organizations/acme/projects/?query=";
+        assertEquals(List.of("backend"), slugs(h.apiGet(h.us(projects + "back"), token)));
+        assertEquals(List.of("billing"), slugs(h.apiGet(h.us(projects + "slug:billing"), token)));
+        assertEquals(List.of("backend", "billing"), slugs(h.apiGet(h.us(projects + "id:5001%20id:5004"), token)));
+        assertEquals(List.of("billing"), slugs(h.apiGet(h.us(projects + "team:payments"), token)));
+        assertEquals(List.of("backend", "frontend"), slugs(h.apiGet(h.us(projects + "!team:payments"), token)));
+        assertEquals(List.of("backend", "frontend"), slugs(h.apiGet(h.us(projects + "is_member:1"), token)), "Ada's team is platform");
+        assertEquals(List.of("frontend"), slugs(h.apiGet(h.us(projects + "team:platform%20front"), token)), "every key holds");
+        assertTrue(slugs(h.apiGet(h.us(projects + "bookmarked:1"), token)).isEmpty(), "an unknown key finds nothing");
+        assertStatus(400, "{\"error\":{\"params\":{\"stats_period\":{\"message\":\"All 'id' values must be integers.\"}}}}",
+                h.apiGet(h.us(projects + "id:backend"), token));
+    }
+
     // --- DateTimePaginator: the organizations list ------------------------------------------------------------
 
     @Test
