@@ -77,13 +77,4 @@ final class IssueSearch {
         }
         return i -> terms.stream().allMatch(t -> t.test(i));
     }
-
-    /** The issues the query finds; a query the parser refuses finds none (the bulk mutations' use). */
-    static List<Fixtures.Issue> filter(List<Fixtures.Issue> issues, String query) {
-        try {
-            return issues.stream().filter(parse(query)).toList();
-        } catch (InvalidQuery e) {
-            return List.of();
-        }
-    }
 }
