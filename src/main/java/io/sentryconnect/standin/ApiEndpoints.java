@@ -201,10 +201,90 @@ final class ApiEndpoints {
         if (t.orgScoped() && member.size() > 1) {
             member = member.stream().filter(o -> o.id().equals(t.orgId())).toList();
         }
-        // The list is ordered by -date_added through a DateTimePaginator (all the stand-in's organizations were
-        // created at one time, so its cursors are that time with an offset).
+        member = member.stream().filter(organizationQuery(request.param("query"))).toList();
+        // sortBy=members: an OffsetPaginator on -member_count; otherwise a DateTimePaginator on -date_added (all the
+        // stand-in's organizations were created at one time, so its cursors are that time with an offset).
+        if ("members".equals(request.param("sortBy"))) {
+            java.util.function.ToLongFunction<Fixtures.Organization> members = o -> directory.memberships().stream()
+                    .filter(m -> m.orgSlug().equals(o.slug())).count();
+            List<Fixtures.Organization> byMembers = member.stream()
+                    .sorted(java.util.Comparator.comparingLong(members).reversed()).toList();
+            return pages.paginate(request, pages.offset(byMembers), views::organizationJson);
+        }
         return pages.paginate(request, pages.dateTime(member, o -> ApiViews.DATE_CREATED_AT.toEpochMilli(), false),
                 views::organizationJson);
+    }
+
+    /**
+     * {@code tokenize_query} (src/sentry/search/utils.py): words go to {@code query}; a {@code key:value} term (a colon
+     * past the first character, not doubled) to its key; {@code OR} and {@code AND} are dropped. Quotes are not played.
+     */
+    private static Map<String, List<String>> tokenizeQuery(String query) {
+        Map<String, List<String>> tokens = new LinkedHashMap<>();
+        for (String token : query.trim().split("\\s+")) {
+            if (token.isEmpty() || token.equalsIgnoreCase("OR") || token.equalsIgnoreCase("AND")) {
+                continue;
+            }
+            int colon = token.indexOf(':');
+            boolean tag = colon > 0 && token.charAt(0) != '"' && token.charAt(0) != '\''
+                    && (colon + 1 >= token.length() || token.charAt(colon + 1) != ':');
+            if (tag) {
+                tokens.computeIfAbsent(token.substring(0, colon), k -> new ArrayList<>()).add(token.substring(colon + 1));
+            } else {
+                tokens.computeIfAbsent("query", k -> new ArrayList<>()).add(token);
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * {@code OrganizationIndexEndpoint}'s {@code query}: words match the name or slug (or a member's email),
+     * {@code slug:} (any case), {@code email:} (a member's), {@code id:} (not a number: Django's uncaught
+     * {@code ValueError}, a 500), {@code status:} (every organization here is active; an unknown status finds
+     * nothing), {@code member_id:} (membership ids are not modelled: nothing); any other key finds nothing.
+     */
+    private java.util.function.Predicate<Fixtures.Organization> organizationQuery(@Nullable String query) throws ApiAnswers.Refusal {
+        if (query == null || query.isEmpty()) {
+            return o -> true;
+        }
+        java.util.function.Predicate<Fixtures.Organization> all = o -> true;
+        for (Map.Entry<String, List<String>> e : tokenizeQuery(query).entrySet()) {
+            List<String> values = e.getValue();
+            java.util.function.Predicate<Fixtures.Organization> term = switch (e.getKey()) {
+                case "query" -> {
+                    String text = String.join(" ", values);
+                    String lower = text.toLowerCase(java.util.Locale.ROOT);
+                    yield o -> o.name().toLowerCase(java.util.Locale.ROOT).contains(lower)
+                            || o.slug().toLowerCase(java.util.Locale.ROOT).contains(lower)
+                            || hasMemberWithEmail(o, List.of(text));
+                }
+                case "slug" -> o -> values.stream().anyMatch(o.slug()::equalsIgnoreCase);
+                case "email" -> o -> hasMemberWithEmail(o, values);
+                case "id" -> {
+                    for (String v : values) {
+                        if (pythonInt(v) == null) {
+                            throw new ApiAnswers.Refusal(answers.internalError());
+                        }
+                    }
+                    yield o -> values.stream().map(ApiEndpoints::pythonInt).anyMatch(o.id()::equals);
+                }
+                case "status" -> {
+                    Set<String> known = Set.of("ACTIVE", "PENDING_DELETION", "DELETION_IN_PROGRESS", "RELOCATION_PENDING_APPROVAL");
+                    boolean active = values.stream().allMatch(v -> known.contains(v.toUpperCase(java.util.Locale.ROOT)))
+                            && values.stream().anyMatch(v -> v.equalsIgnoreCase("active"));
+                    yield o -> active;
+                }
+                default -> o -> false;
+            };
+            all = all.and(term);
+        }
+        return all;
+    }
+
+    private boolean hasMemberWithEmail(Fixtures.Organization org, List<String> emails) {
+        return directory.memberships().stream().filter(m -> m.orgSlug().equals(org.slug()))
+                .map(m -> directory.user(m.userId()).map(Fixtures.User::email).orElse(""))
+                .anyMatch(email -> emails.stream().anyMatch(email::equalsIgnoreCase));
     }
 
     private StandInResponse regions(StandInRequest request, @Nullable StandInState.ApiToken token) throws ApiAnswers.Refusal {
@@ -280,20 +360,7 @@ final class ApiEndpoints {
         if (query == null || query.isEmpty()) {
             return p -> true;
         }
-        Map<String, List<String>> tokens = new LinkedHashMap<>();
-        for (String token : query.trim().split("\\s+")) {
-            int colon = token.indexOf(':');
-            boolean tag = colon > 0 && token.charAt(0) != '"' && token.charAt(0) != '\''
-                    && (colon + 1 >= token.length() || token.charAt(colon + 1) != ':');
-            if (token.isEmpty() || token.equalsIgnoreCase("OR") || token.equalsIgnoreCase("AND")) {
-                continue;
-            }
-            if (tag) {
-                tokens.computeIfAbsent(token.substring(0, colon), k -> new ArrayList<>()).add(token.substring(colon + 1));
-            } else {
-                tokens.computeIfAbsent("query", k -> new ArrayList<>()).add(token);
-            }
-        }
+        Map<String, List<String>> tokens = tokenizeQuery(query);
         java.util.function.Predicate<Fixtures.Project> all = p -> true;
         for (Map.Entry<String, List<String>> e : tokens.entrySet()) {
             List<String> values = e.getValue();

@@ -163,6 +163,27 @@ class PaginationTest {
         assertEquals("Internal Error", h.object(negative).get("detail"));
     }
 
+    @Test
+    void theOrganizationsListNarrowsByItsQueryAndSortsByMembersWithOffsetCursors() {
+        String token = h.accessToken("1", "acme", READ_SCOPES);
+        String list = "/api/0/organizations/?";
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=acm"), token)));
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=ada@example.com"), token)), "a member's email");
+        assertTrue(slugs(h.apiGet(h.us(list + "query=globex"), token)).isEmpty(), "narrowed to the token's organization first");
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=slug:ACME"), token)));
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=email:mary@example.com"), token)));
+        assertTrue(slugs(h.apiGet(h.us(list + "query=email:nobody@example.com"), token)).isEmpty());
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=id:1001"), token)));
+        assertEquals(500, h.apiGet(h.us(list + "query=id:acme"), token).statusCode());
+        assertEquals(List.of("acme"), slugs(h.apiGet(h.us(list + "query=status:active"), token)));
+        assertTrue(slugs(h.apiGet(h.us(list + "query=status:bogus"), token)).isEmpty());
+        assertTrue(slugs(h.apiGet(h.us(list + "query=bogus:1"), token)).isEmpty(), "an unknown key finds nothing");
+
+        HttpResponse<String> byMembers = h.apiGet(h.us(list + "sortBy=members"), token);
+        assertEquals(List.of("acme"), slugs(byMembers));
+        assertTrue(link(byMembers).endsWith("&cursor=100:1:0>; rel=\"next\"; results=\"false\"; cursor=\"100:1:0\""), link(byMembers));
+    }
+
     // --- ChainPaginator: release files ------------------------------------------------------------------------
 
     @Test
