@@ -34,6 +34,7 @@ final class ApiEndpoints {
     private final ReleaseFileEndpoints releaseFiles;
     private final IssueUpdate issueUpdate;
     private final IssueBulk bulk;
+    private final IssueListing issueListing;
 
     ApiEndpoints(Directory directory, StandInState state, RateLimiter rateLimiter, Json json, Urls urls) {
         this.directory = directory;
@@ -48,6 +49,7 @@ final class ApiEndpoints {
         this.releaseFiles = new ReleaseFileEndpoints(directory, state, answers, authentication, pages);
         this.issueUpdate = new IssueUpdate(directory, answers, views, json);
         this.bulk = new IssueBulk(directory, state, answers, issueUpdate);
+        this.issueListing = new IssueListing(answers, pages, views);
     }
 
     StandInResponse handle(StandInRequest request) {
@@ -199,7 +201,90 @@ final class ApiEndpoints {
         if (t.orgScoped() && member.size() > 1) {
             member = member.stream().filter(o -> o.id().equals(t.orgId())).toList();
         }
-        return pages.paginated(request, member, views::organizationJson);
+        member = member.stream().filter(organizationQuery(request.param("query"))).toList();
+        // sortBy=members: an OffsetPaginator on -member_count; otherwise a DateTimePaginator on -date_added (all the
+        // stand-in's organizations were created at one time, so its cursors are that time with an offset).
+        if ("members".equals(request.param("sortBy"))) {
+            java.util.function.ToLongFunction<Fixtures.Organization> members = o -> directory.memberships().stream()
+                    .filter(m -> m.orgSlug().equals(o.slug())).count();
+            List<Fixtures.Organization> byMembers = member.stream()
+                    .sorted(java.util.Comparator.comparingLong(members).reversed()).toList();
+            return pages.paginate(request, pages.offset(byMembers), views::organizationJson);
+        }
+        return pages.paginate(request, pages.dateTime(member, o -> ApiViews.DATE_CREATED_AT.toEpochMilli(), false),
+                views::organizationJson);
+    }
+
+    /**
+     * {@code tokenize_query} (src/sentry/search/utils.py): words go to {@code query}; a {@code key:value} term (a colon
+     * past the first character, not doubled) to its key; {@code OR} and {@code AND} are dropped. Quotes are not played.
+     */
+    private static Map<String, List<String>> tokenizeQuery(String query) {
+        Map<String, List<String>> tokens = new LinkedHashMap<>();
+        for (String token : query.trim().split("\\s+")) {
+            if (token.isEmpty() || token.equalsIgnoreCase("OR") || token.equalsIgnoreCase("AND")) {
+                continue;
+            }
+            int colon = token.indexOf(':');
+            boolean tag = colon > 0 && token.charAt(0) != '"' && token.charAt(0) != '\''
+                    && (colon + 1 >= token.length() || token.charAt(colon + 1) != ':');
+            if (tag) {
+                tokens.computeIfAbsent(token.substring(0, colon), k -> new ArrayList<>()).add(token.substring(colon + 1));
+            } else {
+                tokens.computeIfAbsent("query", k -> new ArrayList<>()).add(token);
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * {@code OrganizationIndexEndpoint}'s {@code query}: words match the name or slug (or a member's email),
+     * {@code slug:} (any case), {@code email:} (a member's), {@code id:} (not a number: Django's uncaught
+     * {@code ValueError}, a 500), {@code status:} (every organization here is active; an unknown status finds
+     * nothing), {@code member_id:} (membership ids are not modelled: nothing); any other key finds nothing.
+     */
+    private java.util.function.Predicate<Fixtures.Organization> organizationQuery(@Nullable String query) throws ApiAnswers.Refusal {
+        if (query == null || query.isEmpty()) {
+            return o -> true;
+        }
+        java.util.function.Predicate<Fixtures.Organization> all = o -> true;
+        for (Map.Entry<String, List<String>> e : tokenizeQuery(query).entrySet()) {
+            List<String> values = e.getValue();
+            java.util.function.Predicate<Fixtures.Organization> term = switch (e.getKey()) {
+                case "query" -> {
+                    String text = String.join(" ", values);
+                    String lower = text.toLowerCase(java.util.Locale.ROOT);
+                    yield o -> o.name().toLowerCase(java.util.Locale.ROOT).contains(lower)
+                            || o.slug().toLowerCase(java.util.Locale.ROOT).contains(lower)
+                            || hasMemberWithEmail(o, List.of(text));
+                }
+                case "slug" -> o -> values.stream().anyMatch(o.slug()::equalsIgnoreCase);
+                case "email" -> o -> hasMemberWithEmail(o, values);
+                case "id" -> {
+                    for (String v : values) {
+                        if (pythonInt(v) == null) {
+                            throw new ApiAnswers.Refusal(answers.internalError());
+                        }
+                    }
+                    yield o -> values.stream().map(ApiEndpoints::pythonInt).anyMatch(o.id()::equals);
+                }
+                case "status" -> {
+                    Set<String> known = Set.of("ACTIVE", "PENDING_DELETION", "DELETION_IN_PROGRESS", "RELOCATION_PENDING_APPROVAL");
+                    boolean active = values.stream().allMatch(v -> known.contains(v.toUpperCase(java.util.Locale.ROOT)))
+                            && values.stream().anyMatch(v -> v.equalsIgnoreCase("active"));
+                    yield o -> active;
+                }
+                default -> o -> false;
+            };
+            all = all.and(term);
+        }
+        return all;
+    }
+
+    private boolean hasMemberWithEmail(Fixtures.Organization org, List<String> emails) {
+        return directory.memberships().stream().filter(m -> m.orgSlug().equals(org.slug()))
+                .map(m -> directory.user(m.userId()).map(Fixtures.User::email).orElse(""))
+                .anyMatch(email -> emails.stream().anyMatch(email::equalsIgnoreCase));
     }
 
     private StandInResponse regions(StandInRequest request, @Nullable StandInState.ApiToken token) throws ApiAnswers.Refusal {
@@ -247,9 +332,60 @@ final class ApiEndpoints {
             throws ApiAnswers.Refusal {
         Fixtures.Organization org = readableOrganization(request, token, slug, "org:read", "org:write", "org:admin");
         String userId = token.userId();
+        // statsPeriod and dataset are checked before the list is read.
+        String statsPeriod = request.param("statsPeriod");
+        if (statsPeriod != null && !Set.of("", "1h", "24h", "7d", "14d", "30d", "90d").contains(statsPeriod)) {
+            throw new ApiAnswers.Refusal(statsPeriodError(
+                    "Invalid stats_period. Valid choices are '', '1h', '24h', '7d', '14d', '30d', and '90d'"));
+        }
+        String dataset = request.param("dataset");
+        if (dataset != null && !Set.of("", "discover", "metricsEnhanced", "metrics").contains(dataset)) {
+            throw new ApiAnswers.Refusal(answers.detail(400, "dataset must be one of: , discover, metricsEnhanced, metrics"));
+        }
         List<Fixtures.Project> projects = directory.projectsOf(org.slug()).stream()
+                .filter(projectQuery(request.param("query"), userId, org))
                 .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
-        return pages.paginated(request, projects, p -> views.projectJson(p, userId));
+        return pages.paginate(request, pages.offset(projects), p -> views.projectJson(p, userId));
+    }
+
+    /**
+     * {@code OrganizationProjectsEndpoint.get}'s {@code query}, as {@code tokenize_query}
+     * (src/sentry/search/utils.py) splits it: words are free text on name or slug, {@code key:value} terms are
+     * {@code id} (digits only, else a 400 in the view's stats_period envelope), {@code slug}, {@code team},
+     * {@code !team}, {@code is_member} (the user's teams' projects, whatever the value); any other key finds nothing.
+     * Values of one key are alternatives, keys all hold. Quoted values are not played.
+     */
+    private java.util.function.Predicate<Fixtures.Project> projectQuery(@Nullable String query, String userId,
+                                                                       Fixtures.Organization org) throws ApiAnswers.Refusal {
+        if (query == null || query.isEmpty()) {
+            return p -> true;
+        }
+        Map<String, List<String>> tokens = tokenizeQuery(query);
+        java.util.function.Predicate<Fixtures.Project> all = p -> true;
+        for (Map.Entry<String, List<String>> e : tokens.entrySet()) {
+            List<String> values = e.getValue();
+            java.util.function.Predicate<Fixtures.Project> term = switch (e.getKey()) {
+                case "query" -> {
+                    String text = String.join(" ", values).toLowerCase(java.util.Locale.ROOT);
+                    yield p -> p.name().toLowerCase(java.util.Locale.ROOT).contains(text)
+                            || p.slug().toLowerCase(java.util.Locale.ROOT).contains(text);
+                }
+                case "id" -> {
+                    if (!values.stream().allMatch(v -> !v.isEmpty() && v.chars().allMatch(Character::isDigit))) {
+                        throw new ApiAnswers.Refusal(statsPeriodError("All 'id' values must be integers."));
+                    }
+                    yield p -> values.contains(p.id());
+                }
+                case "slug" -> p -> values.contains(p.slug());
+                case "team" -> p -> p.teams().stream().anyMatch(values::contains);
+                case "!team" -> p -> p.teams().stream().noneMatch(values::contains);
+                case "is_member" -> p -> directory.membership(userId, org.slug())
+                        .map(m -> m.teams().stream().anyMatch(p.teams()::contains)).orElse(false);
+                default -> p -> false;
+            };
+            all = all.and(term);
+        }
+        return all;
     }
 
     /**
@@ -272,7 +408,18 @@ final class ApiEndpoints {
         if (!directory.hasTeamAccess(t.userId(), team)) {
             throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
         }
-        return pages.paginated(request, directory.projectsOfTeam(team), p -> views.projectJson(p, t.userId()));
+        String statsPeriod = request.param("statsPeriod");
+        if (statsPeriod != null && !Set.of("", "24h", "14d", "30d").contains(statsPeriod)) {
+            throw new ApiAnswers.Refusal(statsPeriodError("Invalid stats_period. Valid choices are '', '24h', '14d', and '30d'"));
+        }
+        List<Fixtures.Project> projects = directory.projectsOfTeam(team).stream()
+                .sorted(java.util.Comparator.comparing(Fixtures.Project::slug)).toList();
+        return pages.paginate(request, pages.offset(projects), p -> views.projectJson(p, t.userId()));
+    }
+
+    /** The projects lists' {@code statsPeriod} refusal, in the nested envelope those two views keep. */
+    private StandInResponse statsPeriodError(String message) {
+        return answers.json(400, Map.of("error", Map.of("params", Map.of("stats_period", Map.of("message", message)))));
     }
 
     /**
@@ -309,9 +456,8 @@ final class ApiEndpoints {
         if (request.method().equals("DELETE")) {
             return bulk.delete(request, List.of(project));
         }
-        String query = request.param("query");
-        return pages.paginated(request, IssueSearch.filter(state.issues().issuesOf(project.id()), query == null ? "is:unresolved" : query),
-                views::issueJson);
+        issueListing.projectParameters(request);
+        return issueListing.list(request, state.issues().issuesOf(project.id()), false);
     }
 
     /**
@@ -353,6 +499,7 @@ final class ApiEndpoints {
     private StandInResponse organizationIssues(StandInRequest request, @Nullable StandInState.ApiToken token, String orgSlug)
             throws ApiAnswers.Refusal {
         Fixtures.Organization org = readableOrganization(request, token, orgSlug, "event:read", "event:write", "event:admin");
+        issueListing.organizationParameters(request, state.now());
         List<Fixtures.Project> projects = chosenProjects(request, token.userId(), org);
         if (projects.isEmpty()) {
             return answers.ok(List.of());
@@ -371,8 +518,7 @@ final class ApiEndpoints {
             }
             return answers.ok(issues.stream().filter(i -> groups.contains(i.id())).map(views::issueJson).toList());
         }
-        String query = request.param("query");
-        return pages.paginated(request, IssueSearch.filter(issues, query == null ? "is:unresolved" : query), views::issueJson);
+        return issueListing.list(request, issues, true);
     }
 
     /**

@@ -7,6 +7,8 @@ import java.util.Map;
 /** The JSON of users, organizations, projects and issues, in the shapes of Sentry's serializers. */
 final class ApiViews {
     private static final String DATE_CREATED = "2021-03-04T10:20:30.000000Z";
+    /** {@link #DATE_CREATED} as a time: when every organization was created (the organizations list pages by it). */
+    static final java.time.Instant DATE_CREATED_AT = java.time.Instant.parse("2021-03-04T10:20:30Z");
 
     private final Directory directory;
     private final Urls urls;

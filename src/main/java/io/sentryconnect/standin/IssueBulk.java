@@ -1,5 +1,7 @@
 package io.sentryconnect.standin;
 
+import io.micronaut.core.annotation.Nullable;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -56,7 +58,8 @@ final class IssueBulk {
             found = rule == Ids.ORGANIZATION ? byIntegers(ids, projects) : byProjectIds(ids, org, projects);
         }
         if (found.isEmpty()) {
-            found = search(request, projects);
+            // A query the parser refuses (its ValidationError) is caught here with a message of the update's own.
+            found = search(request, projects, "Invalid query. Error getting group ids and group list");
         }
         if (found.isEmpty()) {
             // Response({"detail": "No groups found"}, status=204): a 204 carries no body.
@@ -89,7 +92,8 @@ final class IssueBulk {
             }
             found = issuesOf(projects).stream().filter(i -> wanted.contains(i.id())).toList();
         } else {
-            found = search(request, projects);
+            // schedule_tasks_to_delete_groups answers the search's ValidationError with its message.
+            found = search(request, projects, null);
         }
         state.issues().delete(found.stream().map(Fixtures.Issue::id).toList());
         return StandInResponse.empty(204);
@@ -153,13 +157,21 @@ final class IssueBulk {
     /**
      * The search of the endpoint ({@code _search} / {@code prep_search} with {@code build_query_params_from_request}):
      * {@code query}, {@code is:unresolved} when absent and nothing when empty, over the chosen projects, most
-     * recently seen first, at most {@code BULK_MUTATION_LIMIT}.
+     * recently seen first, at most {@code BULK_MUTATION_LIMIT}. A query the parser refuses is a 400: with
+     * {@code refusal} as its detail, else {@code Error parsing search query: …}.
      */
-    private List<Fixtures.Issue> search(StandInRequest request, List<Fixtures.Project> projects) {
-        String query = request.param("query");
+    private List<Fixtures.Issue> search(StandInRequest request, List<Fixtures.Project> projects, @Nullable String refusal)
+            throws ApiAnswers.Refusal {
+        String query = request.param("query") == null ? "is:unresolved" : request.param("query").strip();
+        java.util.function.Predicate<Fixtures.Issue> matches;
+        try {
+            matches = query.isEmpty() ? i -> true : IssueSearch.parse(query);
+        } catch (IssueSearch.InvalidQuery e) {
+            throw new ApiAnswers.Refusal(answers.detail(400, refusal != null ? refusal : "Error parsing search query: " + e.getMessage()));
+        }
         List<Fixtures.Issue> all = new ArrayList<>(issuesOf(projects));
         all.sort(Comparator.comparing(Fixtures.Issue::lastSeen).reversed());
-        return IssueSearch.filter(all, query == null ? "is:unresolved" : query).stream().limit(BULK_MUTATION_LIMIT).toList();
+        return all.stream().filter(matches).limit(BULK_MUTATION_LIMIT).toList();
     }
 
     private List<Fixtures.Issue> issuesOf(List<Fixtures.Project> projects) {

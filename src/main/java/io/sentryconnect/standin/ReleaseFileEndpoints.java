@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  * does the stand-in.
  */
 final class ReleaseFileEndpoints {
+    /** {@code MAX_RELEASE_FILES_OFFSET} in {@code src/sentry/constants.py}. */
+    private static final long MAX_RELEASE_FILES_OFFSET = 20_000;
+
     static final String ERR_FILE_EXISTS = "A file matching this name already exists for the given release";
     /** {@code _filename_re}: line breaks, tabs, form feeds, vertical tabs and backslashes. */
     private static final Pattern SPECIAL_WHITESPACE = Pattern.compile("[\\n\\t\\r\\f\\u000B\\\\]");
@@ -62,7 +65,10 @@ final class ReleaseFileEndpoints {
                 .filter(r -> project == null || r.projects().contains(project))
                 .orElseThrow(this::notFound);
         if (request.method().equals("GET")) {
-            return pages.paginated(request, state.releaseFiles().of(org.slug(), release.version()), ReleaseFileEndpoints::view);
+            // ReleaseFilesMixin.get_releasefiles: a ChainPaginator with max_offset MAX_RELEASE_FILES_OFFSET
+            // (src/sentry/constants.py), files by name.
+            return pages.paginate(request, pages.chain(state.releaseFiles().of(org.slug(), release.version()),
+                    MAX_RELEASE_FILES_OFFSET), ReleaseFileEndpoints::view);
         }
         return upload(request, org, release);
     }

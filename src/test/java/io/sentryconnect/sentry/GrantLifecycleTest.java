@@ -89,6 +89,39 @@ class GrantLifecycleTest extends ServiceTest {
     }
 
     @Test
+    void theProxyPassesSentrysLinkHeaderAsSentWhoseCursorsPageOnThroughTheProxy() {
+        Linked grant = link("1", "acme");
+        String issues = "organizations/acme/issues/?project=5001&limit=50";
+        HttpResponse<String> first = proxy(grant, issues);
+        assertEquals(200, first.statusCode(), first.body());
+        // Not rewritten: the region's URL and Sentry's score cursors (the 51st issue's last seen for the next page).
+        String region = standIn.regionUrl("us") + "/api/0/" + issues;
+        assertEquals("<" + region + "&cursor=1732104000000:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"1732104000000:0:1\", "
+                + "<" + region + "&cursor=1731993000000:0:0>; rel=\"next\"; results=\"true\"; cursor=\"1731993000000:0:0\"",
+                first.headers().firstValue("Link").orElseThrow());
+        HttpResponse<String> second = proxy(grant, issues + "&cursor=1731993000000:0:0");
+        assertEquals(200, second.statusCode(), second.body());
+        List<Object> firstIds = ids(first);
+        List<Object> secondIds = ids(second);
+        assertEquals(50, secondIds.size());
+        assertTrue(secondIds.stream().noneMatch(firstIds::contains), "the next page, not the first again");
+        // A cursor made up as a row offset finds nothing, through the proxy as at Sentry.
+        HttpResponse<String> madeUp = proxy(grant, issues + "&cursor=0:50:0");
+        assertEquals(200, madeUp.statusCode());
+        assertEquals("[]", madeUp.body());
+    }
+
+    private List<Object> ids(HttpResponse<String> response) {
+        try {
+            List<Map<String, Object>> items = json.readValue(response.body(),
+                    io.micronaut.core.type.Argument.listOf(io.micronaut.core.type.Argument.mapOf(String.class, Object.class)));
+            return items.stream().map(i -> i.get("id")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void theJavaBeanCallsSentryLikeTheProxy() {
         Linked grant = link("1", "globex");
         SentryResponse response = sentryApi.call(new PlatformCaller(grant.tenant(), "u1", false), UUID.fromString(grant.grantId()),

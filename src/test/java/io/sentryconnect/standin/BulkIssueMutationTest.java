@@ -344,4 +344,24 @@ class BulkIssueMutationTest {
             assertEquals(3, admin.array(admin.apiGet(admin.us("/api/0/projects/acme/frontend/issues/?query="), again)).size());
         }
     }
+
+    @Test
+    void aQueryTheParserRefusesIs400AndTouchesNothing(@TempDir Path dir) throws IOException {
+        String ada = h.accessToken("1", "acme", WRITE_SCOPES);
+        // update_groups_with_search_fn catches the search's ValidationError with a message of its own.
+        assertStatus(400, "{\"detail\":\"Invalid query. Error getting group ids and group list\"}",
+                put("organizations/acme/issues/?query=is:bogus", ada, "{\"status\":\"resolved\"}"));
+        assertStatus(400, "{\"detail\":\"Invalid query. Error getting group ids and group list\"}",
+                put("projects/acme/frontend/issues/?query=is:bogus", ada, "{\"status\":\"resolved\"}"));
+        assertEquals(3, h.array(h.apiGet(h.us("/api/0/projects/acme/frontend/issues/"), ada)).size(), "nothing resolved");
+        // schedule_tasks_to_delete_groups answers the search's own message.
+        try (StandInHarness admin = withEventAdmin(dir)) {
+            String token = admin.accessToken("1", "acme", READ_SCOPES + " event:admin");
+            HttpResponse<String> refused = admin.api("DELETE", admin.us("/api/0/projects/acme/frontend/issues/?query=is:bogus"), token);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().startsWith("{\"detail\":\"Error parsing search query: Invalid value for \\\"is\\\" search"),
+                    refused.body());
+            assertEquals(3, admin.array(admin.apiGet(admin.us("/api/0/projects/acme/frontend/issues/"), token)).size(), "nothing deleted");
+        }
+    }
 }

@@ -38,18 +38,22 @@ class TeamsAndProjectAccessTest {
     }
 
 
-    /** The project ids of every issue the organization's issue list answers, all pages followed. */
+    private static final java.util.regex.Pattern NEXT =
+            java.util.regex.Pattern.compile("<([^>]+)>; rel=\"next\"; results=\"(true|false)\"");
+
+    /** The project ids of every issue the organization's issue list answers, its next links followed. */
     private Set<String> projectsOfIssues(String org, String params, String token) {
         Set<String> projects = new TreeSet<>();
-        for (int offset = 0; offset < 1000; offset += 100) {
-            HttpResponse<String> response = h.apiGet(h.us("/api/0/organizations/" + org + "/issues/?query=&per_page=100"
-                    + params + "&cursor=0:" + offset + ":0"), token);
+        java.net.URI url = h.us("/api/0/organizations/" + org + "/issues/?query=" + params);
+        for (int pages = 0; pages < 20; pages++) {
+            HttpResponse<String> response = h.apiGet(url, token);
             assertEquals(200, response.statusCode(), response.body());
-            List<Object> page = h.array(response);
-            page.forEach(i -> projects.add((String) ((Map<?, ?>) ((Map<?, ?>) i).get("project")).get("id")));
-            if (page.size() < 100) {
+            h.array(response).forEach(i -> projects.add((String) ((Map<?, ?>) ((Map<?, ?>) i).get("project")).get("id")));
+            java.util.regex.Matcher next = NEXT.matcher(response.headers().firstValue("Link").orElse(""));
+            if (!next.find() || next.group(2).equals("false")) {
                 break;
             }
+            url = java.net.URI.create(next.group(1));
         }
         return projects;
     }
