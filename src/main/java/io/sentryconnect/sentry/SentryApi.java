@@ -277,6 +277,7 @@ public class SentryApi {
         boolean redirect = response.code() >= 300 && response.code() < 400;
         response.getHeaders().forEach((name, values) -> {
             if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) || name.equalsIgnoreCase(HttpHeaders.LINK)
+                    || name.equalsIgnoreCase("X-Hits") || name.equalsIgnoreCase("X-Max-Hits")
                     || name.regionMatches(true, 0, RATE_LIMIT.prefix(), 0, RATE_LIMIT.prefix().length())) {
                 headers.put(name, new ArrayList<>(values));
             } else if (redirect && name.equalsIgnoreCase(HttpHeaders.LOCATION)) {

@@ -99,6 +99,10 @@ class GrantLifecycleTest extends ServiceTest {
         assertEquals("<" + region + "&cursor=1732104000000:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"1732104000000:0:1\", "
                 + "<" + region + "&cursor=1731993000000:0:0>; rel=\"next\"; results=\"true\"; cursor=\"1731993000000:0:0\"",
                 first.headers().firstValue("Link").orElseThrow());
+        // The issue list's hit counts (Endpoint.add_cursor_headers) come back too, for a caller's "1–50 of N".
+        assertTrue(first.headers().firstValue("X-Hits").map(hits -> Integer.parseInt(hits) > 50).orElse(false),
+                first.headers().map().toString());
+        assertEquals(List.of("1000"), first.headers().allValues("X-Max-Hits"));
         HttpResponse<String> second = proxy(grant, issues + "&cursor=1731993000000:0:0");
         assertEquals(200, second.statusCode(), second.body());
         List<Object> firstIds = ids(first);
