@@ -12,7 +12,11 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Disconnect: the tokens are destroyed (the columns set to null), the row stays as a tombstone. */
+/**
+ * Disconnect: the tokens are destroyed (the columns set to null), and so are the Sentry user's name and e-mail (the
+ * personal data the grant held: a tombstone needs neither, and a reconnect writes them afresh); the row stays as a
+ * tombstone, with the organization and the Sentry user's id that a reconnect is checked against.
+ */
 @Singleton
 public class GrantDisconnection {
     /**
@@ -21,6 +25,7 @@ public class GrantDisconnection {
      */
     private static final String DISCONNECT = "UPDATE sentry_connect_grant SET status = 'disconnected', "
             + "status_reason = 'disconnected', access_token = NULL, refresh_token = NULL, key_id = NULL, refresh_due_at = NULL, "
+            + "sentry_user_name = NULL, sentry_user_email = NULL, "
             + "token_version = token_version + 1, updated_at = ? "
             + "WHERE id = ? AND tenant_id = ? AND status <> 'disconnected' RETURNING " + GrantRows.COLUMNS;
 

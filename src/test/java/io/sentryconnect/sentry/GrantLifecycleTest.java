@@ -287,6 +287,13 @@ class GrantLifecycleTest extends ServiceTest {
         assertEquals("disconnected", row.get("status"));
         assertNull(row.get("access_token"));
         assertNull(row.get("refresh_token"));
+        // The Sentry user's personal data goes with the tokens; the id a reconnect is checked against stays.
+        assertNull(row.get("sentry_user_name"));
+        assertNull(row.get("sentry_user_email"));
+        assertEquals("1", row.get("sentry_user_id"));
+        Map<String, Object> shown = driver.map(new Http().get(url, Http.bearer(grant.jwt())).body());
+        assertEquals(java.util.Arrays.asList("1", null, null), java.util.Arrays.asList(((Map<?, ?>) shown.get("sentry_user")).get("id"),
+                ((Map<?, ?>) shown.get("sentry_user")).get("name"), ((Map<?, ?>) shown.get("sentry_user")).get("email")), shown.toString());
         assertEquals(204, new Http().delete(url, Http.bearer(grant.jwt())).statusCode());
         int sent = standIn.requests(null).size();
         assertEquals(409, proxy(grant, "organizations/acme/projects/").statusCode());
