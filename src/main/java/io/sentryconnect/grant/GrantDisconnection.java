@@ -15,7 +15,7 @@ import java.util.UUID;
 /**
  * Disconnect: the tokens are destroyed (the columns set to null), and so are the Sentry user's name and e-mail (the
  * personal data the grant held: a tombstone needs neither, and a reconnect writes them afresh); the row stays as a
- * tombstone, with the organization and the Sentry user's id that a reconnect is checked against.
+ * tombstone, with the organization a reconnect is checked against, and the Sentry user's id.
  */
 @Singleton
 public class GrantDisconnection {

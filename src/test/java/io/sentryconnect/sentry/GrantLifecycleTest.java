@@ -287,7 +287,7 @@ class GrantLifecycleTest extends ServiceTest {
         assertEquals("disconnected", row.get("status"));
         assertNull(row.get("access_token"));
         assertNull(row.get("refresh_token"));
-        // The Sentry user's personal data goes with the tokens; the id a reconnect is checked against stays.
+        // The Sentry user's personal data goes with the tokens; the id stays.
         assertNull(row.get("sentry_user_name"));
         assertNull(row.get("sentry_user_email"));
         assertEquals("1", row.get("sentry_user_id"));
