@@ -44,7 +44,9 @@ class EventController {
     private static final String PAGE = "SELECT tx_id::text, id, payload FROM sentry_connect_grant_event WHERE tenant_id = ? "
             + "AND (tx_id, id) > (?::xid8, ?) AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) %s ORDER BY tx_id, id LIMIT ?";
     private static final String TENANT_PAGE = PAGE.formatted("");
-    private static final String OWNER_PAGE = PAGE.formatted("AND user_id = ?");
+    /** A user's own events, less those of the tenant's provisioned grant, which only tenant admins see (PlatformCaller). */
+    private static final String OWNER_PAGE = PAGE.formatted("AND user_id = ? AND grant_id NOT IN "
+            + "(SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND kind = 'provisioned')");
     /** {@code <transaction id>.<event id>}; a plain event id is a cursor handed out before V10 (transaction 0). */
     private static final Pattern CURSOR = Pattern.compile("(?:([0-9]{1,20})\\.)?([0-9]{1,19})");
 
@@ -82,6 +84,7 @@ class EventController {
             ps.setLong(++i, afterEvent);
             if (owner != null) {
                 ps.setString(++i, owner);
+                ps.setString(++i, caller.tenantId());
             }
             ps.setInt(++i, pageSize);
             List<String> rows = new ArrayList<>();

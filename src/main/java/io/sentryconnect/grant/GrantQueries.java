@@ -41,7 +41,7 @@ public class GrantQueries {
     @ReadOnly(DatabaseProperties.DATASOURCE)
     public Optional<Grant> findVisible(PlatformCaller caller, UUID id) {
         return jdbc.prepareStatement(BY_ID, ps -> GrantRows.optional(GrantRows.bind(ps, id, caller.tenantId())))
-                .filter(grant -> caller.mayAccess(grant.tenantId(), grant.userId()));
+                .filter(grant -> visible(caller, grant));
     }
 
     /**
@@ -59,7 +59,12 @@ public class GrantQueries {
                 Grant grant = GrantRows.grant(rs);
                 return Optional.of(new GrantWithTokens(grant, tokens.read(rs, grant, false)));
             }
-        }).filter(found -> caller.mayAccess(found.grant().tenantId(), found.grant().userId()));
+        }).filter(found -> visible(caller, found.grant()));
+    }
+
+    /** The caller's visibility rule ({@link PlatformCaller#mayAccess}) for one grant. */
+    public static boolean visible(PlatformCaller caller, Grant grant) {
+        return caller.mayAccess(grant.tenantId(), grant.userId(), grant.kind() == GrantKind.PROVISIONED);
     }
 
     /**
@@ -70,7 +75,7 @@ public class GrantQueries {
     @ReadOnly(DatabaseProperties.DATASOURCE)
     public List<Grant> list(PlatformCaller caller, @Nullable String userId, @Nullable GrantStatus status,
                             @Nullable String orgSlug, @Nullable UUID after, int limit) {
-        if (userId != null && !caller.mayAccess(caller.tenantId(), userId)) {
+        if (userId != null && !caller.maySeeOwner(userId)) {
             return List.of();
         }
         String owner = userId != null ? userId : caller.ownerRestriction();
@@ -79,6 +84,9 @@ public class GrantQueries {
         if (owner != null) {
             sql.append(" AND user_id = ?");
             args.add(owner);
+        }
+        if (!caller.tenantAdmin()) {
+            sql.append(" AND kind <> 'provisioned'");
         }
         if (status != null) {
             sql.append(" AND status = ?");

@@ -75,7 +75,7 @@ public final class GrantTokenCache implements GrantChangeListener.Changes {
     /** The visibility rule of the query (tenant, then owner or tenant admin), for every caller. */
     private static Optional<GrantWithTokens> visible(PlatformCaller caller, Entry entry) {
         Grant grant = entry.grant().grant();
-        return caller.mayAccess(grant.tenantId(), grant.userId()) ? Optional.of(entry.grant()) : Optional.empty();
+        return GrantQueries.visible(caller, grant) ? Optional.of(entry.grant()) : Optional.empty();
     }
 
     @Override
