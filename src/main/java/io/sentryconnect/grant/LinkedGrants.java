@@ -25,7 +25,7 @@ import java.util.UUID;
 public class LinkedGrants {
     /** The row lock on the (tenant, user, org) grant: a concurrent link of the same org waits here, then updates. */
     private static final String LOCK_OWNER_ORG = "SELECT id FROM sentry_connect_grant WHERE tenant_id = ? AND user_id = ? "
-            + "AND org_id = ? FOR UPDATE";
+            + "AND org_id = ? AND kind = 'oauth' FOR UPDATE";
     /** The row lock of a reconnect: a disconnect or another reconnect of the grant waits until this one commits. */
     private static final String LOCK_FOR_RECONNECT = "SELECT org_id FROM sentry_connect_grant WHERE id = ? AND tenant_id = ? FOR UPDATE";
     private static final String SCOPES = "SELECT scopes FROM sentry_connect_grant WHERE id = ?";
@@ -34,7 +34,7 @@ public class LinkedGrants {
             + "org_slug, org_name, region_url, sentry_user_id, sentry_user_name, sentry_user_email, scopes, access_token, "
             + "refresh_token, token_issued_at, expires_at, last_refreshed_at, token_version, created_at, updated_at, key_id, "
             + "refresh_due_at) VALUES (?, ?, ?, 'oauth', 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?) "
-            + "ON CONFLICT ON CONSTRAINT sentry_connect_grant_owner_org_uq DO NOTHING RETURNING " + GrantRows.COLUMNS;
+            + "ON CONFLICT (tenant_id, user_id, org_id) WHERE kind = 'oauth' DO NOTHING RETURNING " + GrantRows.COLUMNS;
     /** Bumps token_version: a refresh that read the old tokens sees the change under the row lock and does not overwrite it. */
     private static final String UPDATE = "UPDATE sentry_connect_grant SET status = 'active', status_reason = NULL, org_id = ?, "
             + "org_slug = ?, org_name = ?, region_url = ?, sentry_user_id = ?, sentry_user_name = ?, sentry_user_email = ?, "
@@ -59,8 +59,9 @@ public class LinkedGrants {
 
     /**
      * Records a completed link: a new grant, or the same (tenant, user, org)'s grant updated in place with the new
-     * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique constraint
-     * {@code sentry_connect_grant_owner_org_uq}: the loser's insert waits for the winner's commit and then does nothing,
+     * tokens and scopes. Two concurrent links of the same org by the same user meet at the unique index
+     * {@code sentry_connect_grant_owner_org_uq} (OAuth grants only: the tenant's provisioned grant is never a user's, so
+     * its provisioner's own link of that org is a grant of its own): the loser's insert waits for the winner's commit and then does nothing,
      * and the loser updates the winner's row under its lock. (A row deleted between the two statements: once more.)
      */
     @Transactional(DatabaseProperties.DATASOURCE)

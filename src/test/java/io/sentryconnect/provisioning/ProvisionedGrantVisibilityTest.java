@@ -24,6 +24,7 @@ class ProvisionedGrantVisibilityTest extends ProvisioningTestBase {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theProvisionerWithoutTheAdminRoleNoLongerSeesOrUsesIt() {
         String tenant = tenant();
         Map<String, Object> grant = provisioned(admin(tenant), body("us", "web"));
@@ -40,6 +41,18 @@ class ProvisionedGrantVisibilityTest extends ProvisioningTestBase {
         assertFalse(new Http().get(serviceUrl() + "/api/v1/grants?user_id=admin-1", Http.bearer(formerAdmin)).body().contains(id));
         assertTrue(GrantEvents.list(serviceUrl(), driver, formerAdmin, null).stream()
                 .noneMatch(event -> String.valueOf(event).contains(id)), "nor its events");
+
+        // Nor may the provisioner's own OAuth link of that organization write that user's tokens into the tenant's grant.
+        byte[] integrationToken = (byte[]) grants(tenant).get(0).get("access_token");
+        Map<String, Object> atSentry = atSentry(tenant).get(0);
+        String sentryUser = String.valueOf(((java.util.List<Map<String, Object>>) atSentry.get("members")).get(0).get("user_id"));
+        HttpResponse<String> linked = driver.link(formerAdmin, sentryUser, slug);
+        String linkedId = io.sentryconnect.support.LinkDriver.query(io.sentryconnect.support.LinkDriver.location(linked)).get("grant_id");
+        assertTrue(linkedId != null && !linkedId.equals(id), "a grant of the user's own: " + io.sentryconnect.support.LinkDriver.location(linked));
+        Map<String, Object> provisionedRow = grants(tenant).stream().filter(row -> id.equals(String.valueOf(row.get("id")))).findFirst().orElseThrow();
+        assertEquals("provisioned", provisionedRow.get("kind"));
+        assertEquals(null, provisionedRow.get("refresh_token"), "no OAuth tokens in the tenant's grant");
+        assertTrue(java.util.Arrays.equals(integrationToken, (byte[]) provisionedRow.get("access_token")), "its token unchanged");
 
         String anotherAdmin = driver.jwt(tenant, "admin-2", "tenant-admin");
         HttpResponse<String> shown = new Http().get(base, Http.bearer(anotherAdmin));
