@@ -61,7 +61,10 @@ class SentryProvisioningClient {
         this.clock = clock;
     }
 
-    /** What we ask Sentry for; {@code organizationId} is our own id for the customer (the tenant id). */
+    /**
+     * What we ask Sentry for; {@code organizationId} is our own id for the customer (the tenant id, after
+     * {@code sentry-connect.partner.organization-id-prefix}).
+     */
     record AccountRequest(String organizationId, String email, String organizationName, List<ProjectSpec> projects,
                           String region) {
     }

@@ -47,7 +47,7 @@ public final class PluginErrorFormat implements Ordered {
         if (response.code() >= 400 && !AsIs.marked(response) && !ApiProblemHandler.rendered(response)) {
             answerAsThePluginDoes(response);
         }
-        // The route look-up only for an error: a success (nearly every answer) needs none of it.
+        // The route look-up: for an error, and for the browser routes' policy below.
         if (response.code() >= 400 && !AsIs.marked(response) && browserRoute(request)) {
             BrowserErrorPages.replace(response);
         } else if (response.code() >= 400 && managementEndpoint(request)) {
@@ -61,7 +61,7 @@ public final class PluginErrorFormat implements Ordered {
             response.getHeaders().remove("Content-Security-Policy");
             response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
         }
-        if (response.code() == 401) {
+        if (response.code() == 401 && !AsIs.marked(response)) {
             // The plugin's routes take a bearer token only: the host's challenges (Basic, say) are not theirs.
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
@@ -99,6 +99,11 @@ public final class PluginErrorFormat implements Ordered {
             ApiProblemHandler.mark(response);
         } else if (failure != null) {
             frameworkStatus(failure).filter(status -> status != response.code()).ifPresent(response::status);
+            if (failure instanceof io.micronaut.http.server.exceptions.NotAllowedException notAllowed
+                    && response.getHeaders().get(HttpHeaders.ALLOW) == null) {
+                // A 405 names the methods the route takes (RFC 9110), as Micronaut's own handler does.
+                response.getHeaders().allowGeneric(notAllowed.getAllowedMethods());
+            }
         }
     }
 
@@ -118,9 +123,8 @@ public final class PluginErrorFormat implements Ordered {
                 || failure instanceof io.micronaut.web.router.exceptions.UnsatisfiedRouteException
                 || failure instanceof io.micronaut.core.bind.exceptions.UnsatisfiedArgumentException
                 || failure instanceof io.micronaut.web.router.exceptions.DuplicateRouteException
-                || failure instanceof io.micronaut.http.codec.CodecException
                 || failure instanceof io.micronaut.json.JsonSyntaxException
-                || failure instanceof io.micronaut.http.exceptions.UriSyntaxException
+                || failure instanceof java.net.URISyntaxException
                 || failure instanceof com.fasterxml.jackson.core.JacksonException
                 || failure instanceof jakarta.validation.ConstraintViolationException) {
             return java.util.Optional.of(400);

@@ -67,7 +67,9 @@ class HostGlobalErrorRouteTest extends ServiceTest {
         assertProblem(new Http().send(Http.request(serviceUrl() + "/api/v1/links", Http.bearer(jwt))
                 .header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{bad")).build()), 400, "invalid_request");
-        assertProblem(new Http().delete(serviceUrl() + "/api/v1/me", Http.bearer(jwt)), 405, "method_not_allowed");
+        HttpResponse<String> wrongMethod = new Http().delete(serviceUrl() + "/api/v1/me", Http.bearer(jwt));
+        assertProblem(wrongMethod, 405, "method_not_allowed");
+        assertTrue(wrongMethod.headers().firstValue("Allow").orElse("").contains("GET"), wrongMethod.headers().map().toString());
         assertProblem(new Http().get(serviceUrl() + "/api/v1/grants"), 401, "unauthenticated");
     }
 
