@@ -47,18 +47,17 @@ public final class PluginErrorFormat implements Ordered {
         if (response.code() >= 400 && !AsIs.marked(response) && !ApiProblemHandler.rendered(response)) {
             answerAsThePluginDoes(response);
         }
-        // The route look-up: for an error, and for the browser routes' policy below.
-        if (response.code() >= 400 && !AsIs.marked(response) && browserRoute(request)) {
+        boolean browser = browserRoute(request);
+        if (response.code() >= 400 && !AsIs.marked(response) && browser) {
             BrowserErrorPages.replace(response);
         } else if (response.code() >= 400 && managementEndpoint(request)) {
             managementError(response);
         } else if (response.code() >= 400) {
             replaceFrameworkError(response);
         }
-        if (browserRoute(request)) {
-            // Our pages' policy alone: a host-wide one (micronaut-views' CSP filter, say) would add a second header,
-            // and browsers apply both, so a host's form-action 'self' blocks the confirmation's way to Sentry.
-            response.getHeaders().remove("Content-Security-Policy");
+        if (browser) {
+            // Our pages' policy alone (set replaces every value): a host-wide one (micronaut-views' CSP filter, say)
+            // would be a second header, browsers apply both, and a host's form-action 'self' blocks the way to Sentry.
             response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
         }
         if (response.code() == 401 && !AsIs.marked(response)) {
