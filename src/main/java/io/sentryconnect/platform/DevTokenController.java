@@ -4,6 +4,7 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.micronaut.serde.annotation.Serdeable;
 import io.sentryconnect.PluginJson;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -27,6 +28,7 @@ import java.util.Map;
  */
 @Controller("/dev/token")
 @Requires(property = "sentry-connect.dev.token-endpoint", value = "true")
+@Requires(env = {Environment.DEVELOPMENT, Environment.TEST})
 @Secured(SecurityRule.IS_ANONYMOUS)
 class DevTokenController {
     private static final Duration LIFETIME = Duration.ofHours(8);

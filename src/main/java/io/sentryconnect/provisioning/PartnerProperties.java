@@ -41,6 +41,11 @@ public record PartnerProperties(@Nullable String channel, @Nullable Secret secre
         requiredScopes = requiredScopes == null ? List.of() : List.copyOf(requiredScopes);
     }
 
+    /** The longest {@code organizationID} the Account Provisioning API takes (the stand-in plays the same bound). */
+    public static final int MAX_ORGANIZATION_ID = 255;
+    /** The longest prefix: it leaves the rest of {@link #MAX_ORGANIZATION_ID} to the tenant id. */
+    public static final int MAX_ORGANIZATION_ID_PREFIX = 64;
+
     /** Sentry's {@code organizationID} for a tenant: the one key Sentry's provisioning is idempotent on. */
     public String organizationId(String tenantId) {
         return organizationIdPrefix + tenantId;

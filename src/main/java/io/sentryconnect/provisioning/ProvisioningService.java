@@ -144,7 +144,14 @@ class ProvisioningService {
             }
             projects.add(new SentryProvisioningClient.ProjectSpec(projectName, platform));
         }
-        return new SentryProvisioningClient.AccountRequest(partner.organizationId(caller.tenantId()), email, name, projects, region);
+        String organizationId = partner.organizationId(caller.tenantId());
+        if (organizationId.length() > PartnerProperties.MAX_ORGANIZATION_ID) {
+            // The tenant id is the platform's (up to 255 characters); the prefix is ours: Sentry would refuse the two.
+            throw new ProvisioningRejected("This tenant's id after sentry-connect.partner.organization-id-prefix is "
+                    + organizationId.length() + " characters long, and Sentry's organizationID takes at most "
+                    + PartnerProperties.MAX_ORGANIZATION_ID + "; nothing was sent to Sentry.");
+        }
+        return new SentryProvisioningClient.AccountRequest(organizationId, email, name, projects, region);
     }
 
     /** A {@code projects} that is not an array of objects whose name and platform are strings; the value is not echoed. */

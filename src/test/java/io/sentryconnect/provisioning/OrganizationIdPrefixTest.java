@@ -2,6 +2,7 @@ package io.sentryconnect.provisioning;
 
 import io.micronaut.context.annotation.Property;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.context.exceptions.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code sentry-connect.partner.organization-id-prefix}: Sentry's provisioning is idempotent on {@code organizationID},
@@ -33,5 +36,29 @@ class OrganizationIdPrefixTest extends ProvisioningTestBase {
         HttpResponse<String> again = provision(serviceUrl(), admin(tenant), body("us", "web"));
         assertEquals(driver.map(first.body()).get("id"), driver.map(again.body()).get("id"), again.body());
         assertEquals(1, atSentry("staging:" + tenant).size(), "the same organization again");
+    }
+
+    /** A tenant id the platform accepts (up to 255 characters) that the prefix pushes past Sentry's bound. */
+    @Test
+    void anOrganizationIdPastSentrysBoundIsRefusedBeforeAnythingIsSent() {
+        String tenant = tenant();
+        String longTenant = tenant + "x".repeat(255 - tenant.length());
+        long calls = provisioningCalls();
+        HttpResponse<String> refused = provision(serviceUrl(), admin(longTenant), body("us", "web"));
+        assertProblem(refused, 502, "provisioning_rejected", null);
+        assertTrue(refused.body().contains("nothing was sent to Sentry"), refused.body());
+        assertEquals(calls, provisioningCalls(), "no provisioning call reached Sentry");
+        assertEquals(List.of(), grants(longTenant), "nothing recorded");
+    }
+
+    @Test
+    void aPrefixThatLeavesTheTenantIdTooLittleRoomOrHoldsSpacesStopsTheStart() {
+        PartnerSettings.check("staging:");
+        PartnerSettings.check("");
+        String tooLong = assertThrows(ConfigurationException.class, () -> PartnerSettings.check("p".repeat(65))).getMessage();
+        assertTrue(tooLong.startsWith("sentry-connect.partner.organization-id-prefix is 65 characters long: at most 64"), tooLong);
+        assertThrows(ConfigurationException.class, () -> PartnerSettings.check("prod eu:"));
+        assertThrows(ConfigurationException.class, () -> PartnerSettings.check("prod\teu:"));
+        assertThrows(ConfigurationException.class, () -> PartnerSettings.check("pröd:"));
     }
 }

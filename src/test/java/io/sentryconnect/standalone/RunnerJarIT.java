@@ -45,7 +45,8 @@ class RunnerJarIT {
         }
         try (JarFile plugin = new JarFile(RunnerJar.jar(".jar").toFile())) {
             List<String> standalone = plugin.stream().map(e -> e.getName())
-                    .filter(n -> n.startsWith("io/sentryconnect/standalone/") || n.startsWith("application") || n.contains("StaticOptimizations"))
+                    .filter(n -> n.startsWith("io/sentryconnect/standalone/") || n.startsWith("application") || n.contains("StaticOptimizations")
+                            || n.contains("DevToken"))
                     .toList();
             assertEquals(List.of(), standalone);
         }
@@ -53,8 +54,10 @@ class RunnerJarIT {
 
     @Test
     void theRunnerJarStartsHealthyAndKeepsRunTimeSwitches() throws Exception {
-        // Off in application.yml, so the build's AOT analysis saw it off: it must still be a run-time decision.
-        Map<String, String> properties = new TreeMap<>(Map.of("sentry-connect.dev.token-endpoint", "true"));
+        // Off in application.yml, so the build's AOT analysis saw it off: it must still be a run-time decision. The
+        // runner jar has no application-test.yml: apart from the switch, this is the production configuration.
+        Map<String, String> properties = new TreeMap<>(Map.of("sentry-connect.dev.token-endpoint", "true",
+                "micronaut.environments", "test"));
         TestDatabase.properties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         startHealthy(List.of("-jar", RunnerJar.jar("-runner.jar").toString()), properties, "runner-jar-it.log", (http, base) -> {
             HttpResponse<String> devToken = http.send(HttpRequest.newBuilder(URI.create(base + "/dev/token"))
