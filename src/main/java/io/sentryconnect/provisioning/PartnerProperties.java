@@ -41,7 +41,10 @@ public record PartnerProperties(@Nullable String channel, @Nullable Secret secre
         requiredScopes = requiredScopes == null ? List.of() : List.copyOf(requiredScopes);
     }
 
-    /** The longest {@code organizationID} the Account Provisioning API takes (the stand-in plays the same bound). */
+    /**
+     * The longest {@code organizationID} we send: the bound the stand-in plays for the Account Provisioning API, whose
+     * code is not in Sentry's public repository (a longer one is refused before it is sent).
+     */
     public static final int MAX_ORGANIZATION_ID = 255;
     /** The longest prefix: it leaves the rest of {@link #MAX_ORGANIZATION_ID} to the tenant id. */
     public static final int MAX_ORGANIZATION_ID_PREFIX = 64;

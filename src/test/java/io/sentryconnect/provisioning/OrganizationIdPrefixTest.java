@@ -2,7 +2,9 @@ package io.sentryconnect.provisioning;
 
 import io.micronaut.context.annotation.Property;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
+import io.sentryconnect.support.PluginProperties;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -60,5 +62,16 @@ class OrganizationIdPrefixTest extends ProvisioningTestBase {
         assertThrows(ConfigurationException.class, () -> PartnerSettings.check("prod eu:"));
         assertThrows(ConfigurationException.class, () -> PartnerSettings.check("prod\teu:"));
         assertThrows(ConfigurationException.class, () -> PartnerSettings.check("pröd:"));
+
+        Map<String, Object> properties = PluginProperties.complete(2);
+        properties.put("sentry-connect.partner.organization-id-prefix", "prod eu:");
+        RuntimeException stopped = assertThrows(RuntimeException.class, () -> {
+            try (ApplicationContext ignored = ApplicationContext.builder().deduceEnvironment(false)
+                    .enableDefaultPropertySources(false).properties(properties).start()) {
+                throw new AssertionError("started with a prefix that holds a space");
+            }
+        });
+        assertTrue(String.valueOf(stopped.getMessage()).startsWith("sentry-connect.partner.organization-id-prefix may hold"),
+                stopped.getMessage());
     }
 }
