@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.PluginJobs;
 import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -31,7 +32,7 @@ public class EventRetention {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelay = "${sentry-connect.webhook.purge-interval:10m}", initialDelay = "${sentry-connect.webhook.purge-initial-delay:5m}")
+    @Scheduled(scheduler = PluginJobs.NAME, fixedDelay = "${sentry-connect.webhook.purge-interval:10m}", initialDelay = "${sentry-connect.webhook.purge-initial-delay:5m}")
     void scheduled() {
         purge();
     }

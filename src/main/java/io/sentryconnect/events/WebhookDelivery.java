@@ -1,5 +1,6 @@
 package io.sentryconnect.events;
 
+import io.sentryconnect.PluginJobs;
 import io.sentryconnect.PluginMetrics;
 import io.sentryconnect.ClockFactory;
 import io.micronaut.context.annotation.Requires;
@@ -75,7 +76,7 @@ public class WebhookDelivery {
     private record Pending(long id, String eventId, String payload, int attempts) {
     }
 
-    @Scheduled(fixedDelay = "${sentry-connect.webhook.poll-interval:1s}", initialDelay = "${sentry-connect.webhook.poll-initial-delay:1s}")
+    @Scheduled(scheduler = PluginJobs.NAME, fixedDelay = "${sentry-connect.webhook.poll-interval:1s}", initialDelay = "${sentry-connect.webhook.poll-initial-delay:1s}")
     void scheduled() {
         deliverBatch();
     }

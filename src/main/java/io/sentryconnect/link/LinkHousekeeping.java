@@ -1,5 +1,6 @@
 package io.sentryconnect.link;
 
+import io.sentryconnect.PluginJobs;
 import io.sentryconnect.database.DatabaseProperties;
 import io.sentryconnect.database.Sql;
 import io.micronaut.scheduling.annotation.Scheduled;
@@ -35,7 +36,7 @@ class LinkHousekeeping {
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelay = "${sentry-connect.link.purge-interval:1m}", initialDelay = "${sentry-connect.link.purge-initial-delay:1m}")
+    @Scheduled(scheduler = PluginJobs.NAME, fixedDelay = "${sentry-connect.link.purge-interval:1m}", initialDelay = "${sentry-connect.link.purge-initial-delay:1m}")
     void scheduled() {
         purge();
     }

@@ -1,5 +1,6 @@
 package io.sentryconnect.token;
 
+import io.sentryconnect.PluginJobs;
 import io.sentryconnect.database.Sql;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -39,7 +40,7 @@ public class BackgroundRefresher {
         this.lease = lease;
     }
 
-    @Scheduled(fixedDelay = "${sentry-connect.refresh.background.interval:30s}", initialDelay = "${sentry-connect.refresh.background.initial-delay:10s}")
+    @Scheduled(scheduler = PluginJobs.NAME, fixedDelay = "${sentry-connect.refresh.background.interval:30s}", initialDelay = "${sentry-connect.refresh.background.initial-delay:10s}")
     void scheduled() {
         runOnce();
     }
