@@ -41,7 +41,7 @@ public final class PluginErrorFormat implements Ordered {
 
     @ResponseFilter
     void format(HttpRequest<?> request, MutableHttpResponse<?> response) {
-        if (!endpoints.owns(request.getPath())) {
+        if (!endpoints.owns(request.getPath()) || hostsOwnAnswer(request, response)) {
             return;
         }
         if (response.code() >= 400 && !AsIs.marked(response) && !ApiProblemHandler.rendered(response)) {
@@ -71,6 +71,20 @@ public final class PluginErrorFormat implements Ordered {
         if (response.getHeaders().get(HttpHeaders.CACHE_CONTROL) == null) {
             response.getHeaders().set(HttpHeaders.CACHE_CONTROL, "no-store");
         }
+    }
+
+    /**
+     * The answer of a route of the host's that names a path under one of our groups itself (a catch-all's never gets
+     * here: {@link CatchAllRoutes} answers those requests): the host chose the path, so the page, its headers and its
+     * errors stay the host's. Not an error route, which also answers the plugin's failures (a host's
+     * {@code @Error(global = true)}): the request then carries that route, and the answer is still ours to fix. The
+     * standalone service has no host: there every path is ours, its management endpoints' outside our groups too.
+     */
+    private boolean hostsOwnAnswer(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        return !ApiProblemHandler.rendered(response) && !AsIs.marked(response)
+                && endpoints.groupOf(request.getPath()).isPresent()
+                && RouteAttributes.getRouteInfo(request).filter(route -> route instanceof io.micronaut.web.router.UriRouteInfo<?, ?> uri
+                        && !CatchAllRoutes.plugin(uri) && !managementRoute(uri)).isPresent();
     }
 
     /**
@@ -172,8 +186,11 @@ public final class PluginErrorFormat implements Ordered {
 
     /** Matched by package, as micronaut-management is not on a host's classpath. */
     private static boolean managementEndpoint(HttpRequest<?> request) {
-        return RouteAttributes.getRouteInfo(request).map(route -> route.getDeclaringType().getName())
-                .filter(type -> type.startsWith("io.micronaut.management.")).isPresent();
+        return RouteAttributes.getRouteInfo(request).filter(PluginErrorFormat::managementRoute).isPresent();
+    }
+
+    private static boolean managementRoute(io.micronaut.web.router.RouteInfo<?> route) {
+        return route.getDeclaringType().getName().startsWith("io.micronaut.management.");
     }
 
     static ApiProblem problemFor(HttpStatus status) {

@@ -1,0 +1,92 @@
+package io.sentryconnect.web;
+
+import io.micronaut.context.BeanProvider;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.ServerFilterPhase;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteInfo;
+import io.micronaut.web.router.Router;
+import io.micronaut.web.router.UriRouteInfo;
+import io.micronaut.web.router.UriRouteMatch;
+import io.sentryconnect.Endpoints;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps a host's catch-all route off the plugin's paths. A single-page application's {@code @Get("/{+path}")} (or any
+ * host route that reaches one of the plugin's groups only through a path variable) matches every request the plugin
+ * has no route for: {@code GET} on the {@code POST}-only {@code /api/v1/links}, an unknown path under
+ * {@code /api/v1/grants}, a mistyped browser step. The host's page answered them {@code 200}, where a caller of the
+ * plugin's API is owed the {@code 405} (with {@code Allow}) or {@code 404} it answers without the host. Here such a
+ * request is answered as the plugin answers it alone, before the host's security runs (the host's route never
+ * would). A host route that names a path under a group itself ({@code /api/v1/grants/export}) is the host's choice
+ * and keeps its answer (see {@link PluginErrorFormat}); one that clashes with a route of ours stops the start
+ * ({@link RouteClashes}).
+ */
+@ServerFilter("/**")
+final class CatchAllRoutes implements Ordered {
+    private final Endpoints endpoints;
+    private final BeanProvider<Router> router;
+
+    CatchAllRoutes(Endpoints endpoints, BeanProvider<Router> router) {
+        this.endpoints = endpoints;
+        this.router = router;
+    }
+
+    @Override
+    public int getOrder() {
+        return ServerFilterPhase.SECURITY.before() - 5;
+    }
+
+    @RequestFilter
+    @Nullable
+    MutableHttpResponse<?> keepOff(HttpRequest<?> request) {
+        Optional<RouteInfo<?>> route = RouteAttributes.getRouteInfo(request);
+        if (route.isEmpty() || !(route.get() instanceof UriRouteInfo<?, ?> matched) || plugin(matched)) {
+            return null;
+        }
+        Optional<String> group = endpoints.groupOf(request.getPath());
+        if (group.isEmpty() || names(matched, endpoints.hostPath(group.get()))) {
+            return null;
+        }
+        Set<String> allowed = new TreeSet<>();
+        for (UriRouteMatch<Object, Object> candidate : router.get().<Object, Object>findAny(request)) {
+            if (plugin(candidate.getRouteInfo())) {
+                allowed.add(candidate.getRouteInfo().getHttpMethodName());
+            }
+        }
+        if (allowed.isEmpty()) {
+            return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.NOT_FOUND));
+        }
+        if (allowed.contains(HttpMethod.GET.name())) {
+            allowed.add(HttpMethod.HEAD.name()); // Micronaut answers HEAD on every GET route
+        }
+        return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.METHOD_NOT_ALLOWED))
+                .header(io.micronaut.http.HttpHeaders.ALLOW, String.join(", ", allowed));
+    }
+
+    /** One of the plugin's own routes: its controllers are the plugin's packages. */
+    static boolean plugin(UriRouteInfo<?, ?> route) {
+        return route.getDeclaringType().getName().startsWith("io.sentryconnect.");
+    }
+
+    /**
+     * Whether a route's template names {@code groupPath} or a path below it before its first variable, as
+     * {@code /api/v1/grants/export} does and {@code /{+path}} or {@code /api/{+rest}} do not.
+     */
+    static boolean names(UriRouteInfo<?, ?> route, String groupPath) {
+        String template = route.getUriMatchTemplate().toString();
+        int variable = template.indexOf('{');
+        String literal = variable < 0 ? template : template.substring(0, variable);
+        return literal.equals(groupPath) || literal.startsWith(groupPath.endsWith("/") ? groupPath : groupPath + "/");
+    }
+}
