@@ -3,6 +3,7 @@ package io.sentryconnect.http;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.micronaut.core.convert.format.ReadableBytes;
 import io.sentryconnect.token.Secret;
 
 import java.net.Proxy;
@@ -19,6 +20,8 @@ import java.time.Duration;
  * @param discoveryReadTimeout organization discovery right after a code exchange
  * @param webhookReadTimeout   webhook deliveries to the host platform
  * @param apiMaxConnections    pooled keep-alive connections to Sentry's API
+ * @param apiMaxContentLength  the largest answer of Sentry's API taken (the proxy and {@code SentryApi} hold an answer
+ *                             whole before passing it on), e.g. {@code 10MB}; a larger one is refused, not retried
  * @param proxyAddress         {@code host:port} of the egress proxy every call to Sentry goes through (token
  *                             endpoint, API, discovery, provisioning); unset: straight to Sentry. Webhook deliveries,
  *                             which go to the platform itself, never use it
@@ -34,6 +37,7 @@ public record HttpProperties(
         @Bindable(defaultValue = "10s") Duration discoveryReadTimeout,
         @Bindable(defaultValue = "10s") Duration webhookReadTimeout,
         @Bindable(defaultValue = "200") int apiMaxConnections,
+        @Bindable(defaultValue = "10MB") @ReadableBytes int apiMaxContentLength,
         @Nullable String proxyAddress,
         @Bindable(defaultValue = "HTTP") Proxy.Type proxyType,
         @Nullable String proxyUsername,

@@ -59,7 +59,9 @@ public final class PluginHttpClients {
     PluginHttpClients(HttpProperties properties, Parts parts) {
         InetSocketAddress proxy = proxyAddress(properties);
         this.token = parts.client(configuration(properties, properties.tokenReadTimeout(), 0, proxy));
-        this.api = parts.client(configuration(properties, properties.apiReadTimeout(), properties.apiMaxConnections(), proxy));
+        DefaultHttpClientConfiguration api = configuration(properties, properties.apiReadTimeout(), properties.apiMaxConnections(), proxy);
+        api.setMaxContentLength(properties.apiMaxContentLength());
+        this.api = parts.client(api);
         this.discovery = parts.client(configuration(properties, properties.discoveryReadTimeout(), 0, proxy));
         this.webhook = parts.client(configuration(properties, properties.webhookReadTimeout(), 0, null));
     }

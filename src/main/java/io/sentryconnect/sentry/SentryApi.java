@@ -211,6 +211,10 @@ public class SentryApi {
             }
             throw new SentryUnavailable(e.kind() == TokenRequestFailed.Kind.TIMEOUT,
                     "Sentry's token endpoint did not answer; the grant is unchanged. Try again later.");
+        } catch (SentryAnswerTooLarge e) {
+            LOG.warn("Call for grant {}: {} {}: Sentry's answer is over sentry-connect.http.api-max-content-length", grantId,
+                    request.method(), target.getRawPath());
+            throw e;
         } catch (SentryHttp.SentryServerError e) {
             LOG.warn("Call for grant {}: {} {} failed: {}", grantId, request.method(), target.getRawPath(), e.getMessage());
             throw new SentryUnavailable(e.timeout(), e.timeout() ? "Sentry did not answer in time."

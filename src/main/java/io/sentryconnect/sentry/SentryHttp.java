@@ -107,6 +107,9 @@ public class SentryHttp {
                     .body(answer.getBody(byte[].class).orElse(new byte[0]));
             answer.getHeaders().forEach((name, values) -> values.forEach(value -> copy.getHeaders().add(name, value)));
             response = copy;
+        } catch (io.micronaut.http.client.exceptions.ContentLengthExceededException e) {
+            // Larger than the api client's max-content-length: the same request would get the same answer.
+            throw new SentryAnswerTooLarge();
         } catch (HttpClientException e) {
             throw new SentryServerError(HttpFailure.of(e).kind() == HttpFailure.Kind.TIMEOUT, null);
         }

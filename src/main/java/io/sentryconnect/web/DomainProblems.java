@@ -44,6 +44,7 @@ public final class DomainProblems {
             entry("internal_error", new Rendering(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error")),
             entry("sentry_unauthorized", new Rendering(HttpStatus.BAD_GATEWAY, "Sentry refused the token")),
             entry("sentry_unavailable", new Rendering(HttpStatus.BAD_GATEWAY, "Sentry unavailable")),
+            entry("sentry_answer_too_large", new Rendering(HttpStatus.BAD_GATEWAY, "Sentry's answer too large")),
             entry("partner_signature_rejected", new Rendering(HttpStatus.BAD_GATEWAY, "Partner signature rejected")),
             entry("provisioning_rejected", new Rendering(HttpStatus.BAD_GATEWAY, "Provisioning rejected by Sentry")),
             entry("provisioning_not_configured", new Rendering(HttpStatus.SERVICE_UNAVAILABLE, "Provisioning not configured")),

@@ -69,6 +69,7 @@ class DomainProblemsTest {
                 new Expected(new ServiceFailure("Broke."), 500, "internal_error", Map.of()),
                 new Expected(new SentryUnauthorized("Still refused."), 502, "sentry_unauthorized", Map.of()),
                 new Expected(new SentryUnavailable(false, "Down."), 502, "sentry_unavailable", Map.of()),
+                new Expected(new io.sentryconnect.sentry.SentryAnswerTooLarge(), 502, "sentry_answer_too_large", Map.of()),
                 new Expected(new PartnerSignatureRejected(), 502, "partner_signature_rejected", Map.of()),
                 new Expected(new ProvisioningRejected("Refused."), 502, "provisioning_rejected", Map.of()),
                 new Expected(new ProvisioningNotConfigured(), 503, "provisioning_not_configured", Map.of()),
