@@ -150,6 +150,7 @@ final class ApiEndpoints {
                 }
                 case "sentry-api-0-team-project-index" ->
                         teamProjects(request, token, match.organization(), match.group("team"));
+                case "sentry-api-0-project-details" -> projectDetails(request, token, match.organization(), match.group("project"));
                 case "sentry-api-0-project-group-index" ->
                         projectIssues(request, token, match.organization(), match.group("project"));
                 case "sentry-api-0-organization-group-group-details" ->
@@ -431,6 +432,26 @@ final class ApiEndpoints {
         if (!directory.hasProjectAccess(token.userId(), project)) {
             throw new ApiAnswers.Refusal(answers.detail(403, ApiAnswers.FORBIDDEN));
         }
+    }
+
+    /**
+     * src/sentry/core/endpoints/project_details.py, {@code ProjectDetailsEndpoint.get}: {@code RelaxedProjectPermission}
+     * asks GET for {@code project:read}, {@code project:write} or {@code project:admin}, and {@code ProjectPermission}
+     * (src/sentry/api/bases/project.py) access to the project; an unknown project is a 404
+     * ({@code ProjectEndpoint.convert_args}). The answer is {@code DetailedProjectSerializer}'s, of which the stand-in
+     * keeps the list's members plus the organization and the teams. Its PUT (settings) and DELETE are not played: 405.
+     */
+    private StandInResponse projectDetails(StandInRequest request, @Nullable StandInState.ApiToken token,
+                                           String orgSlug, String projectSlug) throws ApiAnswers.Refusal {
+        allowMethods(request, "GET");
+        StandInState.ApiToken t = authentication.requireToken(token);
+        authentication.requireScope(t, "project:read", "project:write", "project:admin");
+        Fixtures.Organization org = organizationHere(request, orgSlug);
+        Fixtures.Project project = directory.project(org.slug(), projectSlug)
+                .orElseThrow(() -> new ApiAnswers.Refusal(answers.detail(404, ApiAnswers.NOT_FOUND)));
+        authentication.requireOwnOrganization(t, org);
+        requireProjectAccess(t, project);
+        return answers.json(200, views.projectDetailsJson(project, org, t.userId()));
     }
 
     /**

@@ -101,6 +101,9 @@ final class ApiRoutes {
             route("sentry-api-0-project-group-index",
                     "projects/" + ORG + "/(?<project>[^/]+)/(?:issues|groups)/", Silo.REGION, true,
                     View.withOwnLimits("ProjectGroupIndexEndpoint", "default")),
+            // src/sentry/core/endpoints/project_details.py (ProjectDetailsEndpoint, no rate_limits)
+            route("sentry-api-0-project-details", "projects/" + ORG + "/(?<project>[^/]+)/", Silo.REGION, true,
+                    View.shared("ProjectDetailsEndpoint")),
             // create_group_urls("sentry-api-0") under the bare (?:issues|groups)/
             route("sentry-api-0-group-details", "(?:issues|groups)/(?<issue>[^/]+)/", Silo.REGION, true, GROUP_DETAILS),
             // The release file uploads (multipart/form-data): src/sentry/api/urls.py, version as (?P<version>[^/]+).

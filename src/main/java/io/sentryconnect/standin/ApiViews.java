@@ -94,6 +94,21 @@ final class ApiViews {
         return m;
     }
 
+    /** {@code DetailedProjectSerializer} (src/sentry/api/serializers/models/project.py), in part: the list's members, the organization, the teams. */
+    Map<String, Object> projectDetailsJson(Fixtures.Project project, Fixtures.Organization org, String userId) {
+        Map<String, Object> m = projectJson(project, userId);
+        m.put("organization", organizationJson(org));
+        m.put("teams", project.teams().stream().map(slug -> directory.team(org.slug(), slug)).flatMap(java.util.Optional::stream)
+                .map(team -> {
+                    Map<String, Object> t = new LinkedHashMap<>();
+                    t.put("id", team.id());
+                    t.put("slug", team.slug());
+                    t.put("name", team.name());
+                    return t;
+                }).toList());
+        return m;
+    }
+
     Map<String, Object> issueJson(Fixtures.Issue issue) {
         Fixtures.Project project = directory.projectById(issue.projectId()).orElseThrow();
         Fixtures.Organization org = directory.organization(project.orgSlug()).orElseThrow();

@@ -51,7 +51,7 @@ final class CatchAllRoutes implements Ordered {
     @Nullable
     MutableHttpResponse<?> keepOff(HttpRequest<?> request) {
         Optional<RouteInfo<?>> route = RouteAttributes.getRouteInfo(request);
-        if (route.isEmpty() || !(route.get() instanceof UriRouteInfo<?, ?> matched) || plugin(matched)) {
+        if (route.isEmpty() || !(route.get() instanceof UriRouteInfo<?, ?> matched) || PluginRoutes.ours(matched)) {
             return null;
         }
         Optional<String> group = endpoints.groupOf(request.getPath());
@@ -60,7 +60,7 @@ final class CatchAllRoutes implements Ordered {
         }
         Set<String> allowed = new TreeSet<>();
         for (UriRouteMatch<Object, Object> candidate : router.get().<Object, Object>findAny(request)) {
-            if (plugin(candidate.getRouteInfo())) {
+            if (PluginRoutes.ours(candidate.getRouteInfo())) {
                 allowed.add(candidate.getRouteInfo().getHttpMethodName());
             }
         }
@@ -72,11 +72,6 @@ final class CatchAllRoutes implements Ordered {
         }
         return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.METHOD_NOT_ALLOWED))
                 .header(io.micronaut.http.HttpHeaders.ALLOW, String.join(", ", allowed));
-    }
-
-    /** One of the plugin's own routes: its controllers are the plugin's packages. */
-    static boolean plugin(UriRouteInfo<?, ?> route) {
-        return route.getDeclaringType().getName().startsWith("io.sentryconnect.");
     }
 
     /**

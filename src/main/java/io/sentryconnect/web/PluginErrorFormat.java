@@ -84,7 +84,7 @@ public final class PluginErrorFormat implements Ordered {
         return !ApiProblemHandler.rendered(response) && !AsIs.marked(response)
                 && endpoints.groupOf(request.getPath()).isPresent()
                 && RouteAttributes.getRouteInfo(request).filter(route -> route instanceof io.micronaut.web.router.UriRouteInfo<?, ?> uri
-                        && !CatchAllRoutes.plugin(uri) && !managementRoute(uri)).isPresent();
+                        && !PluginRoutes.ours(uri) && !managementRoute(uri)).isPresent();
     }
 
     /**

@@ -47,8 +47,8 @@ final class RouteClashes implements StartCheck {
                 .collect(Collectors.groupingBy(RouteClashes::shape));
         for (Map.Entry<String, List<UriRouteInfo<?, ?>>> same : routes.entrySet()) {
             List<String> owners = same.getValue().stream().map(RouteClashes::owner).distinct().toList();
-            boolean ours = owners.stream().anyMatch(RouteClashes::plugin);
-            String host = owners.stream().filter(o -> !plugin(o)).findFirst().orElse(null);
+            boolean ours = owners.stream().anyMatch(PluginRoutes::ours);
+            String host = owners.stream().filter(o -> !PluginRoutes.ours(o)).findFirst().orElse(null);
             if (ours && host != null) {
                 throw new ConfigurationException(same.getKey() + " is both the host's (" + host + ") and sentry-connect's: "
                         + "move the plugin's routes with " + groupKey(same.getKey()) + " (the README: Moving the endpoint groups).");
@@ -66,10 +66,6 @@ final class RouteClashes implements StartCheck {
 
     private static String owner(UriRouteInfo<?, ?> route) {
         return route.getTargetMethod().getDeclaringType().getName();
-    }
-
-    private static boolean plugin(String owner) {
-        return owner.startsWith("io.sentryconnect.");
     }
 
     private String groupKey(String methodAndPath) {

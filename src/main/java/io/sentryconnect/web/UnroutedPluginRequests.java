@@ -64,7 +64,7 @@ final class UnroutedPluginRequests implements SecurityRule<HttpRequest<?>> {
 
     private boolean pluginRouteAt(HttpRequest<?> request) {
         for (UriRouteMatch<Object, Object> route : router.get().<Object, Object>findAny(request)) {
-            if (route.getRouteInfo().getTargetMethod().getDeclaringType().getName().startsWith("io.sentryconnect.")) {
+            if (PluginRoutes.ours(route.getRouteInfo().getTargetMethod().getDeclaringType().getName())) {
                 return true;
             }
         }

@@ -145,6 +145,20 @@ class OrgScopedTokenTest extends ServiceTest {
     }
 
     @Test
+    void theGrantsOwnProjectDetailsReachSentryAndAreAnswered() {
+        // projects/{org}/{project}/ is ProjectDetailsEndpoint: the stand-in once did not serve it, so it met the
+        // catch-all's "limited to organization endpoints" 401 and the call answered 403 organization_scope_refused.
+        Linked grant = link("1", "acme");
+        HttpResponse<String> backend = proxy(grant, "projects/acme/backend/");
+        assertEquals(200, backend.statusCode(), backend.body());
+        assertTrue(backend.body().contains("\"slug\":\"backend\""), backend.body());
+        assertEquals(200, proxy(grant, "projects/1001/backend/").statusCode(), "the numeric id, sent as the slug");
+        Map<String, Object> before = row(grant);
+        assertEquals(404, proxy(grant, "projects/acme/no-such-project/").statusCode());
+        assertUntouched(before, grant);
+    }
+
+    @Test
     void theOrganizationsListAndOrgScopedIssuePathsPassTheGuard() {
         Linked grant = link("1", "acme");
         HttpResponse<String> list = proxy(grant, "organizations/");

@@ -163,6 +163,30 @@ class TeamsAndProjectAccessTest {
         assertEquals(false, ledger.get("hasAccess"), "globex's membership is closed and Ada is a plain member");
     }
 
+    // --- projects/{org}/{project}/ ---------------------------------------------------------------------------------
+
+    @Test
+    void aProjectsDetailsAnswerToATokenOfItsOrganizationThatReachesIt() {
+        String ada = h.accessToken("1", "acme", READ_SCOPES);
+        HttpResponse<String> backend = h.apiGet(h.us("/api/0/projects/acme/backend/"), ada);
+        assertEquals(200, backend.statusCode(), backend.body());
+        Map<?, ?> project = h.object(backend);
+        assertEquals("backend", project.get("slug"));
+        assertEquals("acme", ((Map<?, ?>) project.get("organization")).get("slug"));
+        assertEquals(List.of("platform"), ((List<?>) project.get("teams")).stream().map(t -> ((Map<?, ?>) t).get("slug")).toList());
+        assertEquals(ApiRoutes.View.shared("ProjectDetailsEndpoint"),
+                ApiRoutes.resolve("/api/0/projects/acme/backend/").orElseThrow().route().view());
+        // RelaxedProjectPermission: a project scope, not org:read alone.
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/projects/acme/backend/"), h.accessToken("1", "acme", "org:read team:read")));
+        // ProjectPermission: in a closed organization, only a project of her teams.
+        String adaGlobex = h.accessToken("1", "globex", READ_SCOPES);
+        assertStatus(403, FORBIDDEN, h.apiGet(h.us("/api/0/projects/globex/ledger/"), adaGlobex));
+        assertEquals(200, h.apiGet(h.us("/api/0/projects/globex/api/"), adaGlobex).statusCode());
+        assertStatus(404, NOT_FOUND, h.apiGet(h.us("/api/0/projects/acme/no-such-project/"), ada));
+        assertStatus(401, "{\"detail\":\"Unauthorized organization access.\"}", h.apiGet(h.us("/api/0/projects/globex/api/"), ada));
+        assertStatus(404, NOT_FOUND, h.apiGet(h.de("/api/0/projects/acme/backend/"), ada));
+    }
+
     // --- teams/{org}/{team}/projects/ ------------------------------------------------------------------------------
 
     @Test
