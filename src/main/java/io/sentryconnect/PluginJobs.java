@@ -2,16 +2,21 @@ package io.sentryconnect;
 
 import io.micronaut.context.annotation.Secondary;
 import io.micronaut.scheduling.ScheduledExecutorTaskScheduler;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refresh, webhook delivery and the two purges. Each of them blocks (a database transaction, a POST to the host's
  * webhook receiver that may take its whole read timeout), so on Micronaut's shared {@code scheduled} executor they
  * would take the host's own {@code @Scheduled} jobs' threads: with a pool of one, a stalled webhook receiver stopped
- * every job of the host's. Here they have one thread each ({@link #THREADS}), and the host's executor stays the host's.
+ * every job of the host's. Here they share a pool of {@link #THREADS}, at least one for each job, and the host's
+ * executor stays the host's. A host's graceful shutdown ({@code micronaut.lifecycle.graceful-shutdown}) waits for a
+ * running job as it waits for Micronaut's executors: the pool takes no new run and the shutdown completes when the
+ * running one has.
  *
  * <p>A {@link TaskScheduler} bean because that is what {@code @Scheduled(scheduler = …)} looks up by name, and not an
  * executor: a host's {@code ExecutorService} injection points never see it. Named and secondary, like the plugin's
@@ -28,10 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 @Named(PluginJobs.NAME)
 @Secondary
-public final class PluginJobs implements TaskScheduler {
+public final class PluginJobs implements TaskScheduler, GracefulShutdownCapable {
     /** The scheduler name the plugin's {@code @Scheduled} methods give. */
     public static final String NAME = "sentry-connect-jobs";
-    /** One per job, so that a job that blocks delays none of the others. */
+    /** At least one per job, so that a job that blocks delays none of the others. */
     static final int THREADS = 4;
 
     private final ScheduledThreadPoolExecutor executor;
@@ -89,6 +97,32 @@ public final class PluginJobs implements TaskScheduler {
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Duration initialDelay, Duration delay, Runnable command) {
         return scheduler.scheduleWithFixedDelay(initialDelay, delay, command);
+    }
+
+    @Override
+    public CompletionStage<?> shutdownGracefully() {
+        executor.shutdown();
+        CompletableFuture<Void> terminated = new CompletableFuture<>();
+        // The executor offers no completion to wait on without blocking, so a thread of its own waits for it.
+        Thread waiter = new Thread(() -> {
+            try {
+                while (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                    // still running; the shutdown manager's own timeout bounds how long anyone waits
+                }
+                terminated.complete(null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                terminated.completeExceptionally(e);
+            }
+        }, NAME + "-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        return terminated;
+    }
+
+    @Override
+    public OptionalLong reportActiveTasks() {
+        return OptionalLong.of(executor.getActiveCount());
     }
 
     /** Pending runs are dropped; a job already running finishes (an unfinished batch is taken again when its lease ends). */

@@ -103,6 +103,33 @@ class PluginJobsTest extends ServiceTest {
                 "the plugin's job threads are no executor bean a host could be handed");
     }
 
+    @Test
+    void aGracefulShutdownWaitsForTheRunningJob() throws Exception {
+        PluginJobs jobs = new PluginJobs();
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        jobs.schedule(Duration.ZERO, () -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.set(true);
+        });
+        jobs.schedule(Duration.ofHours(1), () -> { });
+        assertTrue(running.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<?> shutdown = jobs.shutdownGracefully().toCompletableFuture();
+        assertEquals(java.util.OptionalLong.of(1), jobs.reportActiveTasks());
+        sleep(200);
+        assertFalse(shutdown.isDone(), "the shutdown waits for the running job");
+        release.countDown();
+        shutdown.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(finished.get(), "the running job finished");
+        assertEquals(java.util.OptionalLong.of(0), jobs.reportActiveTasks());
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -124,6 +124,12 @@ class SentryProvisioningClient {
             throw new SentryUnavailable(e.timeout(), e.timeout()
                     ? "Sentry's Account Provisioning API did not answer in time; nothing was recorded. Try again: a retry is safe."
                     : "Sentry's Account Provisioning API failed; nothing was recorded. Try again: a retry is safe.");
+        } catch (io.sentryconnect.sentry.SentryAnswerTooLarge e) {
+            // An answer that cannot be read, like any other here: not the proxy's "ask for less".
+            LOG.warn("Provisioning for organizationID {}: Sentry's answer is over sentry-connect.http.api-max-content-length",
+                    request.organizationId());
+            throw new SentryUnavailable(false, "Sentry's Account Provisioning API answered what cannot be read; nothing "
+                    + "was recorded. Try again: a retry is safe.");
         }
         int status = response.code();
         if (status == 200 || status == 201) {
@@ -153,6 +159,9 @@ class SentryProvisioningClient {
                     .bearerAuth(token.reveal()));
         } catch (SentryHttp.SentryServerError e) {
             throw new SentryUnavailable(e.timeout(), "Sentry did not answer about the new integration token; "
+                    + "nothing was recorded. Try again: a retry is safe.");
+        } catch (io.sentryconnect.sentry.SentryAnswerTooLarge e) {
+            throw new SentryUnavailable(false, "Sentry's answer about the new integration token cannot be read; "
                     + "nothing was recorded. Try again: a retry is safe.");
         }
         if (response.code() != 200) {

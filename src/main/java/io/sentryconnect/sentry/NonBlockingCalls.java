@@ -65,8 +65,11 @@ final class NonBlockingCalls {
                 sentry.recordCall(request, String.valueOf(response.status()), start);
                 return CompletableFuture.completedFuture(response);
             }
-            // A 401 may mean that the cached token is outdated: the blocking path reads the grant again.
-            cache.invalidate(grantId);
+            // A 401 may mean that the cached token is outdated: the blocking path reads the grant again. A failure
+            // (a 5xx to retry, an answer too large) says nothing about the token: the cached grant stays.
+            if (first.unauthorized()) {
+                cache.invalidate(grantId);
+            }
             try (PropagatedContext.Scope ignored = context.propagate()) {
                 return sentry.callAsync(caller, grantId, request, first);
             }

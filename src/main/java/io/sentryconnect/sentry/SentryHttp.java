@@ -148,6 +148,12 @@ public class SentryHttp {
             }
         }
 
+        /** Whether Sentry answered 401: the token's business, so the grant is read again. */
+        boolean unauthorized() {
+            return response != null ? response.code() == 401
+                    : error instanceof HttpClientResponseException answered && answered.code() == 401;
+        }
+
         private boolean take() {
             return taken.compareAndSet(false, true);
         }

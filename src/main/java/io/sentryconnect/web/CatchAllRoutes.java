@@ -17,6 +17,8 @@ import io.micronaut.web.router.UriRouteInfo;
 import io.micronaut.web.router.UriRouteMatch;
 import io.sentryconnect.Endpoints;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,10 +27,11 @@ import java.util.TreeSet;
  * Keeps a host's catch-all route off the plugin's paths. A single-page application's {@code @Get("/{+path}")} (or any
  * host route that reaches one of the plugin's groups only through a path variable) matches every request the plugin
  * has no route for: {@code GET} on the {@code POST}-only {@code /api/v1/links}, an unknown path under
- * {@code /api/v1/grants}, a mistyped browser step. The host's page answered them {@code 200}, where a caller of the
- * plugin's API is owed the {@code 405} (with {@code Allow}) or {@code 404} it answers without the host. Here such a
- * request is answered as the plugin answers it alone, before the host's security runs (the host's route never
- * would). A host route that names a path under a group itself ({@code /api/v1/grants/export}) is the host's choice
+ * {@code /api/v1/grants}, a mistyped browser step, and a request whose {@code Accept} or content type the plugin's
+ * route does not take (the router passes that route over for the host's). The host's page answered them {@code 200},
+ * where a caller of the plugin's API is owed the {@code 405} (with {@code Allow}), {@code 404}, {@code 406} or
+ * {@code 415} it answers without the host. Here such a request is answered as the plugin answers it alone, before
+ * the host's security runs (the host's route never would). A host route that names a path under a group itself ({@code /api/v1/grants/export}) is the host's choice
  * and keeps its answer (see {@link PluginErrorFormat}); one that clashes with a route of ours stops the start
  * ({@link RouteClashes}).
  */
@@ -58,20 +61,44 @@ final class CatchAllRoutes implements Ordered {
         if (group.isEmpty() || names(matched, endpoints.hostPath(group.get()))) {
             return null;
         }
-        Set<String> allowed = new TreeSet<>();
-        for (UriRouteMatch<Object, Object> candidate : router.get().<Object, Object>findAny(request)) {
-            if (PluginRoutes.ours(candidate.getRouteInfo())) {
-                allowed.add(candidate.getRouteInfo().getHttpMethodName());
-            }
-        }
-        if (allowed.isEmpty()) {
+        List<UriRouteInfo<Object, Object>> ours = pluginRoutesAt(router.get(), request);
+        if (ours.isEmpty()) {
             return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.NOT_FOUND));
         }
-        if (allowed.contains(HttpMethod.GET.name())) {
-            allowed.add(HttpMethod.HEAD.name()); // Micronaut answers HEAD on every GET route
+        String method = request.getMethod() == HttpMethod.HEAD ? HttpMethod.GET.name() : request.getMethodName();
+        List<UriRouteInfo<Object, Object>> sameMethod = ours.stream().filter(r -> r.getHttpMethodName().equals(method)).toList();
+        if (sameMethod.isEmpty()) {
+            return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.METHOD_NOT_ALLOWED))
+                    .header(io.micronaut.http.HttpHeaders.ALLOW, allow(ours));
         }
-        return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.METHOD_NOT_ALLOWED))
-                .header(io.micronaut.http.HttpHeaders.ALLOW, String.join(", ", allowed));
+        // A route of ours takes the method but not the request's Accept or Content-Type: the router passed it over
+        // for the host's route, where alone the plugin's would have been answered 406 or 415.
+        boolean acceptable = sameMethod.stream().anyMatch(r -> r.doesProduce(request.accept()));
+        return ApiProblemHandler.render(PluginErrorFormat.problemFor(
+                acceptable ? HttpStatus.UNSUPPORTED_MEDIA_TYPE : HttpStatus.NOT_ACCEPTABLE));
+    }
+
+    /** The plugin's routes at the request's path, whatever their method or media types. */
+    static List<UriRouteInfo<Object, Object>> pluginRoutesAt(Router router, HttpRequest<?> request) {
+        List<UriRouteInfo<Object, Object>> ours = new ArrayList<>();
+        for (UriRouteMatch<Object, Object> candidate : router.<Object, Object>findAny(request)) {
+            if (PluginRoutes.ours(candidate.getRouteInfo())) {
+                ours.add(candidate.getRouteInfo());
+            }
+        }
+        return ours;
+    }
+
+    /** An {@code Allow} value of those routes' methods; HEAD with GET, as Micronaut answers HEAD on every GET route. */
+    static String allow(List<UriRouteInfo<Object, Object>> routes) {
+        Set<String> allowed = new TreeSet<>();
+        for (UriRouteInfo<Object, Object> route : routes) {
+            allowed.add(route.getHttpMethodName());
+        }
+        if (allowed.contains(HttpMethod.GET.name())) {
+            allowed.add(HttpMethod.HEAD.name());
+        }
+        return String.join(", ", allowed);
     }
 
     /**

@@ -27,10 +27,12 @@ import io.sentryconnect.Endpoints;
 public final class PluginErrorFormat implements Ordered {
     private final Endpoints endpoints;
     private final DomainProblems problems;
+    private final io.micronaut.context.BeanProvider<io.micronaut.web.router.Router> router;
 
-    PluginErrorFormat(Endpoints endpoints, DomainProblems problems) {
+    PluginErrorFormat(Endpoints endpoints, DomainProblems problems, io.micronaut.context.BeanProvider<io.micronaut.web.router.Router> router) {
         this.endpoints = endpoints;
         this.problems = problems;
+        this.router = router;
     }
 
     @Override
@@ -59,6 +61,14 @@ public final class PluginErrorFormat implements Ordered {
             // Our pages' policy alone (set replaces every value): a host-wide one (micronaut-views' CSP filter, say)
             // would be a second header, browsers apply both, and a host's form-action 'self' blocks the way to Sentry.
             response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
+        }
+        if (response.code() == 405 && endpoints.groupOf(request.getPath()).isPresent()) {
+            // Micronaut's 405 names every route's methods at the path, a host's catch-all's too: ours are what a
+            // caller of the plugin may use there.
+            java.util.List<io.micronaut.web.router.UriRouteInfo<Object, Object>> ours = CatchAllRoutes.pluginRoutesAt(router.get(), request);
+            if (!ours.isEmpty()) {
+                response.getHeaders().set(HttpHeaders.ALLOW, CatchAllRoutes.allow(ours));
+            }
         }
         if (response.code() == 401 && !AsIs.marked(response)) {
             // The plugin's routes take a bearer token only: the host's challenges (Basic, say) are not theirs.

@@ -33,8 +33,18 @@ class LargeAnswerTest extends ServiceTest {
     }
 
     @Test
-    void theKeyTakesASize() {
+    void theKeyTakesASizeAndNoneThatTakesNothing() {
         assertEquals(64 * 1024, http.apiMaxContentLength());
+        Map<String, Object> properties = io.sentryconnect.support.PluginProperties.complete(2);
+        properties.put("sentry-connect.http.api-max-content-length", "0");
+        RuntimeException stopped = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> {
+            try (io.micronaut.context.ApplicationContext ignored = io.micronaut.context.ApplicationContext.builder()
+                    .deduceEnvironment(false).enableDefaultPropertySources(false).properties(properties).start()) {
+                throw new AssertionError("started with an api-max-content-length of 0");
+            }
+        });
+        assertTrue(String.valueOf(stopped.getMessage()).startsWith("sentry-connect.http.api-max-content-length must be a positive size"),
+                stopped.getMessage());
     }
 
     @Test

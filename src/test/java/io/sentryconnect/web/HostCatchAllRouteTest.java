@@ -56,8 +56,24 @@ class HostCatchAllRouteTest extends ServiceTest {
         }
         HttpResponse<String> me = new Http().send(Http.request(serviceUrl() + "/api/v1/me", Http.bearer(jwt))
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build());
-        // PUT matched no host route either (the catch-all is GET): the plugin's own 405, as before.
+        // PUT matches no route at all (the catch-all is GET): Micronaut's 405, whose Allow named the catch-all's
+        // methods too; it names the plugin's alone.
         assertProblem(me, 405, "method_not_allowed");
+        assertEquals("GET, HEAD", me.headers().firstValue("Allow").orElse(""));
+        HttpResponse<String> putLinks = new Http().send(Http.request(serviceUrl() + "/api/v1/links", Http.bearer(jwt))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build());
+        assertProblem(putLinks, 405, "method_not_allowed");
+        assertEquals("POST", putLinks.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
+    void anAcceptTheApiDoesNotAnswerIsStillA406() {
+        // The router passes the plugin's JSON route over for the catch-all's text/html: the method is right, the
+        // media type is not, as without the host.
+        String jwt = driver.jwt("t-catch-all", "u1");
+        HttpResponse<String> me = new Http().get(serviceUrl() + "/api/v1/me",
+                Http.bearer(jwt)[0], Http.bearer(jwt)[1], "Accept", "text/html");
+        assertProblem(me, 406, "not_acceptable");
     }
 
     @Test
