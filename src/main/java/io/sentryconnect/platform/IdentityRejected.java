@@ -5,7 +5,7 @@ import io.sentryconnect.SentryConnectException;
 /** The caller is authenticated, but its identity names no tenant or user this plugin accepts. */
 public final class IdentityRejected extends SentryConnectException {
     public IdentityRejected() {
-        super("unauthenticated", "The caller's identity names no tenant and user this service accepts (a platform JWT "
+        super("unauthenticated", "The caller's platform credential breaks a rule of this service (a platform JWT "
                 + "needs the tenant, user and expiry claims, an age and expiry within the configured maximum token age, "
                 + "and the configured issuer and audience; the service's log names the rule a token broke).");
     }

@@ -1,0 +1,107 @@
+package io.sentryconnect.platform;
+
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.sentryconnect.ClockFactory;
+import io.sentryconnect.Endpoints;
+import jakarta.inject.Named;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Says in the standalone service's log why micronaut-security-jwt refused a platform token, which it does silently
+ * (its claim validators log a wrong {@code iss} or {@code aud} only at TRACE, a signature that does not verify not at
+ * all): a sidecar whose platform signed with the wrong secret or audience saw every call answer {@code 401} and
+ * nothing to go on. The rules the plugin checks itself are {@link ClaimsPlatformIdentity}'s to log; here only a
+ * {@code 401} of a request that carried a bearer token and was not authenticated. The token is read without
+ * verification, only to name the rule: INFO the first time for each reason, DEBUG after that, never a claim's value.
+ * Only in the standalone service: in a host, its JWT settings and their log are the host's.
+ */
+@ServerFilter("/**")
+@Requires(property = "sentry-connect.standalone", value = "true")
+@Requires(classes = JWTParser.class)
+final class RefusedTokens implements io.micronaut.core.order.Ordered {
+    private static final Logger LOG = LoggerFactory.getLogger(RefusedTokens.class);
+    private static final String BEARER = "Bearer ";
+    private final Endpoints endpoints;
+    private final PlatformProperties platform;
+    private final Clock clock;
+    private final String tokenHeader;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    RefusedTokens(Endpoints endpoints, PlatformProperties platform, @Named(ClockFactory.NAME) Clock clock,
+                  @Value("${micronaut.security.token.bearer.header-name:Authorization}") String tokenHeader) {
+        this.endpoints = endpoints;
+        this.platform = platform;
+        this.clock = clock;
+        this.tokenHeader = tokenHeader;
+    }
+
+    @Override
+    public int getOrder() {
+        // Outside the security filter, whose refusal is the answer it sees.
+        return io.micronaut.http.filter.ServerFilterPhase.SECURITY.before();
+    }
+
+    @ResponseFilter
+    void diagnose(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        if (response.code() != 401 || request.getUserPrincipal().isPresent() || !endpoints.owns(request.getPath())) {
+            return;
+        }
+        String header = request.getHeaders().get(tokenHeader);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return;
+        }
+        String reason = reason(header.substring(BEARER.length()).trim());
+        if (reported.add(reason)) {
+            LOG.info("A platform token was refused by the JWT check: {} (logged once; DEBUG shows every one)", reason);
+        } else {
+            LOG.debug("A platform token was refused by the JWT check: {}", reason);
+        }
+    }
+
+    /** The first rule the unverified token breaks, in the order a reader fixes them; the signature when none. */
+    String reason(String token) {
+        JWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = JWTParser.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return "the bearer token is not a JWT";
+        }
+        if (jwt instanceof PlainJWT) {
+            return "the token is not signed (alg none)";
+        }
+        Date now = Date.from(clock.instant());
+        if (claims.getExpirationTime() != null && claims.getExpirationTime().before(now)) {
+            return "the token's exp has passed";
+        }
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().after(now)) {
+            return "the token's nbf is still ahead";
+        }
+        if (platform.getIssuer() != null && !platform.getIssuer().equals(claims.getIssuer())) {
+            return "the token's iss is not sentry-connect.platform.issuer";
+        }
+        List<String> audience = claims.getAudience();
+        if (platform.getAudience() != null && (audience == null || !audience.contains(platform.getAudience()))) {
+            return "the token's aud does not include sentry-connect.platform.audience";
+        }
+        return "its signature does not verify with the configured secret or JWKS keys, or its algorithm is not theirs";
+    }
+}
