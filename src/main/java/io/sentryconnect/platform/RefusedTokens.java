@@ -37,19 +37,22 @@ import java.util.concurrent.ConcurrentHashMap;
 @Requires(classes = JWTParser.class)
 final class RefusedTokens implements io.micronaut.core.order.Ordered {
     private static final Logger LOG = LoggerFactory.getLogger(RefusedTokens.class);
-    private static final String BEARER = "Bearer ";
     private final Endpoints endpoints;
     private final PlatformProperties platform;
     private final Clock clock;
     private final String tokenHeader;
+    /** The scheme with its space, as {@code micronaut.security.token.bearer.prefix} sets it. */
+    private final String bearer;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     RefusedTokens(Endpoints endpoints, PlatformProperties platform, @Named(ClockFactory.NAME) Clock clock,
-                  @Value("${micronaut.security.token.bearer.header-name:Authorization}") String tokenHeader) {
+                  @Value("${micronaut.security.token.bearer.header-name:Authorization}") String tokenHeader,
+                  @Value("${micronaut.security.token.bearer.prefix:Bearer}") String prefix) {
         this.endpoints = endpoints;
         this.platform = platform;
         this.clock = clock;
         this.tokenHeader = tokenHeader;
+        this.bearer = prefix + " ";
     }
 
     @Override
@@ -64,10 +67,16 @@ final class RefusedTokens implements io.micronaut.core.order.Ordered {
             return;
         }
         String header = request.getHeaders().get(tokenHeader);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (header == null || !header.regionMatches(true, 0, bearer, 0, bearer.length())) {
             return;
         }
-        String reason = reason(header.substring(BEARER.length()).trim());
+        String reason;
+        try {
+            reason = reason(header.substring(bearer.length()).trim());
+        } catch (RuntimeException e) {
+            // A diagnosis only: whatever the token holds, the answer stays the 401 it was.
+            reason = "the token could not be read";
+        }
         if (reported.add(reason)) {
             LOG.info("A platform token was refused by the JWT check: {} (logged once; DEBUG shows every one)", reason);
         } else {
@@ -87,6 +96,9 @@ final class RefusedTokens implements io.micronaut.core.order.Ordered {
         }
         if (jwt instanceof PlainJWT) {
             return "the token is not signed (alg none)";
+        }
+        if (jwt instanceof com.nimbusds.jwt.EncryptedJWT || claims == null) {
+            return "the token is encrypted (JWE), which the configured signatures do not read";
         }
         Date now = Date.from(clock.instant());
         if (claims.getExpirationTime() != null && claims.getExpirationTime().before(now)) {

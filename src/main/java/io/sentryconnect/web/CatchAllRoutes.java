@@ -71,22 +71,38 @@ final class CatchAllRoutes implements Ordered {
             return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.METHOD_NOT_ALLOWED))
                     .header(io.micronaut.http.HttpHeaders.ALLOW, allow(ours));
         }
-        // A route of ours takes the method but not the request's Accept or Content-Type: the router passed it over
-        // for the host's route, where alone the plugin's would have been answered 406 or 415.
-        boolean acceptable = sameMethod.stream().anyMatch(r -> r.doesProduce(request.accept()));
-        return ApiProblemHandler.render(PluginErrorFormat.problemFor(
-                acceptable ? HttpStatus.UNSUPPORTED_MEDIA_TYPE : HttpStatus.NOT_ACCEPTABLE));
+        // A route of ours takes the method but not the request's Content-Type or Accept: the router passed it over
+        // for the host's route, where alone the plugin's would have been answered 415 or 406, in Micronaut's order.
+        List<UriRouteInfo<Object, Object>> consuming = sameMethod.stream()
+                .filter(r -> r.doesConsume(request.getContentType().orElse(null))).toList();
+        if (consuming.isEmpty()) {
+            return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.UNSUPPORTED_MEDIA_TYPE));
+        }
+        if (consuming.stream().noneMatch(r -> r.doesProduce(request.accept()))) {
+            return ApiProblemHandler.render(PluginErrorFormat.problemFor(HttpStatus.NOT_ACCEPTABLE));
+        }
+        return null; // ours would have taken it: the router chose the host's route for a reason of its own
     }
 
     /** The plugin's routes at the request's path, whatever their method or media types. */
     static List<UriRouteInfo<Object, Object>> pluginRoutesAt(Router router, HttpRequest<?> request) {
-        List<UriRouteInfo<Object, Object>> ours = new ArrayList<>();
+        return routesAt(router, request, null);
+    }
+
+    /**
+     * The routes a caller may use at the request's path under a group mounted at {@code groupPath}: the plugin's, and
+     * the host's that name a path under the group themselves; a catch-all's are not among them. A null
+     * {@code groupPath}: the plugin's alone.
+     */
+    static List<UriRouteInfo<Object, Object>> routesAt(Router router, HttpRequest<?> request, @Nullable String groupPath) {
+        List<UriRouteInfo<Object, Object>> routes = new ArrayList<>();
         for (UriRouteMatch<Object, Object> candidate : router.<Object, Object>findAny(request)) {
-            if (PluginRoutes.ours(candidate.getRouteInfo())) {
-                ours.add(candidate.getRouteInfo());
+            UriRouteInfo<Object, Object> route = candidate.getRouteInfo();
+            if (PluginRoutes.ours(route) || groupPath != null && names(route, groupPath)) {
+                routes.add(route);
             }
         }
-        return ours;
+        return routes;
     }
 
     /** An {@code Allow} value of those routes' methods; HEAD with GET, as Micronaut answers HEAD on every GET route. */

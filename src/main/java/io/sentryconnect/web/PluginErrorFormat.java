@@ -62,12 +62,14 @@ public final class PluginErrorFormat implements Ordered {
             // would be a second header, browsers apply both, and a host's form-action 'self' blocks the way to Sentry.
             response.getHeaders().set("Content-Security-Policy", HtmlPages.CONTENT_SECURITY_POLICY);
         }
-        if (response.code() == 405 && endpoints.groupOf(request.getPath()).isPresent()) {
-            // Micronaut's 405 names every route's methods at the path, a host's catch-all's too: ours are what a
-            // caller of the plugin may use there.
-            java.util.List<io.micronaut.web.router.UriRouteInfo<Object, Object>> ours = CatchAllRoutes.pluginRoutesAt(router.get(), request);
-            if (!ours.isEmpty()) {
-                response.getHeaders().set(HttpHeaders.ALLOW, CatchAllRoutes.allow(ours));
+        java.util.Optional<String> group = response.code() == 405 ? endpoints.groupOf(request.getPath()) : java.util.Optional.empty();
+        if (group.isPresent()) {
+            // Micronaut's 405 names every route's methods at the path, a host's catch-all's too: a caller may use
+            // ours there, and a host route's that names the path itself.
+            java.util.List<io.micronaut.web.router.UriRouteInfo<Object, Object>> usable =
+                    CatchAllRoutes.routesAt(router.get(), request, endpoints.hostPath(group.get()));
+            if (!usable.isEmpty()) {
+                response.getHeaders().set(HttpHeaders.ALLOW, CatchAllRoutes.allow(usable));
             }
         }
         if (response.code() == 401 && !AsIs.marked(response)) {

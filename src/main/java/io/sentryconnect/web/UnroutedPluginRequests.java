@@ -9,7 +9,6 @@ import io.micronaut.security.rules.SecurityRule;
 import io.micronaut.security.rules.SecurityRuleResult;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.Router;
-import io.micronaut.web.router.UriRouteMatch;
 import io.micronaut.context.BeanProvider;
 import io.sentryconnect.Endpoints;
 import jakarta.inject.Singleton;
@@ -53,22 +52,14 @@ final class UnroutedPluginRequests implements SecurityRule<HttpRequest<?>> {
             return UNKNOWN;
         }
         String path = request.getPath();
-        return plain(path) && endpoints.owns(path) && pluginRouteAt(request) ? ALLOWED : UNKNOWN;
+        return plain(path) && endpoints.owns(path) && !CatchAllRoutes.pluginRoutesAt(router.get(), request).isEmpty()
+                ? ALLOWED : UNKNOWN;
     }
 
     /** Segments only: nothing a resolver could read as another place. */
     static boolean plain(String path) {
         return path.startsWith("/") && !path.contains("//") && !path.contains("/.") && !path.contains("\\")
                 && path.indexOf('%') < 0;
-    }
-
-    private boolean pluginRouteAt(HttpRequest<?> request) {
-        for (UriRouteMatch<Object, Object> route : router.get().<Object, Object>findAny(request)) {
-            if (PluginRoutes.ours(route.getRouteInfo().getTargetMethod().getDeclaringType().getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

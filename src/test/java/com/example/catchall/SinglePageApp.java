@@ -27,4 +27,9 @@ public final class SinglePageApp {
     public String help() {
         return HELP;
     }
+
+    @io.micronaut.http.annotation.Post(uri = "/connect/sentry/help", produces = MediaType.TEXT_HTML)
+    public String askForHelp() {
+        return HELP;
+    }
 }

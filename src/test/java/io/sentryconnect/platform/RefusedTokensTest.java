@@ -36,6 +36,11 @@ class RefusedTokensTest extends IntegrationTest {
                 PlatformIdentityTest.sign(c -> { }, "another-secret-0123456789abcdef-0123456789"));
         tokens.put("the token is not signed (alg none)", new PlainJWT(new JWTClaimsSet.Builder().subject("u1").build()).serialize());
         tokens.put("the bearer token is not a JWT", "not-a-jwt");
+        com.nimbusds.jwt.EncryptedJWT encrypted = new com.nimbusds.jwt.EncryptedJWT(
+                new com.nimbusds.jose.JWEHeader(com.nimbusds.jose.JWEAlgorithm.DIR, com.nimbusds.jose.EncryptionMethod.A128GCM),
+                new JWTClaimsSet.Builder().subject("u1").build());
+        encrypted.encrypt(new com.nimbusds.jose.crypto.DirectEncrypter(new byte[16]));
+        tokens.put("the token is encrypted (JWE)", encrypted.serialize());
         for (Map.Entry<String, String> token : tokens.entrySet()) {
             // Lines of this context only: an earlier test class's context logged its own first refusals.
             int before = LogCapture.lines().size();

@@ -44,6 +44,10 @@ class HostCatchAllRouteTest extends ServiceTest {
         assertTrue(help.headers().firstValue("Content-Security-Policy").isEmpty(), help.headers().map().toString());
         assertTrue(help.headers().firstValue("X-Request-Id").isEmpty(), help.headers().map().toString());
         assertTrue(help.headers().firstValue("Cache-Control").isEmpty(), help.headers().map().toString());
+        // A method no route takes there: the 405 names the host's own route's methods, a caller may use those.
+        HttpResponse<String> wrong = new Http().delete(serviceUrl() + "/connect/sentry/help");
+        assertEquals(405, wrong.statusCode(), wrong.body());
+        assertEquals("GET, HEAD, POST", wrong.headers().firstValue("Allow").orElse(""));
     }
 
     @Test
