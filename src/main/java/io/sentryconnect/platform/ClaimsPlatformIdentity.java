@@ -15,9 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,13 +31,13 @@ import org.slf4j.LoggerFactory;
 @Singleton
 @Secondary
 public class ClaimsPlatformIdentity implements PlatformIdentity {
-    private static final Logger LOG = LoggerFactory.getLogger(ClaimsPlatformIdentity.class);
+    /** The rule a token with another {@code iss} breaks (also {@link RefusedTokens}' word for it). */
+    static final String WRONG_ISSUER = "the token's iss is not sentry-connect.platform.issuer";
+    /** The rule a token without the configured audience breaks. */
+    static final String WRONG_AUDIENCE = "the token's aud does not include sentry-connect.platform.audience";
     private final Settings settings;
-    /**
-     * The reasons already logged at INFO: a host whose tokens all fail one rule (a 7-day {@code exp} against a 24-hour
-     * {@code max-token-age}, say) learns why from its log at once, without a line per request.
-     */
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(ClaimsPlatformIdentity.class),
+            "on the plugin's routes");
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -78,10 +76,10 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
             return refused(age);
         }
         if (settings.issuer() != null && !settings.issuer().equals(claims.get("iss"))) {
-            return refused("the token's iss is not sentry-connect.platform.issuer");
+            return refused(WRONG_ISSUER);
         }
         if (settings.audience() != null && !audienceContains(claims.get("aud"), settings.audience())) {
-            return refused("the token's aud does not include sentry-connect.platform.audience");
+            return refused(WRONG_AUDIENCE);
         }
         return Optional.of(PlatformCaller.of((String) tenant, (String) user, roles(claims.get(settings.rolesClaim())),
                 settings.tenantAdminRole()));
@@ -122,16 +120,11 @@ public class ClaimsPlatformIdentity implements PlatformIdentity {
     }
 
     /**
-     * Refuses the caller, saying why in the log: at INFO the first time for each reason, at DEBUG after that. The
-     * reason names the rule and its setting, never a claim's value. The caller's answer stays the generic 401
+     * Refuses the caller, saying why in the log ({@link RefusalLog}). The caller's answer stays the generic 401
      * ({@link IdentityRejected}), which tells a stranger nothing about the configuration.
      */
     private Optional<PlatformCaller> refused(String reason) {
-        if (reported.add(reason)) {
-            LOG.info("A platform token was refused on the plugin's routes: {} (logged once; DEBUG shows every one)", reason);
-        } else {
-            LOG.debug("A platform token was refused on the plugin's routes: {}", reason);
-        }
+        refusals.refused(reason);
         return Optional.empty();
     }
 

@@ -10,18 +10,12 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
-import io.sentryconnect.ClockFactory;
+import io.micronaut.core.annotation.Nullable;
 import io.sentryconnect.Endpoints;
-import jakarta.inject.Named;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.text.ParseException;
-import java.time.Clock;
 import java.util.Date;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Says in the standalone service's log why micronaut-security-jwt refused a platform token, which it does silently
@@ -36,21 +30,20 @@ import java.util.concurrent.ConcurrentHashMap;
 @Requires(property = "sentry-connect.standalone", value = "true")
 @Requires(classes = JWTParser.class)
 final class RefusedTokens implements io.micronaut.core.order.Ordered {
-    private static final Logger LOG = LoggerFactory.getLogger(RefusedTokens.class);
+    private final RefusalLog refusals = new RefusalLog(LoggerFactory.getLogger(RefusedTokens.class), "by the JWT check");
     private final Endpoints endpoints;
-    private final PlatformProperties platform;
-    private final Clock clock;
+    private final @Nullable String issuer;
+    private final @Nullable String audience;
     private final String tokenHeader;
     /** The scheme with its space, as {@code micronaut.security.token.bearer.prefix} sets it. */
     private final String bearer;
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    RefusedTokens(Endpoints endpoints, PlatformProperties platform, @Named(ClockFactory.NAME) Clock clock,
+    RefusedTokens(Endpoints endpoints, PlatformProperties platform,
                   @Value("${micronaut.security.token.bearer.header-name:Authorization}") String tokenHeader,
                   @Value("${micronaut.security.token.bearer.prefix:Bearer}") String prefix) {
         this.endpoints = endpoints;
-        this.platform = platform;
-        this.clock = clock;
+        this.issuer = platform.getIssuer();
+        this.audience = platform.getAudience();
         this.tokenHeader = tokenHeader;
         this.bearer = prefix + " ";
     }
@@ -77,11 +70,7 @@ final class RefusedTokens implements io.micronaut.core.order.Ordered {
             // A diagnosis only: whatever the token holds, the answer stays the 401 it was.
             reason = "the token could not be read";
         }
-        if (reported.add(reason)) {
-            LOG.info("A platform token was refused by the JWT check: {} (logged once; DEBUG shows every one)", reason);
-        } else {
-            LOG.debug("A platform token was refused by the JWT check: {}", reason);
-        }
+        refusals.refused(reason);
     }
 
     /** The first rule the unverified token breaks, in the order a reader fixes them; the signature when none. */
@@ -100,19 +89,19 @@ final class RefusedTokens implements io.micronaut.core.order.Ordered {
         if (jwt instanceof com.nimbusds.jwt.EncryptedJWT || claims == null) {
             return "the token is encrypted (JWE), which the configured signatures do not read";
         }
-        Date now = Date.from(clock.instant());
+        // The wall clock, as the framework's exp check that refused the token uses.
+        Date now = new Date();
         if (claims.getExpirationTime() != null && claims.getExpirationTime().before(now)) {
             return "the token's exp has passed";
         }
         if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().after(now)) {
             return "the token's nbf is still ahead";
         }
-        if (platform.getIssuer() != null && !platform.getIssuer().equals(claims.getIssuer())) {
-            return "the token's iss is not sentry-connect.platform.issuer";
+        if (issuer != null && !issuer.equals(claims.getIssuer())) {
+            return ClaimsPlatformIdentity.WRONG_ISSUER;
         }
-        List<String> audience = claims.getAudience();
-        if (platform.getAudience() != null && (audience == null || !audience.contains(platform.getAudience()))) {
-            return "the token's aud does not include sentry-connect.platform.audience";
+        if (audience != null && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
+            return ClaimsPlatformIdentity.WRONG_AUDIENCE;
         }
         return "its signature does not verify with the configured secret or JWKS keys, or its algorithm is not theirs";
     }

@@ -33,6 +33,26 @@ class SignatureRequiredTest {
     }
 
     @Test
+    void aBase64SecretCountsItsDecodedBytesAgainstItsAlgorithm() {
+        String prefix = "micronaut.security.token.jwt.signatures.secret.platform.";
+        Map<String, Object> hs512 = PluginProperties.complete(2);
+        hs512.put("sentry-connect.standalone", true);
+        hs512.put(prefix + "secret", java.util.Base64.getEncoder().encodeToString(new byte[48]));
+        hs512.put(prefix + "base64", true);
+        hs512.put(prefix + "jws-algorithm", "HS512");
+        String tooShort = String.valueOf(assertThrows(RuntimeException.class, () -> start(hs512)).getMessage());
+        assertTrue(tooShort.contains(SECRET + " is 48 bytes long: HS512 needs at least 64"), tooShort);
+
+        Map<String, Object> notBase64 = PluginProperties.complete(2);
+        notBase64.put("sentry-connect.standalone", true);
+        notBase64.put(prefix + "secret", "not base64 at all, though long enough to pass by length!");
+        notBase64.put(prefix + "base64", true);
+        // micronaut-security-jwt decodes it first and stops the start itself, without the secret in its message.
+        String refused = String.valueOf(assertThrows(RuntimeException.class, () -> start(notBase64)).getMessage());
+        assertFalse(refused.contains("long enough"), refused);
+    }
+
+    @Test
     void aLongEnoughSecretStartsAndAHostsShortSecretIsTheHosts() {
         Map<String, Object> standalone = PluginProperties.complete(2);
         standalone.put("sentry-connect.standalone", true);

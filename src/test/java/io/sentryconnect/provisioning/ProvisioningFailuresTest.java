@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,6 +54,21 @@ class ProvisioningFailuresTest extends ProvisioningTestBase {
                 "slug", organization(grant).get("slug"), "name", organization(grant).get("name"),
                 "region", "us", "region_url", organization(grant).get("region_url")));
         assertEquals(1, atSentry(other).size());
+    }
+
+    @Test
+    void anAnswerTooLargeToReadIsSentryUnavailableOnceAndNothingIsRecorded() {
+        String tenant = tenant();
+        long before = provisioningCalls();
+        // Over sentry-connect.http.api-max-content-length's default 10MB.
+        standIn.addFault(io.sentryconnect.standin.Fault.content(PROVISIONING_PATH, 201, "application/json",
+                "{\"padding\":\"" + "a".repeat(11 * 1024 * 1024) + "\"}", 3));
+        HttpResponse<String> response = provision(admin(tenant), body("us"));
+        assertProblem(response, 502, "sentry_unavailable", null);
+        assertFalse(response.body().contains("per_page"), "not the proxy's advice: " + response.body());
+        assertEquals(List.of(), grants(tenant));
+        assertEquals(before + 1, provisioningCalls(), "sent once, not retried");
+        standIn.clearFaults();
     }
 
     @Test
